@@ -1,0 +1,86 @@
+# The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6.1 needs Python 3.12+. Each candidate is run, not trusted by name:
+# pyenv shims named python3.12 exist but fail unless a version is selected.
+PYTHON_CANDIDATES := python3.13 python3.12 \
+	$(sort $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3)) python3
+FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
+	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v "$$c" || echo "$$c"; break; fi; done
+
+# Debian packages: CJK fonts and HarfBuzz's subsetter for the printed forms
+# (without libharfbuzz-subset0 WeasyPrint subsets CJK fonts ~70x slower);
+# Chromium and poppler for the tests.
+RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils gettext
+
+.PHONY: run test lint format messages debs-run debs-test install install-test
+
+$(VENV)/bin/activate:
+	@py="$$($(FIND_PYTHON))"; \
+	if [ -z "$$py" ]; then \
+		echo "No Python 3.12 or newer found (tried: $(PYTHON_CANDIDATES))."; \
+		echo "Install one, e.g. 'apt-get install python3.12 python3.12-venv' or 'pyenv install 3.13', then run make again."; \
+		exit 1; \
+	fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	"$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Installs the missing Debian packages where apt is available and we are root.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Missing Debian packages:$$missing (install them as root; continuing)"; \
+	fi
+endef
+
+debs-run:
+	$(call apt_install,$(RUN_DEBS))
+
+debs-test:
+	$(call apt_install,$(TEST_DEBS))
+
+run: install debs-run
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test debs-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the Chinese catalogue after changing user-facing strings.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from jianding.models import User
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ("username", "name", "phone", "is_active", "last_login")
+    list_filter = ("is_active", "is_staff", "groups")
+    search_fields = ("username", "name", "phone")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("name", "phone", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser", "groups")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
+    )

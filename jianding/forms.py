@@ -1,0 +1,73 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from jianding.identity import RESIDENT_ID_SHAPE, resident_id_normalise
+from jianding.roles import STAFF_ROLES, Role
+
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$",
+    _("Enter an 11-digit mobile number or a landline number with its area code."),
+    code="invalid_phone",
+)
+
+
+class SignInForm(AuthenticationForm):
+    """Sign-in; an ID number typed with a small x or full-width digits still matches."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Login name or ID number")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        normalised = resident_id_normalise(username)
+        return normalised if RESIDENT_ID_SHAPE.fullmatch(normalised) else username
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False, validators=[phone_validator])
+    role = forms.ChoiceField(label=_("role"), choices=[(role.value, role.label) for role in STAFF_ROLES])
+    is_chief_examiner = forms.BooleanField(
+        label=_("chief examiner"),
+        required=False,
+        help_text=_("Only for examiners: supervises scoring and reopens signed sheets."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_role(self):
+        return Role(self.cleaned_data["role"])
+
+
+class StaffCreateForm(StaffForm):
+    username = forms.RegexField(
+        label=_("login name"),
+        max_length=30,
+        regex=r"^[A-Za-z0-9_.-]+$",
+        error_messages={
+            "invalid": _("Use letters, digits and . _ - only, without spaces."),
+        },
+    )
+    password = forms.CharField(
+        label=_("initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Hand it over in person; the person must change it at first sign-in."),
+    )
+    field_order = ["username", "name", "phone", "role", "is_chief_examiner", "password"]
+
+
+class StaffUpdateForm(StaffForm):
+    is_active = forms.BooleanField(
+        label=_("may sign in"),
+        required=False,
+        help_text=_("Clear it when the person leaves the center; the record and its history stay."),
+    )

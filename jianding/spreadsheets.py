@@ -1,0 +1,42 @@
+"""Spreadsheet export shared by every register: .xlsx that never carries a live formula.
+
+A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return could be read as a formula by a spreadsheet program (CSV/formula
+injection). Every such cell is written as plain text, its content unchanged.
+"""
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from tablib import Dataset
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
+    """Write ``dataset`` (headers and rows) as an .xlsx workbook with one sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([str(header) for header in dataset.headers or []])
+    for row_number, row in enumerate(dataset, start=2):
+        for column_number, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column_number)
+            cell.value = value
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                cell.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(dataset: Dataset, *, title: str, filename: str) -> HttpResponse:
+    """Return ``dataset`` as an .xlsx download named ``filename``."""
+    response = HttpResponse(xlsx_from_dataset(dataset, title=title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

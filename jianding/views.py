@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from jianding import staff
+from jianding.dashboard import dashboard_cards
+from jianding.errors import RuleViolation
+from jianding.filters import StaffFilter
+from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm
+from jianding.identity import resident_id_mask
+from jianding.pdf import pdf_render
+from jianding.permissions import role_required
+from jianding.resources import StaffResource, role_labels
+from jianding.roles import Role, primary_role
+from jianding.spreadsheets import xlsx_response
+from jianding.tables import StaffTable
+
+STAFF_PAGE_SIZE = 25
+
+
+def locked_out(request, response, credentials):
+    """Render the lock-out page of django-axes, saying when to try again."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "registration/lockout.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user._change_reason = _("Password changed by its owner")
+            user.save(update_fields=["must_change_password"])
+        return response
+
+
+def dashboard(request):
+    role, cards = dashboard_cards(request.user)
+    applicant = getattr(request.user, "applicant", None) if role == Role.APPLICANT else None
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "role": role,
+            "cards": cards,
+            "applicant": applicant,
+            "masked_id": resident_id_mask(applicant.id_number) if applicant else "",
+        },
+    )
+
+
+def _filtered_staff(request) -> StaffFilter:
+    return StaffFilter(request.GET, queryset=staff.staff_list(actor=request.user))
+
+
+@role_required(Role.DIRECTOR)
+def list_staff(request):
+    staff_filter = _filtered_staff(request)
+    table = StaffTable(staff_filter.qs)
+    RequestConfig(request, paginate={"per_page": STAFF_PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "accounts/list_staff.html",
+        {"filter": staff_filter, "table": table, "query": request.GET.urlencode()},
+    )
+
+
+@role_required(Role.DIRECTOR)
+def export_staff(request):
+    dataset = StaffResource().export(_filtered_staff(request).qs)
+    return xlsx_response(dataset, title=_("Staff accounts"), filename="staff-accounts.xlsx")
+
+
+@role_required(Role.DIRECTOR)
+def print_staff(request):
+    accounts = _filtered_staff(request).qs
+    pdf = pdf_render(
+        template_name="print/staff_list.html",
+        context={"accounts": [(user, role_labels(user)) for user in accounts], "printed_at": timezone.now()},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, "staff-accounts.pdf")
+    return response
+
+
+@role_required(Role.DIRECTOR)
+def create_staff(request):
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = staff.staff_create(actor=request.user, **form.cleaned_data)
+        except RuleViolation as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": user.username})
+            return redirect("accounts:list_staff")
+    return render(request, "accounts/edit_staff.html", {"form": form, "creating": True})
+
+
+@role_required(Role.DIRECTOR)
+def edit_staff(request, pk):
+    user = get_object_or_404(staff.staff_list(actor=request.user), pk=pk)
+    role = primary_role(user)
+    profile = getattr(user, "examiner_profile", None)
+    initial = {
+        "name": user.name,
+        "phone": user.phone,
+        "role": role.value if role else "",
+        "is_active": user.is_active,
+        "is_chief_examiner": bool(profile and profile.is_chief_examiner),
+    }
+    form = StaffUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.staff_update(actor=request.user, user=user, **form.cleaned_data)
+        except RuleViolation as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
+            return redirect("accounts:list_staff")
+    return render(request, "accounts/edit_staff.html", {"form": form, "account": user, "creating": False})

@@ -1,0 +1,170 @@
+"""Every named URL × anonymous and each role → the expected answer.
+
+A URL pattern without a row fails ``test_every_url_is_in_the_matrix``, so each
+new view must say here who may open it. Rows are added, never removed.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jianding.navigation import NAV_ITEMS
+from jianding.roles import Role
+
+ANON = "anonymous"
+WHO = (ANON, *(role.value for role in Role))
+
+OK = 200
+LOGIN = "login"  # 302 to the sign-in page
+ADMIN_LOGIN = "admin-login"  # 302 to the admin's sign-in page
+ANY_LOGIN = "any-login"  # 302 to either sign-in page
+ELSEWHERE = "elsewhere"  # 302 to a page other than the sign-in (the dashboard, say)
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    expected: dict[str, object]
+    kwargs: dict[str, object] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
+
+
+def row(name: str, *, anonymous, default, kwargs=None, args=(), **by_role) -> Row:
+    """Expect ``default`` for every role but those named, and ``anonymous`` for no one signed in."""
+    expected = {ANON: anonymous, **{who: by_role.get(who, default) for who in WHO[1:]}}
+    return Row(name, expected, kwargs or {}, tuple(args))
+
+
+def staff_pk(world):
+    return world["staff"].pk
+
+
+MATRIX = [
+    row("dashboard", anonymous=LOGIN, default=OK),
+    row("login", anonymous=OK, default=ELSEWHERE),
+    row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
+    row("password_change", anonymous=LOGIN, default=OK),
+    row("password_change_done", anonymous=LOGIN, default=OK),
+    row("set_language", anonymous=ELSEWHERE, default=ELSEWHERE),
+    row("applicants:sign_up", anonymous=OK, default=ELSEWHERE),
+    row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row("accounts:export_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row("accounts:print_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row("accounts:edit_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK, kwargs={"pk": staff_pk}),
+]
+
+
+def admin_rows() -> list[Row]:
+    """The admin is for the center's IT staff (is_staff); no portal role reaches it.
+
+    Anonymous visitors meet the portal's sign-in (LoginRequiredMiddleware) or,
+    on the admin's own login_not_required pages, the admin's.
+    """
+    sample = {"app_label": "jianding", "object_id": "1", "content_type_id": "1", "url": "x"}
+    rows = []
+    for name in sorted(_names_under("admin")):
+        if name == "admin:login":
+            rows.append(row(name, anonymous=OK, default=OK))
+            continue
+        regex = _all_patterns()[name].pattern.regex
+        rows.append(
+            row(
+                name,
+                anonymous=ANY_LOGIN,
+                default=ELSEWHERE if name == "admin:logout" else ADMIN_LOGIN,
+                kwargs={key: sample.get(key, "1") for key in regex.groupindex},
+                args=() if regex.groupindex else ("1",) * regex.groups,
+            )
+        )
+    return rows
+
+
+def _walk(resolver: URLResolver, namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def _all_patterns() -> dict[str, URLPattern]:
+    return dict(_walk(get_resolver()))
+
+
+def _names_under(namespace: str) -> set[str]:
+    return {name for name in _all_patterns() if name.startswith(f"{namespace}:")}
+
+
+ALL_ROWS = MATRIX + admin_rows()
+
+
+def test_every_url_is_in_the_matrix():
+    missing = set(_all_patterns()) - {r.name for r in ALL_ROWS}
+    assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
+
+
+def test_matrix_has_one_row_per_url():
+    names = [r.name for r in ALL_ROWS]
+    assert len(names) == len(set(names))
+
+
+@pytest.fixture
+def world(role_users):
+    from tests.factories.accounts import UserFactory
+
+    return {**role_users, "staff": UserFactory(username="someone", role=Role.CLERK)}
+
+
+def _check(response, expected, admin_login_url, login_url):
+    if expected == LOGIN:
+        assert response.status_code == 302, response
+        assert response["Location"].startswith(login_url)
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302, response
+        assert response["Location"].startswith(admin_login_url)
+    elif expected == ANY_LOGIN:
+        assert response.status_code == 302, response
+        assert response["Location"].startswith((login_url, admin_login_url))
+    elif expected == ELSEWHERE:
+        assert response.status_code == 302, response
+        assert not response["Location"].startswith(login_url)
+    else:
+        assert response.status_code == expected, (response.status_code, response.get("Location"))
+
+
+@pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: r.name)
+def test_permission_matrix(matrix_row, world, client, client_as):
+    kwargs = {key: value(world) if callable(value) else value for key, value in matrix_row.kwargs.items()}
+    url = reverse(matrix_row.name, args=matrix_row.args, kwargs=kwargs or None)
+    login_url, admin_login_url = reverse("login"), reverse("admin:login")
+    for who in WHO:
+        http = client if who == ANON else client_as(world[who])
+        response = http.get(url)
+        try:
+            _check(response, matrix_row.expected[who], admin_login_url, login_url)
+        except AssertionError as error:
+            raise AssertionError(f"{matrix_row.name} as {who}: {error}") from None
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_every_menu_entry_opens_for_its_roles(role, world, client_as):
+    http = client_as(world[role.value])
+    for item in NAV_ITEMS:
+        if role in item.roles:
+            assert http.get(reverse(item.url_name)).status_code == 200, item.url_name
+
+
+def test_admin_is_registered_for_every_model_of_ours():
+    from django.apps import apps
+
+    ours = {"jianding", "applicants", "exams", "certificates", "archive", "finance", "equipment"}
+    for model in apps.get_models():
+        if model._meta.app_label in ours and not model.__name__.startswith("Historical"):
+            assert model in admin.site._registry, model

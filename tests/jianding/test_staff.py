@@ -1,0 +1,132 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from exams.models import ExaminerProfile
+from jianding import staff
+from jianding.errors import RuleViolation
+from jianding.models import User
+from jianding.roles import Role, primary_role
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(username="boss", role=Role.DIRECTOR)
+
+
+def create(actor, **overrides):
+    values = {
+        "username": "li.ming",
+        "name": "李明",
+        "phone": "13912345678",
+        "role": Role.EXAMINER,
+        "password": "Kao-ping-2026",
+        "is_chief_examiner": True,
+    }
+    return staff.staff_create(actor=actor, **{**values, **overrides})
+
+
+def test_director_creates_an_examiner_who_must_change_the_password(director):
+    user = create(director)
+    assert primary_role(user) == Role.EXAMINER
+    assert ExaminerProfile.objects.get(user=user).is_chief_examiner
+    assert user.must_change_password
+    assert user.check_password("Kao-ping-2026")
+    record = user.history.latest()
+    assert record.history_user is None or record.history_user == director
+    assert record.history_change_reason == "创建工作人员账号"
+
+
+@pytest.mark.parametrize("role", [Role.CLERK, Role.DEPUTY, Role.APPLICANT])
+def test_only_the_director_creates_staff(db, role):
+    with pytest.raises(PermissionDenied):
+        create(UserFactory(role=role))
+    assert not User.objects.filter(username="li.ming").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"username": "BOSS"}, "username", "username_taken"),
+        ({"password": "12345678"}, "password", "weak_password"),
+        ({"role": Role.CLERK, "is_chief_examiner": True}, "is_chief_examiner", "chief_not_examiner"),
+        ({"role": Role.APPLICANT, "is_chief_examiner": False}, "role", "not_staff_role"),
+    ],
+)
+def test_refusals_name_the_field_and_save_nothing(director, overrides, field, code):
+    before = User.objects.count()
+    with pytest.raises(RuleViolation) as caught:
+        create(director, **overrides)
+    assert (caught.value.field, caught.value.code) == (field, code)
+    assert User.objects.count() == before
+
+
+def test_role_change_is_kept_in_history(director):
+    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    staff.staff_update(
+        actor=director,
+        user=user,
+        name="李明",
+        phone="",
+        role=Role.PROCTOR,
+        is_active=True,
+        is_chief_examiner=False,
+    )
+    assert primary_role(User.objects.get(pk=user.pk)) == Role.PROCTOR
+    group_changes = [
+        {link.group.name for link in record.groups.all()} for record in user.history.order_by("history_id")
+    ]
+    assert {"proctor"} in group_changes
+
+
+def test_director_cannot_lock_himself_out(director):
+    for role, active, field in [(Role.DEPUTY, True, "role"), (Role.DIRECTOR, False, "is_active")]:
+        with pytest.raises(RuleViolation) as caught:
+            staff.staff_update(actor=director, user=director, name="x", phone="", role=role, is_active=active)
+        assert caught.value.field == field
+    assert primary_role(User.objects.get(pk=director.pk)) == Role.DIRECTOR
+
+
+def test_create_view_shows_the_refusal_on_its_field(director, client_as):
+    response = client_as(director).post(
+        reverse("accounts:create_staff"),
+        {"username": "boss", "name": "某", "role": "clerk", "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
+def test_new_staff_must_change_password_before_anything_else(director, client_as):
+    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    http = client_as(user)
+    assert http.get(reverse("dashboard"))["Location"] == reverse("password_change")
+    response = http.post(
+        reverse("password_change"),
+        {
+            "old_password": "Kao-ping-2026",
+            "new_password1": "Xin-mi-ma-2026",
+            "new_password2": "Xin-mi-ma-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=user.pk).must_change_password
+    assert http.get(reverse("dashboard")).status_code == 200
+
+
+def test_staff_list_filters_and_keeps_queries_flat(director, client_as, django_assert_num_queries):
+    http = client_as(director)
+    UserFactory(username="exam-a", name="甲", role=Role.EXAMINER)
+    url = reverse("accounts:list_staff")
+    http.get(url)  # warm the session and caches
+    # session, user, the user's roles, the row count, one page of rows, their groups
+    with django_assert_num_queries(6):
+        http.get(url)
+    for n in range(20):
+        UserFactory(username=f"clerk-{n}", role=Role.CLERK)
+    with django_assert_num_queries(6):
+        response = http.get(url)
+    assert "clerk-1" in response.content.decode()
+    filtered = http.get(url, {"role": "examiner"}).content.decode()
+    assert "exam-a" in filtered
+    assert "clerk-1" not in filtered
