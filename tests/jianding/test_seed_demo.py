@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from applicants.models import Applicant
+from exams.models import ExaminerProfile, Level, Occupation
+from jianding.management.commands.seed_demo import DEMO_PASSWORD, DEMO_STAFF
+from jianding.models import User
+from jianding.roles import Role, primary_role
+
+
+@pytest.mark.django_db
+def test_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_account_per_role_and_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (User.objects.count(), Applicant.objects.count(), Occupation.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (User.objects.count(), Applicant.objects.count(), Occupation.objects.count()) == counts
+
+    roles = {primary_role(user) for user in User.objects.all()}
+    assert roles == set(Role)
+    for login, _name, role, chief in DEMO_STAFF:
+        user = User.objects.get(username=login)
+        assert user.check_password(DEMO_PASSWORD)
+        assert primary_role(user) == role
+        if role == Role.EXAMINER:
+            assert ExaminerProfile.objects.get(user=user).is_chief_examiner == chief
+
+
+@pytest.mark.django_db
+def test_catalogue_holds_real_occupations_and_the_five_levels(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    electrician = Occupation.objects.get(code="6-31-01-03")
+    assert electrician.name == "电工"
+    assert sorted(electrician.levels) == sorted(Level.values)
+    assert electrician.level_labels()[0] == Level.FIVE.label
