@@ -26,7 +26,9 @@ def form(**overrides):
 
 @pytest.mark.django_db
 def test_register_derives_birth_date_and_sex_and_grants_the_applicant_role():
-    applicant = applicant_register(name="王芳", id_number=ID_NUMBER, phone="13812345678", password="Shen-bao-2026")
+    applicant = applicant_register(
+        name="王芳", id_number=ID_NUMBER, phone="13812345678", password="Shen-bao-2026"
+    )
     assert applicant.birth_date == datetime.date(1949, 12, 31)
     assert applicant.sex == "F"
     assert applicant.user.username == ID_NUMBER
@@ -38,7 +40,9 @@ def test_register_derives_birth_date_and_sex_and_grants_the_applicant_role():
 def test_one_id_number_one_account():
     applicant_register(name="王芳", id_number=ID_NUMBER, phone="13812345678", password="Shen-bao-2026")
     with pytest.raises(RuleViolation) as caught:
-        applicant_register(name="冒名", id_number=ID_NUMBER.lower(), phone="13800000000", password="Other-pass-2026")
+        applicant_register(
+            name="冒名", id_number=ID_NUMBER.lower(), phone="13800000000", password="Other-pass-2026"
+        )
     assert (caught.value.field, caught.value.code) == ("id_number", "id_number_taken")
     assert Applicant.objects.count() == 1
 

@@ -43,7 +43,9 @@ def test_compiled_catalogue_matches_the_source():
     entries = _entries(CATALOGUE.read_text(encoding="utf-8"))
     with translation.override("zh-hans"):
         stale = [
-            msgid for msgid, msgstr in entries.items() if "\\" not in msgid and translation.gettext(msgid) != msgstr
+            msgid
+            for msgid, msgstr in entries.items()
+            if "\\" not in msgid and translation.gettext(msgid) != msgstr
         ]
     assert not stale, f"run `make messages`: the .mo lags the .po for {stale[:5]}"
 
@@ -56,7 +58,7 @@ def test_catalogue_holds_every_string_of_the_source(tmp_path):
         copy,
         ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "__pycache__", "tests", "*.mo"),
     )
-    subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],
         cwd=copy,
         check=True,

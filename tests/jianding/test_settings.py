@@ -17,7 +17,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_overrides):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "HTTPS_ONLY"}}
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "HTTPS_ONLY"}
+    }
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],

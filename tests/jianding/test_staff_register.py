@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_export_writes_every_cell_as_text_never_a_formula(director, client_as):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     values = {cell.value for cell in cells}
-    assert "=HYPERLINK(\"http://x\")" in values
+    assert '=HYPERLINK("http://x")' in values
     assert [cell.value for cell in sheet[1]] == ["登录名", "姓名", "电话", "角色", "允许登录"]
 
 
