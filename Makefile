@@ -9,7 +9,7 @@ PORT ?= 8000
 # Django 6.1 needs Python 3.12+. Each candidate is run, not trusted by name:
 # pyenv shims named python3.12 exist but fail unless a version is selected.
 PYTHON_CANDIDATES := python3.13 python3.12 \
-	$(sort $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3)) python3
+	$(shell ls -d "$$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3
 FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v "$$c" || echo "$$c"; break; fi; done
@@ -31,14 +31,14 @@ $(VENV)/bin/activate:
 	fi; \
 	echo "Using $$py ($$($$py --version))"; \
 	"$$py" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install -qq --upgrade pip
 
 $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install -qq -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install -qq -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -16,10 +16,12 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, env_overrides):
+def run_manage(*args, env_overrides, var_dir):
+    """Run manage.py in a clean process: its own SQLite file, only the given settings."""
     env = {
         key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "HTTPS_ONLY"}
     }
+    env.update({"VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{var_dir / 'check.sqlite3'}"})
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
@@ -32,14 +34,18 @@ def run_manage(*args, env_overrides):
     )
 
 
-def test_production_settings_pass_the_deploy_check_without_a_warning():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+def test_production_settings_pass_the_deploy_check_without_a_warning(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV, var_dir=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_development_defaults_fail_the_deploy_check():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={"DEBUG": "1"})
+def test_development_defaults_fail_the_deploy_check(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides={"DEBUG": "1"}, var_dir=tmp_path
+    )
     assert result.returncode != 0
     assert "security.W018" in result.stderr  # DEBUG on
     assert "security.W009" in result.stderr  # the development secret key
