@@ -22,17 +22,17 @@ class Card:
     hint: str = ""
 
 
-def _staff_accounts(user) -> Card:
+def _accounts_not_taken_over(user) -> Card:
     return Card(
-        label=_("Active staff accounts"),
-        count=staff.staff_list(actor=user).filter(is_active=True).count(),
-        url=reverse("accounts:list_staff"),
-        hint=_("Create and assign the accounts of the center's staff."),
+        label=_("Staff accounts not yet taken over"),
+        count=staff.staff_list(actor=user).filter(is_active=True, must_change_password=True).count(),
+        url=reverse("accounts:list_staff") + "?taken_over=false",
+        hint=_("Created, but their holders have not yet chosen their own password."),
     )
 
 
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
-    Role.DIRECTOR: (_staff_accounts,),
+    Role.DIRECTOR: (_accounts_not_taken_over,),
 }
 
 

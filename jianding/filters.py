@@ -1,9 +1,12 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jianding.models import User
 from jianding.roles import STAFF_ROLES
+
+YES_NO_ALL = [("", _("all")), ("true", _("yes")), ("false", _("no"))]
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -12,12 +15,19 @@ class StaffFilter(django_filters.FilterSet):
         label=_("role"),
         field_name="groups__name",
         choices=[(role.value, role.label) for role in STAFF_ROLES],
+        empty_label=_("all roles"),
     )
-    is_active = django_filters.BooleanFilter(label=_("may sign in"))
+    is_active = django_filters.BooleanFilter(label=_("may sign in"), widget=forms.Select(choices=YES_NO_ALL))
+    taken_over = django_filters.BooleanFilter(
+        label=_("password chosen by the holder"),
+        field_name="must_change_password",
+        exclude=True,
+        widget=forms.Select(choices=YES_NO_ALL),
+    )
 
     class Meta:
         model = User
-        fields = ["q", "role", "is_active"]
+        fields = ["q", "role", "is_active", "taken_over"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

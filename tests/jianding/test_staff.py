@@ -130,3 +130,15 @@ def test_staff_list_filters_and_keeps_queries_flat(director, client_as, django_a
     filtered = http.get(url, {"role": "examiner"}).content.decode()
     assert "exam-a" in filtered
     assert "clerk-1" not in filtered
+
+
+def test_dashboard_counts_accounts_not_yet_taken_over(director, client_as):
+    create(director, username="new.one", role=Role.CLERK, is_chief_examiner=False)
+    UserFactory(username="settled", role=Role.CLERK)
+    http = client_as(director)
+    dashboard = http.get(reverse("dashboard"))
+    card = next(card for card in dashboard.context["cards"] if card.url.endswith("taken_over=false"))
+    assert card.count == 1
+    listed = http.get(card.url).content.decode()
+    assert "new.one" in listed
+    assert "settled" not in listed
