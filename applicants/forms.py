@@ -1,13 +1,12 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from jianding.forms import phone_validator
+from jianding.forms import FormHelperMixin, phone_validator
 from jianding.identity import resident_id_parse
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=50, help_text=_("As on your ID card."))
     id_number = forms.CharField(
         label=_("resident ID number"),
@@ -21,11 +20,6 @@ class SignUpForm(forms.Form):
         help_text=password_validators_help_text_html,
     )
     password2 = forms.CharField(label=_("password again"), widget=forms.PasswordInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

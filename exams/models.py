@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, has_role
+
 
 class Level(models.IntegerChoices):
     """The five national vocational qualification levels, from the lowest."""
@@ -68,3 +70,319 @@ class ExaminerProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted for approval")
+    RETURNED = "returned", _("returned for changes")
+    APPROVED = "approved", _("approved")
+    SUPERSEDED = "superseded", _("superseded by a later revision")
+
+
+class AppraisalPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AppraisalPlanQuerySet":
+        """Return the plans ``user`` may read: the director, the deputy and the clerks."""
+        return self if has_role(user, *MANAGEMENT_ROLES) else self.none()
+
+    def in_force(self) -> "AppraisalPlanQuerySet":
+        """Return the approved revisions, one per year at most."""
+        return self.filter(status=PlanStatus.APPROVED)
+
+
+class AppraisalPlan(models.Model):
+    """A year's appraisal plan (年度鉴定计划); a change to an approved plan is a new revision."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    basis = models.TextField(
+        _("basis and changes"),
+        blank=True,
+        help_text=_("The teaching plans it follows and, for a revision, what changed and why."),
+    )
+    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AppraisalPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual appraisal plan")
+        verbose_name_plural = _("annual appraisal plans")
+        ordering = ["-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "revision"], name="plan_revision_unique"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(status="approved"), name="plan_one_approved_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                name="plan_one_open_revision_per_year",
+            ),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="plan_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} 年度鉴定计划（第 {self.revision} 版）"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+class PlanLine(models.Model):
+    """One planned batch in an annual plan: occupation, level, month and expected applicants."""
+
+    plan = models.ForeignKey(
+        AppraisalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    month = models.PositiveSmallIntegerField(_("month"))
+    expected_applicants = models.PositiveIntegerField(_("expected applicants"))
+    department = models.CharField(
+        _("department"), max_length=60, help_text=_("The department (系部) whose students sit it.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan line")
+        verbose_name_plural = _("plan lines")
+        ordering = ["month", "occupation__code", "-level"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "occupation", "level", "month"], name="plan_line_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="plan_line_month"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="plan_line_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} 月 {self.occupation.name} {self.get_level_display()}"
+
+    def key(self) -> tuple[int, int, int]:
+        """Identify the line across revisions of a plan."""
+        return (self.occupation_id, self.level, self.month)
+
+
+class DocumentKind(models.TextChoices):
+    """Documents an applicant uploads [报考流程]."""
+
+    STUDENT_CARD = "student_card", _("copy of student card")
+    ID_CARD = "id_card", _("copy of ID card")
+    PHOTO = "photo", _("black-and-white 2-inch photo")
+    EDUCATION = "education", _("copy of education certificate")
+    PREVIOUS_CERTIFICATE = "previous_certificate", _("copy of the previous qualification certificate")
+    WORK_YEARS = "work_years", _("work-years certificate stamped by the employer")
+    THESIS = "thesis", _("thesis")
+
+
+DEFAULT_STUDENT_DOCUMENTS = [DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, DocumentKind.PHOTO]
+DEFAULT_SOCIAL_DOCUMENTS = [DocumentKind.ID_CARD, DocumentKind.EDUCATION, DocumentKind.PHOTO]
+
+
+def default_student_documents():
+    return [kind.value for kind in DEFAULT_STUDENT_DOCUMENTS]
+
+
+def default_social_documents():
+    return [kind.value for kind in DEFAULT_SOCIAL_DOCUMENTS]
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    REGISTRATION_OPEN = "registration_open", _("registration open")
+    REGISTRATION_CLOSED = "registration_closed", _("registration closed")
+    IN_EXAM = "in_exam", _("in exam")
+    SCORING = "scoring", _("scoring")
+    REPORTED = "reported", _("reported to the city center")
+    CLOSED = "closed", _("closed")
+
+
+class BatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BatchQuerySet":
+        """Return the batches ``user`` may manage or follow; the public sees open ones only."""
+        return self if has_role(user, *BATCH_VIEWER_ROLES) else self.none()
+
+    def open_for_registration(self) -> "BatchQuerySet":
+        """Return the batches the public may apply to now."""
+        return self.filter(status=BatchStatus.REGISTRATION_OPEN)
+
+
+class Batch(models.Model):
+    """An appraisal batch (鉴定批次): one occupation and level with its dates and rules."""
+
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="batches"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    plan_line = models.ForeignKey(
+        PlanLine,
+        verbose_name=_("plan line"),
+        on_delete=models.PROTECT,
+        related_name="batches",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a batch outside the plan, which the director must approve."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRAFT
+    )
+    registration_opens = models.DateField(_("registration opens"))
+    registration_closes = models.DateField(_("registration closes"))
+    theory_date = models.DateField(_("theory exam date"))
+    skill_date = models.DateField(_("skill assessment date"))
+    fee = models.DecimalField(_("appraisal fee (yuan)"), max_digits=8, decimal_places=2)
+    eligibility = models.TextField(_("eligibility requirements"))
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), default=16, help_text=_("Checked against the birth date in the ID number.")
+    )
+    student_documents = models.JSONField(_("documents for students"), default=default_student_documents)
+    social_documents = models.JSONField(
+        _("documents for social applicants"), default=default_social_documents
+    )
+    scheme = models.TextField(
+        _("implementation scheme"), help_text=_("实施方案: organisation, places, examiners, timetable.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appraisal batch")
+        verbose_name_plural = _("appraisal batches")
+        ordering = ["-theory_date", "occupation__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registration_opens__lte=models.F("registration_closes")),
+                name="batch_registration_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes__lt=models.F("theory_date"))
+                & models.Q(registration_closes__lt=models.F("skill_date")),
+                name="batch_registration_closes_before_exams",
+            ),
+            models.CheckConstraint(condition=models.Q(fee__gte=0), name="batch_fee_not_negative"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="batch_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.theory_date:%Y-%m} {self.occupation.name} {self.get_level_display()}"
+
+    def student_document_labels(self) -> list[str]:
+        return [DocumentKind(kind).label for kind in self.student_documents]
+
+    def social_document_labels(self) -> list[str]:
+        return [DocumentKind(kind).label for kind in self.social_documents]
+
+
+class BankStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the deputy")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class QuestionBankQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "QuestionBankQuerySet":
+        """Return the banks ``user`` may open; they are confidential [考务组 §8].
+
+        Management and exam staff see every bank. Applicants will see approved
+        banks of the batches they applied to once applications exist.
+        """
+        return self if has_role(user, *CATALOGUE_ROLES) else self.none()
+
+
+class QuestionBank(models.Model):
+    """Review questions (应知应会复习题) for an occupation and level, as a PDF."""
+
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="question_banks"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to="question-banks/")
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BankStatus.choices, default=BankStatus.PENDING
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
+    history = HistoricalRecords()
+
+    objects = QuestionBankQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review-question bank")
+        verbose_name_plural = _("review-question banks")
+        ordering = ["occupation__code", "-level", "-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.occupation.name} {self.get_level_display()} {self.title}"
+
+
+class QuestionBankDownload(models.Model):
+    """One download of a confidential question bank [考务组 §8]."""
+
+    bank = models.ForeignKey(
+        QuestionBank,
+        verbose_name=_("review-question bank"),
+        on_delete=models.PROTECT,
+        related_name="downloads",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("downloaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("downloaded at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question-bank download")
+        verbose_name_plural = _("question-bank downloads")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.bank} {self.at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jianding.models import User
+from jianding.models import Consultation, Notice, User
 
 
 @admin.register(User)
@@ -24,3 +24,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
     )
+
+
+@admin.register(Notice)
+class NoticeAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "publish_at", "created_by")
+    search_fields = ("title",)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ("asker_name", "asked_at", "is_published", "answered_by")
+    list_filter = ("is_published",)

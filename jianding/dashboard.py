@@ -8,9 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exams import selectors as exams
 from jianding import staff
+from jianding.models import Consultation
 from jianding.roles import Role, primary_role
 
 
@@ -31,8 +34,66 @@ def _accounts_not_taken_over(user) -> Card:
     )
 
 
+def _plans_to_approve(user) -> Card:
+    return Card(
+        label=_("Annual plans to approve"),
+        count=exams.plans_waiting_for_director().count(),
+        url=reverse("exams:list_plans"),
+    )
+
+
+def _batches_to_approve_outside_plan(user) -> Card:
+    return Card(
+        label=_("Batches outside the plan to approve"),
+        count=exams.batches_waiting_for_approval(outside_plan=True).count(),
+        url=reverse("exams:list_batches") + "?status=draft",
+    )
+
+
+def _batches_to_approve_from_plan(user) -> Card:
+    return Card(
+        label=_("Batches and implementation schemes to approve"),
+        count=exams.batches_waiting_for_approval(outside_plan=False).count(),
+        url=reverse("exams:list_batches") + "?status=draft",
+    )
+
+
+def _banks_to_approve(user) -> Card:
+    return Card(
+        label=_("Review-question banks to approve"),
+        count=exams.banks_waiting_for_deputy().count(),
+        url=reverse("exams:list_banks"),
+    )
+
+
+def _plans_returned(user) -> Card:
+    return Card(
+        label=_("Plans returned by the director"),
+        count=exams.plans_returned().count(),
+        url=reverse("exams:list_plans"),
+    )
+
+
+def _registrations_to_open(user) -> Card:
+    return Card(
+        label=_("Batches whose registration should open"),
+        count=exams.batches_due_to_open(today=timezone.localdate()).count(),
+        url=reverse("exams:list_batches") + "?status=approved",
+    )
+
+
+def _questions_to_answer(user) -> Card:
+    return Card(
+        label=_("Questions from the public to answer"),
+        count=Consultation.objects.unanswered().count(),
+        url=reverse("outreach:list_consultations") + "?open=1",
+    )
+
+
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
-    Role.DIRECTOR: (_accounts_not_taken_over,),
+    Role.DIRECTOR: (_plans_to_approve, _batches_to_approve_outside_plan, _accounts_not_taken_over),
+    Role.DEPUTY: (_batches_to_approve_from_plan, _banks_to_approve),
+    Role.CLERK: (_plans_returned, _registrations_to_open, _questions_to_answer),
 }
 
 

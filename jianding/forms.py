@@ -14,14 +14,21 @@ phone_validator = RegexValidator(
 )
 
 
-class SignInForm(AuthenticationForm):
+class FormHelperMixin:
+    """Give the form a crispy helper without its own <form> tag: the template writes that."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class SignInForm(FormHelperMixin, AuthenticationForm):
     """Sign-in; an ID number typed with a small x or full-width digits still matches."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Login name or ID number")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -29,7 +36,7 @@ class SignInForm(AuthenticationForm):
         return normalised if RESIDENT_ID_SHAPE.fullmatch(normalised) else username
 
 
-class StaffForm(forms.Form):
+class StaffForm(FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False, validators=[phone_validator])
     role = forms.ChoiceField(label=_("role"), choices=[(role.value, role.label) for role in STAFF_ROLES])
@@ -38,11 +45,6 @@ class StaffForm(forms.Form):
         required=False,
         help_text=_("Only for examiners: supervises scoring and reopens signed sheets."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_role(self):
         return Role(self.cleaned_data["role"])

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,3 +35,71 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name
+
+
+class NoticeQuerySet(models.QuerySet):
+    def published(self, now=None) -> "NoticeQuerySet":
+        """Return the notices whose publish time has come."""
+        return self.filter(publish_at__lte=now or timezone.now())
+
+
+class Notice(models.Model):
+    """A notice (宣传) written by a clerk, public from its publish time."""
+
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    publish_at = models.DateTimeField(_("publish at"))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-publish_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def published(self) -> "ConsultationQuerySet":
+        """Return the answered questions a clerk chose to publish."""
+        return self.filter(is_published=True).exclude(answer="")
+
+    def unanswered(self) -> "ConsultationQuerySet":
+        return self.filter(answer="")
+
+
+class Consultation(models.Model):
+    """A question from the public (咨询) and the clerk's answer [工作规则 §5]."""
+
+    question = models.TextField(_("question"))
+    asker_name = models.CharField(_("name of the asker"), max_length=30)
+    contact = models.CharField(
+        _("contact"), max_length=60, blank=True, help_text=_("Never published; for a reply in person.")
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        User, verbose_name=_("answered by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    history = HistoricalRecords(excluded_fields=["ip_address"])
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-asked_at"]
+        indexes = [models.Index(fields=["ip_address", "asked_at"], name="consultation_rate_idx")]
+
+    def __str__(self):
+        return self.question[:30]

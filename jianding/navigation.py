@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jianding.roles import Role, user_roles
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, user_roles
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,21 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "dashboard", tuple(Role)),
+    NavItem(_("Annual plans"), "exams:list_plans", MANAGEMENT_ROLES),
+    NavItem(_("Batches"), "exams:list_batches", BATCH_VIEWER_ROLES),
+    NavItem(_("Occupations"), "exams:list_occupations", CATALOGUE_ROLES),
+    NavItem(_("Question banks"), "exams:list_banks", CATALOGUE_ROLES),
+    NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES),
+    NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),
+    NavItem(_("Consultations"), "outreach:list_consultations", (Role.CLERK,)),
     NavItem(_("Staff accounts"), "accounts:list_staff", (Role.DIRECTOR,)),
+)
+# What visitors who have not signed in see.
+PUBLIC_NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Open batches"), "public:home", ()),
+    NavItem(_("Notices"), "public:list_notices", ()),
+    NavItem(_("Consultation"), "public:consult", ()),
+    NavItem(_("Sign in"), "login", ()),
 )
 
 
@@ -33,7 +47,7 @@ def nav_items_for(user) -> list[NavItem]:
 
 def navigation(request):
     """Template context processor: the menu of the signed-in user."""
-    items = nav_items_for(request.user)
+    items = nav_items_for(request.user) if request.user.is_authenticated else PUBLIC_NAV_ITEMS
     current = request.resolver_match.view_name if request.resolver_match else None
     return {
         "nav_items": [

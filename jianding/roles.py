@@ -29,6 +29,10 @@ class Role(models.TextChoices):
 STAFF_ROLES = tuple(role for role in Role if role != Role.APPLICANT)
 # Roles that see every record of the center, as the rules give them oversight.
 MANAGEMENT_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.CLERK)
+# Staff who work with the occupation catalogue and the review-question banks.
+CATALOGUE_ROLES = (*MANAGEMENT_ROLES, Role.EXAM_STAFF)
+# Staff who follow every batch: the above, and finance for the fees.
+BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
 
 # "app_label.codename", or a shell pattern over those ("exams.view_*").
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from jianding import views
+from jianding import outreach_views, views
 
 accounts_patterns = (
     [
@@ -17,6 +17,29 @@ accounts_patterns = (
     "accounts",
 )
 
+public_patterns = (
+    [
+        path("", outreach_views.home, name="home"),
+        path("batches/<int:pk>/", outreach_views.view_batch, name="view_batch"),
+        path("notices/", outreach_views.list_notices, name="list_notices"),
+        path("notices/<int:pk>/", outreach_views.view_notice, name="view_notice"),
+        path("consult/", outreach_views.consult, name="consult"),
+    ],
+    "public",
+)
+
+outreach_patterns = (
+    [
+        path("notices/", outreach_views.list_notices_staff, name="list_notices"),
+        path("notices/new/", outreach_views.create_notice, name="create_notice"),
+        path("notices/<int:pk>/", outreach_views.edit_notice, name="edit_notice"),
+        path("notices/<int:pk>/delete/", outreach_views.delete_notice, name="delete_notice"),
+        path("consultations/", outreach_views.list_consultations, name="list_consultations"),
+        path("consultations/<int:pk>/", outreach_views.answer_consultation, name="answer_consultation"),
+    ],
+    "outreach",
+)
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -24,7 +47,10 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("staff/", include(accounts_patterns)),
+    path("public/", include(public_patterns)),
+    path("outreach/", include(outreach_patterns)),
     path("applicants/", include("applicants.urls")),
+    path("exams/", include("exams.urls")),
     # Visitors choose the language on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -9,9 +9,15 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from exams import services as exams_services
+from exams.models import BatchStatus, PlanStatus
+from jianding.models import Consultation, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
+from tests.factories.accounts import UserFactory
+from tests.factories.exams import BatchFactory, PlanFactory, PlanLineFactory, pdf_upload
 
 ANON = "anonymous"
 WHO = (ANON, *(role.value for role in Role))
@@ -40,6 +46,20 @@ def row(name: str, *, anonymous, default, kwargs=None, args=(), **by_role) -> Ro
     return Row(name, expected, kwargs or {}, tuple(args))
 
 
+MANAGEMENT = ("director", "deputy", "clerk")
+CATALOGUE = (*MANAGEMENT, "exam_staff")
+BATCH_VIEWERS = (*CATALOGUE, "finance")
+
+
+def only(*roles, status=OK):
+    """The roles named get ``status``; the others keep the row's default."""
+    return dict.fromkeys(roles, status)
+
+
+def pk_of(key):
+    return lambda world: world[key].pk
+
+
 def staff_pk(world):
     return world["staff"].pk
 
@@ -57,6 +77,100 @@ MATRIX = [
     row("accounts:export_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:print_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:edit_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK, kwargs={"pk": staff_pk}),
+    # exams: occupations
+    row("exams:list_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:create_occupation", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row(
+        "exams:edit_occupation",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        clerk=OK,
+        kwargs={"pk": pk_of("occupation")},
+    ),
+    row("exams:export_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:import_occupations", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    # exams: annual plans (POST-only steps answer GET with 405)
+    row("exams:list_plans", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
+    row("exams:create_plan", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row(
+        "exams:view_plan",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*MANAGEMENT),
+        kwargs={"pk": pk_of("plan")},
+    ),
+    row("exams:add_plan_line", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("plan")}),
+    row("exams:submit_plan", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("plan")}),
+    row("exams:decide_plan", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("plan")}),
+    row("exams:revise_plan", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("plan")}),
+    row(
+        "exams:compare_plans",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*MANAGEMENT),
+        kwargs={"pk": pk_of("plan"), "other": pk_of("old_plan")},
+    ),
+    row(
+        "exams:export_plan",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*MANAGEMENT),
+        kwargs={"pk": pk_of("plan")},
+    ),
+    row("exams:edit_plan_line", anonymous=LOGIN, default=FORBIDDEN, clerk=OK, kwargs={"pk": pk_of("line")}),
+    row("exams:delete_plan_line", anonymous=LOGIN, default=FORBIDDEN, clerk=OK, kwargs={"pk": pk_of("line")}),
+    # exams: batches
+    row("exams:list_batches", anonymous=LOGIN, default=FORBIDDEN, **only(*BATCH_VIEWERS)),
+    row("exams:create_batch", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row(
+        "exams:view_batch",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*BATCH_VIEWERS),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row("exams:edit_batch", anonymous=LOGIN, default=FORBIDDEN, clerk=OK, kwargs={"pk": pk_of("batch")}),
+    row(
+        "exams:move_batch",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("batch"), "action": "close"},
+    ),
+    # exams: review-question banks
+    row("exams:list_banks", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:upload_bank", anonymous=LOGIN, default=FORBIDDEN, exam_staff=OK),
+    row("exams:decide_bank", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("bank")}),
+    row(
+        "exams:download_bank",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("bank")},
+    ),
+    # exams: statistics
+    row("exams:view_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
+    row("exams:export_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
+    # public pages: everyone
+    row("public:home", anonymous=OK, default=OK),
+    row("public:view_batch", anonymous=OK, default=OK, kwargs={"pk": pk_of("batch")}),
+    row("public:list_notices", anonymous=OK, default=OK),
+    row("public:view_notice", anonymous=OK, default=OK, kwargs={"pk": pk_of("notice")}),
+    row("public:consult", anonymous=OK, default=OK),
+    # the clerks' side of notices and consultations
+    row("outreach:list_notices", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row("outreach:create_notice", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row("outreach:edit_notice", anonymous=LOGIN, default=FORBIDDEN, clerk=OK, kwargs={"pk": pk_of("notice")}),
+    row(
+        "outreach:delete_notice", anonymous=LOGIN, default=FORBIDDEN, clerk=OK, kwargs={"pk": pk_of("notice")}
+    ),
+    row("outreach:list_consultations", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row(
+        "outreach:answer_consultation",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        clerk=OK,
+        kwargs={"pk": pk_of("consultation")},
+    ),
 ]
 
 
@@ -116,10 +230,30 @@ def test_matrix_has_one_row_per_url():
 
 
 @pytest.fixture
-def world(role_users):
-    from tests.factories.accounts import UserFactory
-
-    return {**role_users, "staff": UserFactory(username="someone", role=Role.CLERK)}
+def world(role_users, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    clerk, exam_staff = role_users["clerk"], role_users["exam_staff"]
+    old_plan = PlanFactory(year=2027, revision=1, status=PlanStatus.SUPERSEDED, created_by=clerk)
+    line = PlanLineFactory(plan__year=2027, plan__revision=2, plan__created_by=clerk)
+    occupation = line.occupation
+    batch = BatchFactory(occupation=occupation, status=BatchStatus.REGISTRATION_OPEN)
+    bank = exams_services.bank_upload(
+        actor=exam_staff, occupation=occupation, level=4, title="复习题", upload=pdf_upload()
+    )
+    return {
+        **role_users,
+        "staff": UserFactory(username="someone", role=Role.CLERK),
+        "occupation": occupation,
+        "plan": line.plan,
+        "old_plan": old_plan,
+        "line": line,
+        "batch": batch,
+        "bank": bank,
+        "notice": Notice.objects.create(
+            title="报名通知", body="……", publish_at=timezone.now(), created_by=clerk
+        ),
+        "consultation": Consultation.objects.create(question="何时报名？", asker_name="张三"),
+    }
 
 
 def _check(response, expected, admin_login_url, login_url):

@@ -1,0 +1,114 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exams.models import DocumentKind, Level, Occupation, PlanLine
+from jianding.forms import FormHelperMixin
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OccupationForm(FormHelperMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("national code"),
+        regex=r"^\d-\d{2}-\d{2}-\d{2}$",
+        error_messages={"invalid": _("Write the code as in the classification, e.g. 6-31-01-03.")},
+    )
+    name = forms.CharField(label=_("occupation name"), max_length=60)
+    levels = forms.TypedMultipleChoiceField(
+        label=_("licensed levels"), choices=Level.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+
+
+class ImportForm(FormHelperMixin, forms.Form):
+    file = forms.FileField(label=_("spreadsheet (.xlsx)"))
+
+
+class PlanCreateForm(FormHelperMixin, forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    basis = forms.CharField(
+        label=_("basis and changes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class PlanReviseForm(FormHelperMixin, forms.Form):
+    basis = forms.CharField(
+        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanLineForm(FormHelperMixin, forms.Form):
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.filter(is_active=True)
+    )
+    level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
+    month = forms.TypedChoiceField(
+        label=_("month"), choices=[(month, f"{month} 月") for month in range(1, 13)], coerce=int
+    )
+    expected_applicants = forms.IntegerField(label=_("expected applicants"), min_value=1, max_value=5000)
+    department = forms.CharField(label=_("department"), max_length=60)
+
+
+class DecisionForm(FormHelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning or rejecting."),
+    )
+
+
+class BatchForm(FormHelperMixin, forms.Form):
+    plan_line = forms.ModelChoiceField(
+        label=_("plan line"),
+        queryset=PlanLine.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a batch outside the plan; the director then approves it."),
+    )
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.filter(is_active=True)
+    )
+    level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
+    registration_opens = forms.DateField(label=_("registration opens"), widget=DateInput)
+    registration_closes = forms.DateField(label=_("registration closes"), widget=DateInput)
+    theory_date = forms.DateField(label=_("theory exam date"), widget=DateInput)
+    skill_date = forms.DateField(label=_("skill assessment date"), widget=DateInput)
+    fee = forms.DecimalField(label=_("appraisal fee (yuan)"), min_value=0, max_digits=8, decimal_places=2)
+    min_age = forms.IntegerField(label=_("minimum age"), min_value=14, max_value=70, initial=16)
+    eligibility = forms.CharField(
+        label=_("eligibility requirements"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    student_documents = forms.MultipleChoiceField(
+        label=_("documents for students"),
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, DocumentKind.PHOTO],
+    )
+    social_documents = forms.MultipleChoiceField(
+        label=_("documents for social applicants"),
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[DocumentKind.ID_CARD, DocumentKind.EDUCATION, DocumentKind.PHOTO],
+    )
+    scheme = forms.CharField(label=_("implementation scheme"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, plan_lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan_lines is not None:
+            self.fields["plan_line"].queryset = plan_lines
+            self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} 年 {line}"
+        today = datetime.date.today()
+        self.fields["registration_opens"].initial = today
+
+
+class BankUploadForm(FormHelperMixin, forms.Form):
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.filter(is_active=True)
+    )
+    level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
+    title = forms.CharField(label=_("title"), max_length=100)
+    file = forms.FileField(label=_("file (PDF)"))

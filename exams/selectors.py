@@ -1,0 +1,141 @@
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from exams.models import (
+    AppraisalPlan,
+    BankStatus,
+    Batch,
+    BatchStatus,
+    Level,
+    Occupation,
+    PlanLine,
+    PlanStatus,
+    QuestionBank,
+)
+
+
+def occupation_list(*, query: str = "", active_only: bool = False) -> QuerySet[Occupation]:
+    occupations = Occupation.objects.all()
+    if query:
+        occupations = occupations.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    if active_only:
+        occupations = occupations.filter(is_active=True)
+    return occupations
+
+
+def plan_list(*, actor) -> QuerySet[AppraisalPlan]:
+    return (
+        AppraisalPlan.objects.visible_to(actor)
+        .select_related("created_by", "decided_by")
+        .annotate(line_count=Count("lines"), expected_total=Sum("lines__expected_applicants"))
+    )
+
+
+def plan_lines(*, plan: AppraisalPlan) -> QuerySet[PlanLine]:
+    return plan.lines.select_related("occupation")
+
+
+def plan_lines_in_force() -> QuerySet[PlanLine]:
+    """Return the lines of the approved plans, to create batches from."""
+    return PlanLine.objects.filter(plan__status=PlanStatus.APPROVED).select_related("plan", "occupation")
+
+
+@dataclass(frozen=True)
+class LineChange:
+    kind: str  # "added", "removed", "changed" or "same"
+    old: PlanLine | None
+    new: PlanLine | None
+
+
+def plan_compare(*, old: AppraisalPlan, new: AppraisalPlan) -> list[LineChange]:
+    """Compare two revisions line by line (a line is its occupation, level and month)."""
+    before = {line.key(): line for line in plan_lines(plan=old)}
+    after = {line.key(): line for line in plan_lines(plan=new)}
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[2], k[0], -k[1])):
+        a, b = before.get(key), after.get(key)
+        if a is None:
+            kind = "added"
+        elif b is None:
+            kind = "removed"
+        elif (a.expected_applicants, a.department) != (b.expected_applicants, b.department):
+            kind = "changed"
+        else:
+            kind = "same"
+        changes.append(LineChange(kind, a, b))
+    return changes
+
+
+def batch_list(*, actor) -> QuerySet[Batch]:
+    return Batch.objects.visible_to(actor).select_related("occupation", "plan_line__plan")
+
+
+def batch_public_list() -> QuerySet[Batch]:
+    return Batch.objects.open_for_registration().select_related("occupation").order_by("registration_closes")
+
+
+def bank_list(*, actor) -> QuerySet[QuestionBank]:
+    return QuestionBank.objects.visible_to(actor).select_related("occupation", "uploaded_by", "decided_by")
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    occupation: str
+    level: str
+    month: int
+    batches: int
+    planned_applicants: int
+
+
+def statistics_by_month(*, year: int) -> list[StatisticsRow]:
+    """Batches held and applicants planned per occupation, level and month of ``year``."""
+    planned = {
+        (row["occupation__name"], row["level"], row["month"]): row["planned"]
+        for row in PlanLine.objects.filter(plan__year=year, plan__status=PlanStatus.APPROVED)
+        .values("occupation__name", "level", "month")
+        .annotate(planned=Sum("expected_applicants"))
+    }
+    held = {
+        (row["occupation__name"], row["level"], row["month"]): row["batches"]
+        for row in Batch.objects.exclude(status=BatchStatus.DRAFT)
+        .annotate(year=ExtractYear("theory_date"), month=ExtractMonth("theory_date"))
+        .filter(year=year)
+        .values("occupation__name", "level", "month")
+        .annotate(batches=Count("pk"))
+    }
+    return [
+        StatisticsRow(
+            occupation=name,
+            level=Level(level).label,
+            month=month,
+            batches=held.get((name, level, month), 0),
+            planned_applicants=planned.get((name, level, month), 0),
+        )
+        for name, level, month in sorted(planned.keys() | held.keys(), key=lambda k: (k[2], k[0], -k[1]))
+    ]
+
+
+def plans_waiting_for_director() -> QuerySet[AppraisalPlan]:
+    return AppraisalPlan.objects.filter(status=PlanStatus.SUBMITTED)
+
+
+def plans_returned() -> QuerySet[AppraisalPlan]:
+    return AppraisalPlan.objects.filter(status=PlanStatus.RETURNED)
+
+
+def batches_waiting_for_approval(*, outside_plan: bool) -> QuerySet[Batch]:
+    """Draft batches: those outside the plan wait for the director, the others for the deputy."""
+    return Batch.objects.filter(status=BatchStatus.DRAFT, plan_line__isnull=outside_plan)
+
+
+def batches_due_to_open(*, today) -> QuerySet[Batch]:
+    """Approved batches whose registration window has begun."""
+    return Batch.objects.filter(
+        status=BatchStatus.APPROVED, registration_opens__lte=today, registration_closes__gte=today
+    )
+
+
+def banks_waiting_for_deputy() -> QuerySet[QuestionBank]:
+    return QuestionBank.objects.filter(status=BankStatus.PENDING)

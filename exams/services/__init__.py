@@ -1,0 +1,34 @@
+"""State changes of the exams app, one module per aggregate."""
+
+from exams.services.banks import bank_decide, bank_download_record, bank_upload
+from exams.services.batches import TRANSITIONS, batch_create, batch_move, batch_transitions_for, batch_update
+from exams.services.occupations import occupation_require_licensed, occupation_save
+from exams.services.plans import (
+    plan_approve,
+    plan_create,
+    plan_line_delete,
+    plan_line_save,
+    plan_return,
+    plan_revise,
+    plan_submit,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "bank_decide",
+    "bank_download_record",
+    "bank_upload",
+    "batch_create",
+    "batch_move",
+    "batch_transitions_for",
+    "batch_update",
+    "occupation_require_licensed",
+    "occupation_save",
+    "plan_approve",
+    "plan_create",
+    "plan_line_delete",
+    "plan_line_save",
+    "plan_return",
+    "plan_revise",
+    "plan_submit",
+]

@@ -1,0 +1,54 @@
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exams.models import BankStatus, Occupation, QuestionBank, QuestionBankDownload
+from exams.services.occupations import occupation_require_licensed
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role
+from jianding.uploads import upload_check_pdf
+
+
+@transaction.atomic
+def bank_upload(
+    *, actor, occupation: Occupation, level: int, title: str, upload: UploadedFile
+) -> QuestionBank:
+    """Store review questions as a checked PDF, waiting for the deputy's approval."""
+    require_role(actor, Role.EXAM_STAFF)
+    occupation_require_licensed(occupation, level)
+    checked = upload_check_pdf(upload, field="file")
+    return QuestionBank.objects.create(
+        occupation=occupation,
+        level=level,
+        title=title,
+        file=checked.content,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def bank_decide(*, actor, bank: QuestionBank, approve: bool, reason: str = "") -> QuestionBank:
+    """Approve or reject a bank waiting for the deputy [副所长 §4]."""
+    require_role(actor, Role.DEPUTY)
+    bank = QuestionBank.objects.select_for_update().get(pk=bank.pk)
+    if bank.status != BankStatus.PENDING:
+        raise RuleViolation(
+            _("This bank was decided already (%(status)s).") % {"status": bank.get_status_display()},
+            code="bank_decided",
+        )
+    if not approve and not reason.strip():
+        raise RuleViolation(_("Say why the bank is rejected."), field="reason", code="reason_required")
+    bank.status = BankStatus.APPROVED if approve else BankStatus.REJECTED
+    bank.decided_by, bank.decided_at, bank.decision_reason = actor, timezone.now(), reason
+    bank._change_reason = reason or _("Approved")
+    bank.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return bank
+
+
+def bank_download_record(*, actor, bank: QuestionBank, ip_address: str | None) -> QuestionBankDownload:
+    """Log a download; the caller has found ``bank`` through ``QuestionBank.objects.visible_to``."""
+    return QuestionBankDownload.objects.create(bank=bank, user=actor, ip_address=ip_address)

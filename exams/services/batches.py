@@ -1,0 +1,203 @@
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine, PlanStatus
+from exams.services.occupations import occupation_require_licensed
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    source: BatchStatus
+    target: BatchStatus
+    roles: tuple[Role, ...]
+
+
+# The batch's life, each step moved by the role the rules name. Approval of a
+# batch outside the annual plan is the director's alone (see batch_approve).
+TRANSITIONS: dict[str, Transition] = {
+    "approve": Transition(
+        gettext_lazy("Approve batch and implementation scheme"),
+        BatchStatus.DRAFT,
+        BatchStatus.APPROVED,
+        (Role.DEPUTY, Role.DIRECTOR),
+    ),
+    "open": Transition(
+        gettext_lazy("Open registration"), BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN, (Role.CLERK,)
+    ),
+    "close": Transition(
+        gettext_lazy("Close registration"),
+        BatchStatus.REGISTRATION_OPEN,
+        BatchStatus.REGISTRATION_CLOSED,
+        (Role.CLERK,),
+    ),
+    "start_exam": Transition(
+        gettext_lazy("Start the exams"), BatchStatus.REGISTRATION_CLOSED, BatchStatus.IN_EXAM, (Role.DEPUTY,)
+    ),
+    "start_scoring": Transition(
+        gettext_lazy("Start scoring"), BatchStatus.IN_EXAM, BatchStatus.SCORING, (Role.EXAM_STAFF,)
+    ),
+    "report": Transition(
+        gettext_lazy("Mark as reported to the city center"),
+        BatchStatus.SCORING,
+        BatchStatus.REPORTED,
+        (Role.CLERK,),
+    ),
+    "finish": Transition(
+        gettext_lazy("Close the batch"), BatchStatus.REPORTED, BatchStatus.CLOSED, (Role.CLERK,)
+    ),
+}
+
+
+def batch_transitions_for(*, actor, batch: Batch) -> list[tuple[str, Transition]]:
+    """Return the steps ``actor`` may take on ``batch`` now."""
+    return [
+        (name, step)
+        for name, step in TRANSITIONS.items()
+        if step.source == batch.status and has_role(actor, *_roles_for(name, batch))
+    ]
+
+
+def _roles_for(name: str, batch: Batch) -> tuple[Role, ...]:
+    if name == "approve" and batch.plan_line_id is None:
+        return (Role.DIRECTOR,)
+    return TRANSITIONS[name].roles
+
+
+def _check_fields(
+    *,
+    occupation: Occupation,
+    level: int,
+    plan_line: PlanLine | None,
+    registration_opens: datetime.date,
+    registration_closes: datetime.date,
+    theory_date: datetime.date,
+    skill_date: datetime.date,
+    fee: Decimal,
+    student_documents: list[str],
+    social_documents: list[str],
+    **_unchecked,
+) -> None:
+    occupation_require_licensed(occupation, level)
+    if plan_line is not None:
+        if plan_line.plan.status != PlanStatus.APPROVED:
+            raise RuleViolation(
+                _("This line belongs to a plan that is not in force; choose a line of the approved plan."),
+                field="plan_line",
+                code="plan_not_in_force",
+            )
+        if (plan_line.occupation_id, plan_line.level) != (occupation.pk, level):
+            raise RuleViolation(
+                _("The plan line is for %(line)s; the batch must have the same occupation and level.")
+                % {"line": plan_line},
+                field="plan_line",
+                code="plan_line_mismatch",
+            )
+    if registration_closes < registration_opens:
+        raise RuleViolation(
+            _("Registration cannot close before it opens."),
+            field="registration_closes",
+            code="window_reversed",
+        )
+    for field, day in (("theory_date", theory_date), ("skill_date", skill_date)):
+        if day <= registration_closes:
+            raise RuleViolation(
+                _("The exam must come after registration closes (%(closes)s).")
+                % {"closes": registration_closes},
+                field=field,
+                code="exam_before_registration_closes",
+            )
+    if fee < 0:
+        raise RuleViolation(_("The fee cannot be negative."), field="fee", code="fee_negative")
+    for field, kinds in (("student_documents", student_documents), ("social_documents", social_documents)):
+        if not kinds or any(kind not in DocumentKind.values for kind in kinds):
+            raise RuleViolation(
+                _("Choose the documents from the list."), field=field, code="documents_invalid"
+            )
+
+
+BATCH_FIELDS = (
+    "occupation",
+    "level",
+    "plan_line",
+    "registration_opens",
+    "registration_closes",
+    "theory_date",
+    "skill_date",
+    "fee",
+    "eligibility",
+    "min_age",
+    "student_documents",
+    "social_documents",
+    "scheme",
+)
+
+
+@transaction.atomic
+def batch_create(*, actor, **fields) -> Batch:
+    """Create a draft batch from a line of the approved plan, or outside the plan."""
+    require_role(actor, Role.CLERK)
+    _check_fields(**fields)
+    return Batch.objects.create(created_by=actor, **{key: fields[key] for key in BATCH_FIELDS})
+
+
+@transaction.atomic
+def batch_update(*, actor, batch: Batch, **fields) -> Batch:
+    """Change a draft batch; an approved one is changed only by going back to the approver."""
+    require_role(actor, Role.CLERK)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.DRAFT:
+        raise RuleViolation(
+            _("This batch is %(status)s; only a draft can be changed.")
+            % {"status": batch.get_status_display()},
+            code="batch_not_draft",
+        )
+    _check_fields(**fields)
+    for key in BATCH_FIELDS:
+        setattr(batch, key, fields[key])
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None = None) -> Batch:
+    """Take one step of the batch's life, as the role the rules name."""
+    if action not in TRANSITIONS:
+        raise RuleViolation(_("There is no such step."), code="unknown_step")
+    step = TRANSITIONS[action]
+    batch = Batch.objects.select_for_update().select_related("plan_line").get(pk=batch.pk)
+    require_role(actor, *_roles_for(action, batch))
+    if batch.status != step.source:
+        raise RuleViolation(
+            _("“%(step)s” needs a batch that is %(needed)s; this one is %(status)s.")
+            % {"step": step.label, "needed": step.source.label, "status": batch.get_status_display()},
+            code="step_out_of_order",
+        )
+    today = today or timezone.localdate()
+    if action == "approve" and not batch.scheme.strip():
+        raise RuleViolation(
+            _("Write the implementation scheme before approving."), field="scheme", code="scheme_missing"
+        )
+    if action == "open" and not batch.registration_opens <= today <= batch.registration_closes:
+        raise RuleViolation(
+            _("Registration can be opened only between %(opens)s and %(closes)s.")
+            % {"opens": batch.registration_opens, "closes": batch.registration_closes},
+            code="outside_registration_window",
+        )
+    batch.status = step.target
+    update_fields = ["status"]
+    if action == "approve":
+        batch.approved_by, batch.approved_at = actor, timezone.now()
+        update_fields += ["approved_by", "approved_at"]
+    batch._change_reason = str(step.label)
+    batch.save(update_fields=update_fields)
+    return batch

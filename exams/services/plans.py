@@ -1,0 +1,196 @@
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from exams.models import AppraisalPlan, Occupation, PlanLine, PlanStatus
+from exams.services.occupations import occupation_require_licensed
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role
+
+
+def _locked(plan: AppraisalPlan) -> AppraisalPlan:
+    return AppraisalPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _require_status(plan: AppraisalPlan, *statuses: str, message: str, code: str) -> None:
+    if plan.status not in statuses:
+        raise RuleViolation(message, code=code)
+
+
+def _require_editable(plan: AppraisalPlan) -> None:
+    _require_status(
+        plan,
+        PlanStatus.DRAFT,
+        PlanStatus.RETURNED,
+        message=_("This plan is %(status)s; only a draft or a returned plan can be changed.")
+        % {"status": plan.get_status_display()},
+        code="plan_not_editable",
+    )
+
+
+def plan_create(*, actor, year: int, basis: str = "") -> AppraisalPlan:
+    """Start the first revision of a year's plan; later changes are revisions of it."""
+    require_role(actor, Role.CLERK)
+    exists = RuleViolation(
+        _("There is a plan for %(year)d already; open it, or revise it if it is approved.") % {"year": year},
+        field="year",
+        code="plan_exists",
+    )
+    if AppraisalPlan.objects.filter(year=year).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            return AppraisalPlan.objects.create(year=year, basis=basis, created_by=actor)
+    except IntegrityError:  # another clerk created it a moment ago
+        raise exists from None
+
+
+@transaction.atomic
+def plan_line_save(
+    *,
+    actor,
+    plan: AppraisalPlan,
+    line: PlanLine | None = None,
+    occupation: Occupation,
+    level: int,
+    month: int,
+    expected_applicants: int,
+    department: str,
+) -> PlanLine:
+    """Add a line to a draft or returned plan, or change one of its lines."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_editable(plan)
+    occupation_require_licensed(occupation, level)
+    if expected_applicants < 1:
+        raise RuleViolation(
+            _("Expect at least one applicant."), field="expected_applicants", code="no_applicants"
+        )
+    duplicate = plan.lines.filter(occupation=occupation, level=level, month=month)
+    if line is not None:
+        duplicate = duplicate.exclude(pk=line.pk)
+    if duplicate.exists():
+        raise RuleViolation(
+            _("The plan has this occupation and level in that month already; change that line instead."),
+            field="month",
+            code="line_duplicate",
+        )
+    line = line or PlanLine(plan=plan)
+    line.occupation, line.level, line.month = occupation, level, month
+    line.expected_applicants, line.department = expected_applicants, department
+    line.save()
+    return line
+
+
+@transaction.atomic
+def plan_line_delete(*, actor, line: PlanLine) -> None:
+    """Remove a line from a draft or returned plan."""
+    require_role(actor, Role.CLERK)
+    _require_editable(_locked(line.plan))
+    line.delete()
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: AppraisalPlan) -> AppraisalPlan:
+    """Send a draft or returned plan to the director."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_editable(plan)
+    if not plan.lines.exists():
+        raise RuleViolation(_("Add at least one line before submitting the plan."), code="plan_empty")
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan._change_reason = _("Submitted to the director")
+    plan.save(update_fields=["status", "submitted_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor, plan: AppraisalPlan, reason: str = "") -> AppraisalPlan:
+    """Approve a submitted plan [所长 §3]; the revision it replaces is superseded."""
+    require_role(actor, Role.DIRECTOR)
+    plan = _locked(plan)
+    _require_status(
+        plan,
+        PlanStatus.SUBMITTED,
+        message=_("Only a submitted plan can be approved; this one is %(status)s.")
+        % {"status": plan.get_status_display()},
+        code="plan_not_submitted",
+    )
+    for previous in AppraisalPlan.objects.select_for_update().filter(
+        year=plan.year, status=PlanStatus.APPROVED
+    ):
+        previous.status = PlanStatus.SUPERSEDED
+        previous._change_reason = _("Superseded by revision %(revision)d") % {"revision": plan.revision}
+        previous.save(update_fields=["status"])
+    plan.status = PlanStatus.APPROVED
+    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
+    plan._change_reason = reason or _("Approved")
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor, plan: AppraisalPlan, reason: str) -> AppraisalPlan:
+    """Return a submitted plan to the clerk with the reason."""
+    require_role(actor, Role.DIRECTOR)
+    if not reason.strip():
+        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
+    plan = _locked(plan)
+    _require_status(
+        plan,
+        PlanStatus.SUBMITTED,
+        message=_("Only a submitted plan can be returned; this one is %(status)s.")
+        % {"status": plan.get_status_display()},
+        code="plan_not_submitted",
+    )
+    plan.status = PlanStatus.RETURNED
+    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
+    plan._change_reason = reason
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return plan
+
+
+@transaction.atomic
+def plan_revise(*, actor, plan: AppraisalPlan, basis: str) -> AppraisalPlan:
+    """Start a new revision of an approved plan, its lines copied; the approved one stays in force."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_status(
+        plan,
+        PlanStatus.APPROVED,
+        message=_("Only the approved plan can be revised."),
+        code="plan_not_approved",
+    )
+    if not basis.strip():
+        raise RuleViolation(_("Say what the revision changes and why."), field="basis", code="basis_required")
+    if AppraisalPlan.objects.filter(
+        year=plan.year, status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED]
+    ).exists():
+        raise RuleViolation(
+            _("A revision of this plan is already being prepared; continue that one."), code="revision_open"
+        )
+    latest = AppraisalPlan.objects.filter(year=plan.year).aggregate(latest=Max("revision"))["latest"]
+    revision = AppraisalPlan.objects.create(
+        year=plan.year, revision=latest + 1, basis=basis, created_by=actor
+    )
+    bulk_create_with_history(
+        [
+            PlanLine(
+                plan=revision,
+                occupation_id=line.occupation_id,
+                level=line.level,
+                month=line.month,
+                expected_applicants=line.expected_applicants,
+                department=line.department,
+            )
+            for line in plan.lines.all()
+        ],
+        PlanLine,
+        default_user=actor,
+        default_change_reason=_("Copied from revision %(revision)d") % {"revision": plan.revision},
+    )
+    return revision

@@ -1,0 +1,497 @@
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from tablib import Dataset
+
+from exams import selectors, services
+from exams.filters import BatchFilter, OccupationFilter
+from exams.forms import (
+    BankUploadForm,
+    BatchForm,
+    DecisionForm,
+    ImportForm,
+    OccupationForm,
+    PlanCreateForm,
+    PlanLineForm,
+    PlanReviseForm,
+)
+from exams.models import AppraisalPlan, Batch, Occupation, PlanLine
+from exams.resources import OccupationResource
+from exams.tables import BatchTable, OccupationTable, PlanTable
+from jianding.errors import RuleViolation
+from jianding.imports import import_dataset, import_run, import_stash
+from jianding.permissions import role_required
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
+from jianding.spreadsheets import xlsx_response
+
+PAGE_SIZE = 25
+
+
+def _refuse(form, error: RuleViolation) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- occupation catalogue -------------------------------------------------
+
+
+@role_required(*CATALOGUE_ROLES)
+def list_occupations(request):
+    occupation_filter = OccupationFilter(request.GET, queryset=selectors.occupation_list())
+    table = OccupationTable(occupation_filter.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "exams/list_occupations.html",
+        {"filter": occupation_filter, "table": table, "can_edit": has_role(request.user, Role.CLERK)},
+    )
+
+
+@role_required(Role.CLERK)
+def create_occupation(request):
+    return _occupation_form(request, None)
+
+
+@role_required(Role.CLERK)
+def edit_occupation(request, pk):
+    return _occupation_form(request, get_object_or_404(Occupation, pk=pk))
+
+
+def _occupation_form(request, occupation):
+    initial = (
+        {
+            "code": occupation.code,
+            "name": occupation.name,
+            "levels": occupation.levels,
+            "is_active": occupation.is_active,
+        }
+        if occupation
+        else None
+    )
+    form = OccupationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.occupation_save(actor=request.user, occupation=occupation, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Occupation saved."))
+            return redirect("exams:list_occupations")
+    return render(request, "exams/edit_occupation.html", {"form": form, "occupation": occupation})
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_occupations(request):
+    occupations = OccupationFilter(request.GET, queryset=selectors.occupation_list()).qs
+    return xlsx_response(
+        OccupationResource().export(occupations), title=_("Occupations"), filename="occupations.xlsx"
+    )
+
+
+@role_required(Role.CLERK)
+def import_occupations(request):
+    """Upload → preview with every bad row → confirm; nothing is saved before the confirmation."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, token = None, request.POST.get("token", "")
+    try:
+        if request.method == "POST" and token and "confirm" in request.POST:
+            dataset = import_dataset(actor=request.user, token=token)
+            report = import_run(
+                resource=OccupationResource(), dataset=dataset, dry_run=False, actor=request.user
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
+                )
+                return redirect("exams:list_occupations")
+        elif request.method == "POST" and form.is_valid():
+            token = import_stash(actor=request.user, upload=form.cleaned_data["file"])
+            dataset = import_dataset(actor=request.user, token=token)
+            report = import_run(
+                resource=OccupationResource(), dataset=dataset, dry_run=True, actor=request.user
+            )
+    except RuleViolation as error:
+        _refuse(form, error)
+        token = ""
+    return render(request, "exams/import_occupations.html", {"form": form, "report": report, "token": token})
+
+
+# --- annual plans --------------------------------------------------------
+
+
+@role_required(*MANAGEMENT_ROLES)
+def list_plans(request):
+    table = PlanTable(selectors.plan_list(actor=request.user))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request, "exams/list_plans.html", {"table": table, "can_create": has_role(request.user, Role.CLERK)}
+    )
+
+
+@role_required(Role.CLERK)
+def create_plan(request):
+    form = PlanCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            return redirect("exams:view_plan", pk=plan.pk)
+    return render(request, "exams/create_plan.html", {"form": form})
+
+
+def _plan(request, pk) -> AppraisalPlan:
+    return get_object_or_404(selectors.plan_list(actor=request.user), pk=pk)
+
+
+@role_required(*MANAGEMENT_ROLES)
+def view_plan(request, pk, line_form=None):
+    plan = _plan(request, pk)
+    previous = (
+        AppraisalPlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
+    )
+    return render(
+        request,
+        "exams/view_plan.html",
+        {
+            "plan": plan,
+            "lines": selectors.plan_lines(plan=plan),
+            "previous": previous,
+            "line_form": line_form or PlanLineForm(),
+            "decision_form": DecisionForm(),
+            "revise_form": PlanReviseForm(),
+            "is_clerk": has_role(request.user, Role.CLERK),
+            "is_director": has_role(request.user, Role.DIRECTOR),
+            "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def add_plan_line(request, pk):
+    plan = _plan(request, pk)
+    form = PlanLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_line_save(actor=request.user, plan=plan, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Line added."))
+            return redirect("exams:view_plan", pk=plan.pk)
+    return view_plan(request, pk, line_form=form)
+
+
+@role_required(Role.CLERK)
+def edit_plan_line(request, pk):
+    line = get_object_or_404(PlanLine.objects.filter(plan__in=selectors.plan_list(actor=request.user)), pk=pk)
+    initial = {
+        "occupation": line.occupation,
+        "level": line.level,
+        "month": line.month,
+        "expected_applicants": line.expected_applicants,
+        "department": line.department,
+    }
+    form = PlanLineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_line_save(actor=request.user, plan=line.plan, line=line, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Line saved."))
+            return redirect("exams:view_plan", pk=line.plan_id)
+    return render(request, "exams/edit_plan_line.html", {"form": form, "line": line})
+
+
+@role_required(Role.CLERK)
+def delete_plan_line(request, pk):
+    line = get_object_or_404(PlanLine.objects.filter(plan__in=selectors.plan_list(actor=request.user)), pk=pk)
+    if request.method == "POST":
+        try:
+            services.plan_line_delete(actor=request.user, line=line)
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Line removed."))
+        return redirect("exams:view_plan", pk=line.plan_id)
+    return render(
+        request,
+        "confirm_delete.html",
+        {"object": line, "cancel_url": reverse("exams:view_plan", args=[line.plan_id])},
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def submit_plan(request, pk):
+    plan = _plan(request, pk)
+    try:
+        services.plan_submit(actor=request.user, plan=plan)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The plan went to the director."))
+    return redirect("exams:view_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.DIRECTOR)
+def decide_plan(request, pk):
+    plan = _plan(request, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.plan_approve(actor=request.user, plan=plan, reason=reason)
+            messages.success(request, _("The plan is approved."))
+        else:
+            services.plan_return(actor=request.user, plan=plan, reason=reason)
+            messages.success(request, _("The plan went back to the clerk."))
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    return redirect("exams:view_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.CLERK)
+def revise_plan(request, pk):
+    plan = _plan(request, pk)
+    form = PlanReviseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RuleViolation(
+                _("Say what the revision changes and why."), field="basis", code="basis_required"
+            )
+        revision = services.plan_revise(actor=request.user, plan=plan, basis=form.cleaned_data["basis"])
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("exams:view_plan", pk=plan.pk)
+    messages.success(request, _("Revision %(revision)d started.") % {"revision": revision.revision})
+    return redirect("exams:view_plan", pk=revision.pk)
+
+
+@role_required(*MANAGEMENT_ROLES)
+def compare_plans(request, pk, other):
+    plan, old = _plan(request, pk), _plan(request, other)
+    return render(
+        request,
+        "exams/compare_plans.html",
+        {"plan": plan, "old": old, "changes": selectors.plan_compare(old=old, new=plan)},
+    )
+
+
+@role_required(*MANAGEMENT_ROLES)
+def export_plan(request, pk):
+    plan = _plan(request, pk)
+    dataset = Dataset(headers=["月份", "职业编码", "职业（工种）", "等级", "预计人数", "系部"])
+    for line in selectors.plan_lines(plan=plan):
+        dataset.append(
+            [
+                line.month,
+                line.occupation.code,
+                line.occupation.name,
+                line.get_level_display(),
+                line.expected_applicants,
+                line.department,
+            ]
+        )
+    return xlsx_response(dataset, title=str(plan.year), filename=f"plan-{plan.year}-r{plan.revision}.xlsx")
+
+
+# --- batches ---------------------------------------------------------------
+
+
+@role_required(*BATCH_VIEWER_ROLES)
+def list_batches(request):
+    batch_filter = BatchFilter(request.GET, queryset=selectors.batch_list(actor=request.user))
+    table = BatchTable(batch_filter.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "exams/list_batches.html",
+        {"filter": batch_filter, "table": table, "can_create": has_role(request.user, Role.CLERK)},
+    )
+
+
+def _batch(request, pk) -> Batch:
+    return get_object_or_404(selectors.batch_list(actor=request.user), pk=pk)
+
+
+@role_required(Role.CLERK)
+def create_batch(request):
+    plan_lines = selectors.plan_lines_in_force()
+    line = plan_lines.filter(pk=request.GET.get("line")).first() if request.GET.get("line") else None
+    initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
+    form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(actor=request.user, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Batch created as a draft."))
+            return redirect("exams:view_batch", pk=batch.pk)
+    return render(request, "exams/edit_batch.html", {"form": form, "batch": None})
+
+
+@role_required(Role.CLERK)
+def edit_batch(request, pk):
+    batch = _batch(request, pk)
+    initial = {name: getattr(batch, name) for name in services.batches.BATCH_FIELDS}
+    form = BatchForm(request.POST or None, initial=initial, plan_lines=selectors.plan_lines_in_force())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.batch_update(actor=request.user, batch=batch, **form.cleaned_data)
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Batch saved."))
+            return redirect("exams:view_batch", pk=batch.pk)
+    return render(request, "exams/edit_batch.html", {"form": form, "batch": batch})
+
+
+@role_required(*BATCH_VIEWER_ROLES)
+def view_batch(request, pk):
+    batch = _batch(request, pk)
+    return render(
+        request,
+        "exams/view_batch.html",
+        {
+            "batch": batch,
+            "steps": services.batch_transitions_for(actor=request.user, batch=batch),
+            "can_edit": has_role(request.user, Role.CLERK) and batch.status == "draft",
+            "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(*BATCH_VIEWER_ROLES)
+def move_batch(request, pk, action):
+    batch = _batch(request, pk)
+    try:
+        batch = services.batch_move(actor=request.user, batch=batch, action=action)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The batch is now %(status)s.") % {"status": batch.get_status_display()})
+    return redirect("exams:view_batch", pk=batch.pk)
+
+
+# --- review-question banks ---------------------------------------------------
+
+
+@role_required(*CATALOGUE_ROLES)
+def list_banks(request):
+    return render(
+        request,
+        "exams/list_banks.html",
+        {
+            "banks": selectors.bank_list(actor=request.user),
+            "form": BankUploadForm() if has_role(request.user, Role.EXAM_STAFF) else None,
+            "decision_form": DecisionForm(),
+            "is_deputy": has_role(request.user, Role.DEPUTY),
+        },
+    )
+
+
+@role_required(Role.EXAM_STAFF)
+def upload_bank(request):
+    form = BankUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.bank_upload(
+                actor=request.user,
+                occupation=data["occupation"],
+                level=data["level"],
+                title=data["title"],
+                upload=data["file"],
+            )
+        except RuleViolation as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Uploaded; it waits for the deputy's approval."))
+            return redirect("exams:list_banks")
+    return render(request, "exams/upload_bank.html", {"form": form})
+
+
+@require_POST
+@role_required(Role.DEPUTY)
+def decide_bank(request, pk):
+    bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.bank_decide(
+            actor=request.user,
+            bank=bank,
+            approve=request.POST.get("decision") == "approve",
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    return redirect("exams:list_banks")
+
+
+@role_required(*CATALOGUE_ROLES)
+def download_bank(request, pk):
+    bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
+    services.bank_download_record(actor=request.user, bank=bank, ip_address=_client_ip(request))
+    return FileResponse(
+        bank.file.open("rb"), as_attachment=True, filename=f"{bank}.pdf", content_type="application/pdf"
+    )
+
+
+# --- statistics ----------------------------------------------------------
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@role_required(*MANAGEMENT_ROLES)
+def view_statistics(request):
+    year = _year(request)
+    rows = selectors.statistics_by_month(year=year)
+    months = range(1, 13)
+    chart_spec = {
+        "type": "bar",
+        "labels": [f"{month} 月" for month in months],
+        "datasets": [
+            {"label": _("batches"), "data": [sum(r.batches for r in rows if r.month == m) for m in months]},
+            {
+                "label": _("planned applicants"),
+                "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
+            },
+        ],
+    }
+    return render(
+        request, "exams/view_statistics.html", {"year": year, "rows": rows, "chart_spec": chart_spec}
+    )
+
+
+@role_required(*MANAGEMENT_ROLES)
+def export_statistics(request):
+    year = _year(request)
+    dataset = Dataset(headers=["月份", "职业（工种）", "等级", "批次数", "计划人数"])
+    for row in selectors.statistics_by_month(year=year):
+        dataset.append([row.month, row.occupation, str(row.level), row.batches, row.planned_applicants])
+    return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

@@ -1,0 +1,142 @@
+"""The public pages (no sign-in) and the clerks' pages behind them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from exams.selectors import batch_public_list
+from jianding import outreach
+from jianding.errors import RuleViolation
+from jianding.models import Consultation, Notice
+from jianding.outreach_forms import AnswerForm, AskForm, NoticeForm
+from jianding.permissions import role_required
+from jianding.roles import Role
+
+PAGE_SIZE = 20
+
+
+@login_not_required
+def home(request):
+    return render(
+        request,
+        "public/home.html",
+        {"batches": batch_public_list(), "notices": Notice.objects.published()[:5]},
+    )
+
+
+@login_not_required
+def view_batch(request, pk):
+    return render(request, "public/view_batch.html", {"batch": get_object_or_404(batch_public_list(), pk=pk)})
+
+
+@login_not_required
+def list_notices(request):
+    page = Paginator(Notice.objects.published(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/list_notices.html", {"page": page})
+
+
+@login_not_required
+def view_notice(request, pk):
+    return render(
+        request, "public/view_notice.html", {"notice": get_object_or_404(Notice.objects.published(), pk=pk)}
+    )
+
+
+@login_not_required
+def consult(request):
+    """The consultation box: published answers, and a form to ask."""
+    form = AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outreach.consultation_ask(
+                question=data["question"],
+                asker_name=data["asker_name"],
+                contact=data["contact"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, _("Thank you. The office answers on this page, usually within two working days.")
+            )
+            return redirect("public:consult")
+    page = Paginator(Consultation.objects.published(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/consult.html", {"form": form, "page": page})
+
+
+# --- the clerks' side ------------------------------------------------------
+
+
+@role_required(Role.CLERK)
+def list_notices_staff(request):
+    page = Paginator(Notice.objects.select_related("created_by"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outreach/list_notices.html", {"page": page})
+
+
+@role_required(Role.CLERK)
+def create_notice(request):
+    return _notice_form(request, None)
+
+
+@role_required(Role.CLERK)
+def edit_notice(request, pk):
+    return _notice_form(request, get_object_or_404(Notice, pk=pk))
+
+
+def _notice_form(request, notice):
+    initial = (
+        {"title": notice.title, "body": notice.body, "publish_at": notice.publish_at} if notice else None
+    )
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outreach.notice_save(actor=request.user, notice=notice, **form.cleaned_data)
+        messages.success(request, _("Notice saved."))
+        return redirect("outreach:list_notices")
+    return render(request, "outreach/edit_notice.html", {"form": form, "notice": notice})
+
+
+@role_required(Role.CLERK)
+def delete_notice(request, pk):
+    notice = get_object_or_404(Notice, pk=pk)
+    if request.method == "POST":
+        outreach.notice_delete(actor=request.user, notice=notice)
+        messages.success(request, _("Notice removed."))
+        return redirect("outreach:list_notices")
+    return render(
+        request, "confirm_delete.html", {"object": notice, "cancel_url": reverse("outreach:list_notices")}
+    )
+
+
+@role_required(Role.CLERK)
+def list_consultations(request):
+    consultations = Consultation.objects.select_related("answered_by")
+    if request.GET.get("open") == "1":
+        consultations = consultations.unanswered()
+    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outreach/list_consultations.html", {"page": page})
+
+
+@role_required(Role.CLERK)
+def answer_consultation(request, pk):
+    consultation = get_object_or_404(Consultation, pk=pk)
+    initial = {"answer": consultation.answer, "publish": consultation.is_published or not consultation.answer}
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outreach.consultation_answer(
+                actor=request.user,
+                consultation=consultation,
+                answer=form.cleaned_data["answer"],
+                publish=form.cleaned_data["publish"],
+            )
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Answer saved."))
+            return redirect(reverse("outreach:list_consultations") + "?open=1")
+    return render(request, "outreach/answer_consultation.html", {"form": form, "consultation": consultation})
