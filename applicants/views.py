@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from applicants import services
 from applicants.forms import SignUpForm
 from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
 
 
 @login_not_required
@@ -24,7 +25,7 @@ def sign_up(request):
                 password=data["password1"],
             )
         except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_refuse(form, error)
         else:
             login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

@@ -8,7 +8,12 @@ from jianding.forms import FormHelperMixin
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which wants ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class OccupationForm(FormHelperMixin, forms.Form):

@@ -24,16 +24,13 @@ from exams.models import AppraisalPlan, Batch, Occupation, PlanLine
 from exams.resources import OccupationResource
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
 from jianding.imports import import_dataset, import_run, import_stash
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 
 PAGE_SIZE = 25
-
-
-def _refuse(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _client_ip(request) -> str | None:
@@ -81,7 +78,7 @@ def _occupation_form(request, occupation):
         try:
             services.occupation_save(actor=request.user, occupation=occupation, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Occupation saved."))
             return redirect("exams:list_occupations")
@@ -121,7 +118,7 @@ def import_occupations(request):
                 resource=OccupationResource(), dataset=dataset, dry_run=True, actor=request.user
             )
     except RuleViolation as error:
-        _refuse(form, error)
+        form_refuse(form, error)
         token = ""
     return render(request, "exams/import_occupations.html", {"form": form, "report": report, "token": token})
 
@@ -145,7 +142,7 @@ def create_plan(request):
         try:
             plan = services.plan_create(actor=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             return redirect("exams:view_plan", pk=plan.pk)
     return render(request, "exams/create_plan.html", {"form": form})
@@ -187,7 +184,7 @@ def add_plan_line(request, pk):
         try:
             services.plan_line_save(actor=request.user, plan=plan, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Line added."))
             return redirect("exams:view_plan", pk=plan.pk)
@@ -209,7 +206,7 @@ def edit_plan_line(request, pk):
         try:
             services.plan_line_save(actor=request.user, plan=line.plan, line=line, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Line saved."))
             return redirect("exams:view_plan", pk=line.plan_id)
@@ -341,7 +338,7 @@ def create_batch(request):
         try:
             batch = services.batch_create(actor=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Batch created as a draft."))
             return redirect("exams:view_batch", pk=batch.pk)
@@ -357,7 +354,7 @@ def edit_batch(request, pk):
         try:
             services.batch_update(actor=request.user, batch=batch, **form.cleaned_data)
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Batch saved."))
             return redirect("exams:view_batch", pk=batch.pk)
@@ -423,7 +420,7 @@ def upload_bank(request):
                 upload=data["file"],
             )
         except RuleViolation as error:
-            _refuse(form, error)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Uploaded; it waits for the deputy's approval."))
             return redirect("exams:list_banks")
@@ -472,20 +469,33 @@ def view_statistics(request):
     year = _year(request)
     rows = selectors.statistics_by_month(year=year)
     months = range(1, 13)
-    chart_spec = {
-        "type": "bar",
-        "labels": [f"{month} 月" for month in months],
-        "datasets": [
-            {"label": _("batches"), "data": [sum(r.batches for r in rows if r.month == m) for m in months]},
-            {
-                "label": _("planned applicants"),
-                "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
-            },
-        ],
-    }
-    return render(
-        request, "exams/view_statistics.html", {"year": year, "rows": rows, "chart_spec": chart_spec}
-    )
+    labels = [f"{month} 月" for month in months]
+    # Two charts: batches are a handful, applicants hundreds; one axis would hide the batches.
+    charts = [
+        {
+            "id": "batches-chart",
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("batches"),
+                    "data": [sum(r.batches for r in rows if r.month == m) for m in months],
+                }
+            ],
+        },
+        {
+            "id": "applicants-chart",
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("planned applicants"),
+                    "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
+                }
+            ],
+        },
+    ]
+    return render(request, "exams/view_statistics.html", {"year": year, "rows": rows, "charts": charts})
 
 
 @role_required(*MANAGEMENT_ROLES)

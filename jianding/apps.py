@@ -21,4 +21,9 @@ class JiandingConfig(AppConfig):
     verbose_name = _("Jianding portal")
 
     def ready(self):
+        from django.db.models import fields
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        # Django 6.1's own label has no Chinese translation yet; Django invites
+        # apps to set their own here.
+        fields.BLANK_CHOICE_LABEL = _("- choose -")

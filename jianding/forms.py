@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from jianding.errors import RuleViolation
 from jianding.identity import RESIDENT_ID_SHAPE, resident_id_normalise
 from jianding.roles import STAFF_ROLES, Role
 
@@ -73,3 +74,9 @@ class StaffUpdateForm(StaffForm):
         required=False,
         help_text=_("Clear it when the person leaves the center; the record and its history stay."),
     )
+
+
+def form_refuse(form: forms.Form, error: RuleViolation) -> None:
+    """Show a service's refusal on the field it names (or above the form), keeping its code."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, forms.ValidationError(error.message, code=error.code))

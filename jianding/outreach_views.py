@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from exams.selectors import batch_public_list
 from jianding import outreach
 from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
 from jianding.models import Consultation, Notice
 from jianding.outreach_forms import AnswerForm, AskForm, NoticeForm
 from jianding.permissions import role_required
@@ -59,7 +60,7 @@ def consult(request):
                 ip_address=request.META.get("REMOTE_ADDR"),
             )
         except RuleViolation as error:
-            form.add_error(error.field, error.message)
+            form_refuse(form, error)
         else:
             messages.success(
                 request, _("Thank you. The office answers on this page, usually within two working days.")
@@ -135,7 +136,7 @@ def answer_consultation(request, pk):
                 publish=form.cleaned_data["publish"],
             )
         except RuleViolation as error:
-            form.add_error(error.field, error.message)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Answer saved."))
             return redirect(reverse("outreach:list_consultations") + "?open=1")

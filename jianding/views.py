@@ -14,7 +14,7 @@ from jianding import staff
 from jianding.dashboard import dashboard_cards
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
-from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm
+from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
 from jianding.identity import resident_id_mask
 from jianding.pdf import pdf_render
 from jianding.permissions import role_required
@@ -107,7 +107,7 @@ def create_staff(request):
         try:
             user = staff.staff_create(actor=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Account %(username)s created.") % {"username": user.username})
             return redirect("accounts:list_staff")
@@ -131,7 +131,7 @@ def edit_staff(request, pk):
         try:
             staff.staff_update(actor=request.user, user=user, **form.cleaned_data)
         except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_refuse(form, error)
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
             return redirect("accounts:list_staff")

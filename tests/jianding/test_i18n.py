@@ -92,3 +92,10 @@ def test_sign_in_page_is_chinese_by_default_and_english_on_request(client):
     assert "登录" in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/sign-in/"})
     assert "Sign in" in client.get("/sign-in/").content.decode()
+
+
+@pytest.mark.django_db
+def test_empty_choice_of_a_select_is_chinese(client_as, role_users):
+    page = client_as(role_users["clerk"]).get("/exams/batches/new/").content.decode()
+    assert "- 请选择 -" in page
+    assert "Select an option" not in page

@@ -42,3 +42,14 @@ def test_catalogue_holds_real_occupations_and_the_five_levels(settings):
     assert electrician.name == "电工"
     assert sorted(electrician.levels) == sorted(Level.values)
     assert electrician.level_labels()[0] == Level.FIVE.label
+
+
+@pytest.mark.django_db
+def test_demo_pages_have_something_to_show(settings, client, client_as):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert "电工" in client.get("/public/").content.decode()
+    director = User.objects.get(username="director")
+    assert client_as(director).get("/exams/plans/").content.decode().count("已批准") >= 1
+    deputy_cards = client_as(User.objects.get(username="deputy")).get("/").context["cards"]
+    assert any(card.count for card in deputy_cards)

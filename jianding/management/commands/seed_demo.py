@@ -1,18 +1,29 @@
-"""Load the demo data: one account per role and the occupation catalogue.
+"""Load the demo data: one account per role, the occupation catalogue, a plan, batches, notices.
 
 Idempotent: running it again updates what it made and adds nothing twice.
 Refused when DEBUG is off, so it never runs against a real installation.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from applicants.models import Applicant
-from exams.models import ExaminerProfile, Occupation
+from exams.models import (
+    AppraisalPlan,
+    Batch,
+    BatchStatus,
+    ExaminerProfile,
+    Occupation,
+    PlanLine,
+    PlanStatus,
+)
 from jianding.identity import resident_id_parse
-from jianding.models import User
+from jianding.models import Consultation, Notice, User
 from jianding.roles import Role
 
 DEMO_PASSWORD = "jianding2026"
@@ -66,6 +77,8 @@ class Command(BaseCommand):
             self._seed_staff()
             self._seed_applicants()
             self._seed_occupations()
+            self._seed_plans_and_batches()
+            self._seed_outreach()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
             extra = " + chief examiner" if chief else ""
@@ -106,3 +119,80 @@ class Command(BaseCommand):
     def _seed_occupations(self) -> None:
         for code, name, levels in DEMO_OCCUPATIONS:
             Occupation.objects.update_or_create(code=code, defaults={"name": name, "levels": levels})
+
+    def _seed_plans_and_batches(self) -> None:
+        today = timezone.localdate()
+        clerk, director, deputy = (
+            User.objects.get(username=name) for name in ("clerk", "director", "deputy")
+        )
+        plan, _created = AppraisalPlan.objects.get_or_create(
+            year=today.year,
+            revision=1,
+            defaults={
+                "basis": "依据各系部本年度专业教学计划编制。",
+                "created_by": clerk,
+                "status": PlanStatus.APPROVED,
+                "decided_by": director,
+                "decided_at": timezone.now(),
+            },
+        )
+        lines = {}
+        for code, level, month, expected, department in (
+            ("6-31-01-03", 4, 12, 60, "机电工程系"),
+            ("6-18-02-04", 4, 12, 30, "机电工程系"),
+            ("4-03-02-01", 5, 12, 45, "旅游烹饪系"),
+        ):
+            lines[code], _created = PlanLine.objects.get_or_create(
+                plan=plan,
+                occupation=Occupation.objects.get(code=code),
+                level=level,
+                month=month,
+                defaults={"expected_applicants": expected, "department": department},
+            )
+        for code, status in (
+            ("6-31-01-03", BatchStatus.REGISTRATION_OPEN),
+            ("6-18-02-04", BatchStatus.DRAFT),
+        ):
+            line = lines[code]
+            Batch.objects.get_or_create(
+                plan_line=line,
+                defaults={
+                    "occupation": line.occupation,
+                    "level": line.level,
+                    "status": status,
+                    "registration_opens": today - datetime.timedelta(days=3),
+                    "registration_closes": today + datetime.timedelta(days=20),
+                    "theory_date": today + datetime.timedelta(days=35),
+                    "skill_date": today + datetime.timedelta(days=36),
+                    "fee": "150.00",
+                    "eligibility": "在校生：完成本专业相应课程；社会人员：从事本职业工作满两年。",
+                    "scheme": "理论考试在教学楼，技能考核在实训中心；考评员由市鉴定中心派出。",
+                    "created_by": clerk,
+                    "approved_by": deputy if status != BatchStatus.DRAFT else None,
+                    "approved_at": timezone.now() if status != BatchStatus.DRAFT else None,
+                },
+            )
+
+    def _seed_outreach(self) -> None:
+        clerk = User.objects.get(username="clerk")
+        Notice.objects.get_or_create(
+            title="关于本年度职业技能鉴定报名的通知",
+            defaults={
+                "body": "电工四级（中级工）鉴定现已开始报名，请登录本系统在线申报并上传材料。",
+                "publish_at": timezone.now(),
+                "created_by": clerk,
+            },
+        )
+        Consultation.objects.get_or_create(
+            question="社会人员报考需要带哪些材料？",
+            defaults={
+                "asker_name": "刘先生",
+                "answer": "身份证复印件、学历证书原件及复印件、黑白 2 寸照片两张。",
+                "answered_by": clerk,
+                "answered_at": timezone.now(),
+                "is_published": True,
+            },
+        )
+        Consultation.objects.get_or_create(
+            question="理论考试是机考还是笔试？", defaults={"asker_name": "陈同学"}
+        )
