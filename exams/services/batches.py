@@ -174,7 +174,7 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
     if action not in TRANSITIONS:
         raise RuleViolation(_("There is no such step."), code="unknown_step")
     step = TRANSITIONS[action]
-    batch = Batch.objects.select_for_update().select_related("plan_line").get(pk=batch.pk)
+    batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line").get(pk=batch.pk)
     require_role(actor, *_roles_for(action, batch))
     if batch.status != step.source:
         raise RuleViolation(
