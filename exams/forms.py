@@ -3,7 +3,14 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exams.models import DocumentKind, Level, Occupation, PlanLine
+from exams.models import (
+    DocumentKind,
+    Level,
+    Occupation,
+    PlanLine,
+    default_social_documents,
+    default_student_documents,
+)
 from jianding.forms import FormHelperMixin
 
 
@@ -17,10 +24,8 @@ class DateInput(forms.DateInput):
 
 
 class OccupationForm(FormHelperMixin, forms.Form):
-    code = forms.RegexField(
-        label=_("national code"),
-        regex=r"^\d-\d{2}-\d{2}-\d{2}$",
-        error_messages={"invalid": _("Write the code as in the classification, e.g. 6-31-01-03.")},
+    code = forms.CharField(
+        label=_("national code"), max_length=12, validators=Occupation._meta.get_field("code").validators
     )
     name = forms.CharField(label=_("occupation name"), max_length=60)
     levels = forms.TypedMultipleChoiceField(
@@ -91,13 +96,13 @@ class BatchForm(FormHelperMixin, forms.Form):
         label=_("documents for students"),
         choices=DocumentKind.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, DocumentKind.PHOTO],
+        initial=default_student_documents,
     )
     social_documents = forms.MultipleChoiceField(
         label=_("documents for social applicants"),
         choices=DocumentKind.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[DocumentKind.ID_CARD, DocumentKind.EDUCATION, DocumentKind.PHOTO],
+        initial=default_social_documents,
     )
     scheme = forms.CharField(label=_("implementation scheme"), widget=forms.Textarea(attrs={"rows": 6}))
 

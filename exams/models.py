@@ -1,4 +1,7 @@
+import datetime
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,6 +26,13 @@ class Occupation(models.Model):
         _("national code"),
         max_length=12,
         unique=True,
+        validators=[
+            RegexValidator(
+                r"^\d-\d{2}-\d{2}-\d{2}$",
+                _("Write the code as in the classification, e.g. 6-31-01-03."),
+                code="invalid_code",
+            )
+        ],
         help_text=_("Code in the national occupational classification, e.g. 6-31-01-03."),
     )
     name = models.CharField(_("occupation name"), max_length=60)
@@ -146,6 +156,10 @@ class AppraisalPlan(models.Model):
     def is_editable(self) -> bool:
         return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
 
 class PlanLine(models.Model):
     """One planned batch in an annual plan: occupation, level, month and expected applicants."""
@@ -219,12 +233,16 @@ class BatchStatus(models.TextChoices):
 
 class BatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BatchQuerySet":
-        """Return the batches ``user`` may manage or follow; the public sees open ones only."""
+        """Return the batches ``user`` may manage or follow (the public uses open_for_registration)."""
         return self if has_role(user, *BATCH_VIEWER_ROLES) else self.none()
 
-    def open_for_registration(self) -> "BatchQuerySet":
-        """Return the batches the public may apply to now."""
-        return self.filter(status=BatchStatus.REGISTRATION_OPEN)
+    def open_for_registration(self, today: datetime.date) -> "BatchQuerySet":
+        """Return the batches the public may apply to on ``today``: open, and inside their window."""
+        return self.filter(
+            status=BatchStatus.REGISTRATION_OPEN,
+            registration_opens__lte=today,
+            registration_closes__gte=today,
+        )
 
 
 class Batch(models.Model):

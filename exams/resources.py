@@ -1,7 +1,14 @@
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from tablib import Dataset
 
 from exams.models import Level, Occupation
+
+
+def _whole(number: float) -> int:
+    if not number.is_integer():
+        raise ValueError(number)
+    return int(number)
 
 
 class LevelListWidget(widgets.Widget):
@@ -12,7 +19,8 @@ class LevelListWidget(widgets.Widget):
             raise ValueError(_("Give at least one level, e.g. 5,4,3."))
         parts = [part.strip() for part in str(value).replace("，", ",").replace("、", ",").split(",")]
         try:
-            levels = {int(float(part)) for part in parts if part}
+            # A whole number stored by Excel as 5.0 is fine; 4.9 is not a level.
+            levels = {int(part) if part.isdigit() else _whole(float(part)) for part in parts if part}
         except ValueError:
             raise ValueError(_("Write levels as digits 1 to 5 separated by commas, e.g. 5,4,3.")) from None
         if not levels or not levels <= set(Level.values):
@@ -38,3 +46,28 @@ class OccupationResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+
+def plan_dataset(lines) -> Dataset:
+    """The lines of an annual plan as the sheet the departments receive."""
+    dataset = Dataset(headers=["月份", "职业编码", "职业（工种）", "等级", "预计人数", "系部"])
+    for line in lines:
+        dataset.append(
+            [
+                line.month,
+                line.occupation.code,
+                line.occupation.name,
+                line.get_level_display(),
+                line.expected_applicants,
+                line.department,
+            ]
+        )
+    return dataset
+
+
+def statistics_dataset(rows) -> Dataset:
+    """Statistics rows (``exams.selectors.statistics_by_month``) as a sheet."""
+    dataset = Dataset(headers=["月份", "职业（工种）", "等级", "批次数", "计划人数"])
+    for row in rows:
+        dataset.append([row.month, row.occupation, str(row.level), row.batches, row.planned_applicants])
+    return dataset

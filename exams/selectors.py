@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from exams.models import (
     AppraisalPlan,
@@ -16,13 +17,8 @@ from exams.models import (
 )
 
 
-def occupation_list(*, query: str = "", active_only: bool = False) -> QuerySet[Occupation]:
-    occupations = Occupation.objects.all()
-    if query:
-        occupations = occupations.filter(Q(code__icontains=query) | Q(name__icontains=query))
-    if active_only:
-        occupations = occupations.filter(is_active=True)
-    return occupations
+def occupation_list() -> QuerySet[Occupation]:
+    return Occupation.objects.all()
 
 
 def plan_list(*, actor) -> QuerySet[AppraisalPlan]:
@@ -33,13 +29,21 @@ def plan_list(*, actor) -> QuerySet[AppraisalPlan]:
     )
 
 
+def plan_previous_revision(*, plan: AppraisalPlan) -> AppraisalPlan | None:
+    return (
+        AppraisalPlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
+    )
+
+
 def plan_lines(*, plan: AppraisalPlan) -> QuerySet[PlanLine]:
     return plan.lines.select_related("occupation")
 
 
 def plan_lines_in_force() -> QuerySet[PlanLine]:
     """Return the lines of the approved plans, to create batches from."""
-    return PlanLine.objects.filter(plan__status=PlanStatus.APPROVED).select_related("plan", "occupation")
+    return PlanLine.objects.filter(plan__in=AppraisalPlan.objects.in_force()).select_related(
+        "plan", "occupation"
+    )
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,11 @@ def batch_list(*, actor) -> QuerySet[Batch]:
 
 
 def batch_public_list() -> QuerySet[Batch]:
-    return Batch.objects.open_for_registration().select_related("occupation").order_by("registration_closes")
+    return (
+        Batch.objects.open_for_registration(timezone.localdate())
+        .select_related("occupation")
+        .order_by("registration_closes")
+    )
 
 
 def bank_list(*, actor) -> QuerySet[QuestionBank]:
@@ -92,28 +100,30 @@ class StatisticsRow:
 def statistics_by_month(*, year: int) -> list[StatisticsRow]:
     """Batches held and applicants planned per occupation, level and month of ``year``."""
     planned = {
-        (row["occupation__name"], row["level"], row["month"]): row["planned"]
-        for row in PlanLine.objects.filter(plan__year=year, plan__status=PlanStatus.APPROVED)
-        .values("occupation__name", "level", "month")
+        (row["occupation"], row["level"], row["month"]): row["planned"]
+        for row in PlanLine.objects.filter(plan__year=year, plan__in=AppraisalPlan.objects.in_force())
+        .values("occupation", "level", "month")
         .annotate(planned=Sum("expected_applicants"))
     }
     held = {
-        (row["occupation__name"], row["level"], row["month"]): row["batches"]
+        (row["occupation"], row["level"], row["month"]): row["batches"]
         for row in Batch.objects.exclude(status=BatchStatus.DRAFT)
         .annotate(year=ExtractYear("theory_date"), month=ExtractMonth("theory_date"))
         .filter(year=year)
-        .values("occupation__name", "level", "month")
+        .values("occupation", "level", "month")
         .annotate(batches=Count("pk"))
     }
+    keys = planned.keys() | held.keys()
+    occupations = Occupation.objects.in_bulk({occupation for occupation, _level, _month in keys})
     return [
         StatisticsRow(
-            occupation=name,
+            occupation=str(occupations[occupation]),
             level=Level(level).label,
             month=month,
-            batches=held.get((name, level, month), 0),
-            planned_applicants=planned.get((name, level, month), 0),
+            batches=held.get((occupation, level, month), 0),
+            planned_applicants=planned.get((occupation, level, month), 0),
         )
-        for name, level, month in sorted(planned.keys() | held.keys(), key=lambda k: (k[2], k[0], -k[1]))
+        for occupation, level, month in sorted(keys, key=lambda k: (k[2], occupations[k[0]].code, -k[1]))
     ]
 
 

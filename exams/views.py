@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from tablib import Dataset
 
 from exams import selectors, services
 from exams.filters import BatchFilter, OccupationFilter
@@ -20,21 +19,19 @@ from exams.forms import (
     PlanLineForm,
     PlanReviseForm,
 )
-from exams.models import AppraisalPlan, Batch, Occupation, PlanLine
-from exams.resources import OccupationResource
+from exams.models import AppraisalPlan, Batch, BatchStatus, Occupation, PlanLine
+from exams.resources import OccupationResource, plan_dataset, statistics_dataset
+from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
+from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
-from jianding.imports import import_dataset, import_run, import_stash
+from jianding.imports import import_dataset, import_discard, import_run, import_stash
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 
 PAGE_SIZE = 25
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 # --- occupation catalogue -------------------------------------------------
@@ -100,11 +97,12 @@ def import_occupations(request):
     report, token = None, request.POST.get("token", "")
     try:
         if request.method == "POST" and token and "confirm" in request.POST:
-            dataset = import_dataset(actor=request.user, token=token)
+            dataset = import_dataset(actor=request.user, token=token, purpose="occupations")
             report = import_run(
                 resource=OccupationResource(), dataset=dataset, dry_run=False, actor=request.user
             )
             if report.ok:
+                import_discard(actor=request.user, token=token, purpose="occupations")
                 messages.success(
                     request,
                     _("Imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
@@ -112,8 +110,8 @@ def import_occupations(request):
                 )
                 return redirect("exams:list_occupations")
         elif request.method == "POST" and form.is_valid():
-            token = import_stash(actor=request.user, upload=form.cleaned_data["file"])
-            dataset = import_dataset(actor=request.user, token=token)
+            token = import_stash(actor=request.user, upload=form.cleaned_data["file"], purpose="occupations")
+            dataset = import_dataset(actor=request.user, token=token, purpose="occupations")
             report = import_run(
                 resource=OccupationResource(), dataset=dataset, dry_run=True, actor=request.user
             )
@@ -155,9 +153,7 @@ def _plan(request, pk) -> AppraisalPlan:
 @role_required(*MANAGEMENT_ROLES)
 def view_plan(request, pk, line_form=None):
     plan = _plan(request, pk)
-    previous = (
-        AppraisalPlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
-    )
+    previous = selectors.plan_previous_revision(plan=plan)
     return render(
         request,
         "exams/view_plan.html",
@@ -248,11 +244,13 @@ def submit_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_plan(request, pk):
     plan = _plan(request, pk)
+    decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    form.is_valid()
-    reason = form.cleaned_data.get("reason", "")
     try:
-        if request.POST.get("decision") == "approve":
+        if decision not in ("approve", "return") or not form.is_valid():
+            raise RuleViolation(_("Choose to approve or to return the plan."), code="no_decision")
+        reason = form.cleaned_data["reason"]
+        if decision == "approve":
             services.plan_approve(actor=request.user, plan=plan, reason=reason)
             messages.success(request, _("The plan is approved."))
         else:
@@ -294,18 +292,7 @@ def compare_plans(request, pk, other):
 @role_required(*MANAGEMENT_ROLES)
 def export_plan(request, pk):
     plan = _plan(request, pk)
-    dataset = Dataset(headers=["月份", "职业编码", "职业（工种）", "等级", "预计人数", "系部"])
-    for line in selectors.plan_lines(plan=plan):
-        dataset.append(
-            [
-                line.month,
-                line.occupation.code,
-                line.occupation.name,
-                line.get_level_display(),
-                line.expected_applicants,
-                line.department,
-            ]
-        )
+    dataset = plan_dataset(selectors.plan_lines(plan=plan))
     return xlsx_response(dataset, title=str(plan.year), filename=f"plan-{plan.year}-r{plan.revision}.xlsx")
 
 
@@ -331,7 +318,8 @@ def _batch(request, pk) -> Batch:
 @role_required(Role.CLERK)
 def create_batch(request):
     plan_lines = selectors.plan_lines_in_force()
-    line = plan_lines.filter(pk=request.GET.get("line")).first() if request.GET.get("line") else None
+    line_id = request.GET.get("line", "")
+    line = plan_lines.filter(pk=int(line_id)).first() if line_id.isdigit() else None
     initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
     form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
     if request.method == "POST" and form.is_valid():
@@ -348,7 +336,7 @@ def create_batch(request):
 @role_required(Role.CLERK)
 def edit_batch(request, pk):
     batch = _batch(request, pk)
-    initial = {name: getattr(batch, name) for name in services.batches.BATCH_FIELDS}
+    initial = {name: getattr(batch, name) for name in BATCH_FIELDS}
     form = BatchForm(request.POST or None, initial=initial, plan_lines=selectors.plan_lines_in_force())
     if request.method == "POST" and form.is_valid():
         try:
@@ -370,7 +358,7 @@ def view_batch(request, pk):
         {
             "batch": batch,
             "steps": services.batch_transitions_for(actor=request.user, batch=batch),
-            "can_edit": has_role(request.user, Role.CLERK) and batch.status == "draft",
+            "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
             "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
@@ -400,7 +388,6 @@ def list_banks(request):
         {
             "banks": selectors.bank_list(actor=request.user),
             "form": BankUploadForm() if has_role(request.user, Role.EXAM_STAFF) else None,
-            "decision_form": DecisionForm(),
             "is_deputy": has_role(request.user, Role.DEPUTY),
         },
     )
@@ -431,14 +418,13 @@ def upload_bank(request):
 @role_required(Role.DEPUTY)
 def decide_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
+    decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    form.is_valid()
     try:
+        if decision not in ("approve", "reject") or not form.is_valid():
+            raise RuleViolation(_("Choose to approve or to reject the bank."), code="no_decision")
         services.bank_decide(
-            actor=request.user,
-            bank=bank,
-            approve=request.POST.get("decision") == "approve",
-            reason=form.cleaned_data.get("reason", ""),
+            actor=request.user, bank=bank, approve=decision == "approve", reason=form.cleaned_data["reason"]
         )
     except RuleViolation as error:
         messages.error(request, error.message)
@@ -448,7 +434,7 @@ def decide_bank(request, pk):
 @role_required(*CATALOGUE_ROLES)
 def download_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
-    services.bank_download_record(actor=request.user, bank=bank, ip_address=_client_ip(request))
+    services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
     return FileResponse(
         bank.file.open("rb"), as_attachment=True, filename=f"{bank}.pdf", content_type="application/pdf"
     )
@@ -501,7 +487,5 @@ def view_statistics(request):
 @role_required(*MANAGEMENT_ROLES)
 def export_statistics(request):
     year = _year(request)
-    dataset = Dataset(headers=["月份", "职业（工种）", "等级", "批次数", "计划人数"])
-    for row in selectors.statistics_by_month(year=year):
-        dataset.append([row.month, row.occupation, str(row.level), row.batches, row.planned_applicants])
+    dataset = statistics_dataset(selectors.statistics_by_month(year=year))
     return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

@@ -4,6 +4,7 @@ The uploaded file waits between the steps under a generated name below
 MEDIA_ROOT; the page carries only a signed token naming it and its uploader.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.resources import Resource
 from tablib import Dataset
@@ -37,8 +39,26 @@ class ImportReport:
         return not self.problems
 
 
-def import_stash(*, actor, upload: UploadedFile) -> str:
-    """Keep an uploaded .xlsx for the preview and the import; return its token."""
+STASH_DIR = "imports/"
+
+
+def _purge_stale_stashes() -> None:
+    """Remove stashed workbooks whose token has expired."""
+    if not default_storage.exists(STASH_DIR):
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
+    for name in default_storage.listdir(STASH_DIR)[1]:
+        path = STASH_DIR + name
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
+def import_stash(*, actor, upload: UploadedFile, purpose: str) -> str:
+    """Keep an uploaded .xlsx for the preview and the import; return its token.
+
+    ``purpose`` names the import (e.g. "occupations"), so a token from one
+    import page cannot be replayed on another.
+    """
     if upload.size is None or upload.size > XLSX_MAX_BYTES:
         raise RuleViolation(
             _("The spreadsheet is larger than %(limit)d MB.") % {"limit": XLSX_MAX_BYTES // (1024 * 1024)},
@@ -52,23 +72,34 @@ def import_stash(*, actor, upload: UploadedFile) -> str:
             field="file",
             code="not_xlsx",
         )
-    name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(data))
-    return signing.dumps({"name": name, "user": actor.pk}, salt=_SALT)
+    _purge_stale_stashes()
+    name = default_storage.save(f"{STASH_DIR}{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    return signing.dumps({"name": name, "user": actor.pk, "purpose": purpose}, salt=_SALT)
 
 
-def import_dataset(*, actor, token: str) -> Dataset:
-    """Load the stashed workbook named by ``token``, which only its uploader may use."""
+def _stash_name(*, actor, token: str, purpose: str) -> str:
+    expired = RuleViolation(
+        _("The preview has expired; upload the file again."), field="file", code="import_expired"
+    )
     try:
         payload = signing.loads(token, salt=_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
-        raise RuleViolation(
-            _("The preview has expired; upload the file again."), field="file", code="import_expired"
-        ) from None
-    if payload["user"] != actor.pk or not default_storage.exists(payload["name"]):
-        raise RuleViolation(
-            _("The preview has expired; upload the file again."), field="file", code="import_expired"
-        )
-    with default_storage.open(payload["name"], "rb") as stashed:
+        raise expired from None
+    name = payload.get("name", "")
+    if (
+        payload.get("user") != actor.pk
+        or payload.get("purpose") != purpose
+        or not name.startswith(STASH_DIR)
+        or not default_storage.exists(name)
+    ):
+        raise expired
+    return name
+
+
+def import_dataset(*, actor, token: str, purpose: str) -> Dataset:
+    """Load the stashed workbook named by ``token``, which only its uploader may use."""
+    name = _stash_name(actor=actor, token=token, purpose=purpose)
+    with default_storage.open(name, "rb") as stashed:
         try:
             return Dataset().load(BytesIO(stashed.read()), format="xlsx")
         except Exception as error:  # tablib and openpyxl raise many kinds for a broken file
@@ -77,6 +108,11 @@ def import_dataset(*, actor, token: str) -> Dataset:
                 field="file",
                 code="xlsx_damaged",
             ) from error
+
+
+def import_discard(*, actor, token: str, purpose: str) -> None:
+    """Remove the stashed workbook once it is imported."""
+    default_storage.delete(_stash_name(actor=actor, token=token, purpose=purpose))
 
 
 def import_run(*, resource: Resource, dataset: Dataset, dry_run: bool, actor) -> ImportReport:

@@ -19,9 +19,15 @@ ASK_LIMITS = ((datetime.timedelta(hours=1), 3), (datetime.timedelta(days=1), 10)
 def notice_save(*, actor, notice: Notice | None = None, title: str, body: str, publish_at) -> Notice:
     """Write or change a notice; it is public from ``publish_at``."""
     require_role(actor, Role.CLERK)
-    notice = notice or Notice(created_by=actor)
+    if notice is None:
+        return Notice.objects.create(created_by=actor, title=title, body=body, publish_at=publish_at)
     notice.title, notice.body, notice.publish_at = title, body, publish_at
-    notice.save()
+    try:
+        notice.save(update_fields=["title", "body", "publish_at"])
+    except Notice.NotUpdated:
+        raise RuleViolation(
+            _("Someone removed this notice meanwhile; nothing was saved."), code="notice_removed"
+        ) from None
     return notice
 
 
@@ -31,8 +37,14 @@ def notice_delete(*, actor, notice: Notice) -> None:
     notice.delete()
 
 
-def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address: str | None) -> Consultation:
-    """Record a question from the public, within the per-address limits."""
+@transaction.atomic
+def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address: str) -> Consultation:
+    """Record a question from the public, within the per-address limits.
+
+    ``ip_address`` comes from ``jianding.client.client_ip``, never empty. The
+    count and the insert share a transaction: SQLite serialises writers, and on
+    PostgreSQL a burst from one address may slip one or two past the limit.
+    """
     now = timezone.now()
     for window, limit in ASK_LIMITS:
         asked = Consultation.objects.filter(ip_address=ip_address, asked_at__gte=now - window).count()
@@ -51,12 +63,25 @@ def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address
 
 
 @transaction.atomic
-def consultation_answer(*, actor, consultation: Consultation, answer: str, publish: bool) -> Consultation:
-    """Answer a question, and publish it with its answer if it helps others."""
+def consultation_answer(
+    *, actor, consultation: Consultation, answer: str, publish: bool, seen_answer: str
+) -> Consultation:
+    """Answer a question, and publish it with its answer if it helps others.
+
+    ``seen_answer`` is the answer the clerk saw when he opened the question; if
+    another clerk answered meanwhile, the second answer is refused, not laid over.
+    """
     require_role(actor, Role.CLERK)
     if not answer.strip():
         raise RuleViolation(_("Write the answer."), field="answer", code="answer_required")
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.answer != seen_answer:
+        raise RuleViolation(
+            _("%(name)s answered this question meanwhile; read that answer before changing it.")
+            % {"name": consultation.answered_by},
+            field="answer",
+            code="answered_meanwhile",
+        )
     consultation.answer, consultation.is_published = answer, publish
     consultation.answered_by, consultation.answered_at = actor, timezone.now()
     consultation.save(update_fields=["answer", "is_published", "answered_by", "answered_at"])

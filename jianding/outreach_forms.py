@@ -41,4 +41,5 @@ class AskForm(FormHelperMixin, forms.Form):
 
 class AnswerForm(FormHelperMixin, forms.Form):
     answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    seen_answer = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
     publish = forms.BooleanField(label=_("publish the question and answer"), required=False, initial=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from exams.selectors import batch_public_list
 from jianding import outreach
+from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.models import Consultation, Notice
@@ -57,7 +58,7 @@ def consult(request):
                 question=data["question"],
                 asker_name=data["asker_name"],
                 contact=data["contact"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except RuleViolation as error:
             form_refuse(form, error)
@@ -95,9 +96,13 @@ def _notice_form(request, notice):
     )
     form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        outreach.notice_save(actor=request.user, notice=notice, **form.cleaned_data)
-        messages.success(request, _("Notice saved."))
-        return redirect("outreach:list_notices")
+        try:
+            outreach.notice_save(actor=request.user, notice=notice, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Notice saved."))
+            return redirect("outreach:list_notices")
     return render(request, "outreach/edit_notice.html", {"form": form, "notice": notice})
 
 
@@ -125,7 +130,11 @@ def list_consultations(request):
 @role_required(Role.CLERK)
 def answer_consultation(request, pk):
     consultation = get_object_or_404(Consultation, pk=pk)
-    initial = {"answer": consultation.answer, "publish": consultation.is_published or not consultation.answer}
+    initial = {
+        "answer": consultation.answer,
+        "seen_answer": consultation.answer,
+        "publish": consultation.is_published or not consultation.answer,
+    }
     form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,6 +143,7 @@ def answer_consultation(request, pk):
                 consultation=consultation,
                 answer=form.cleaned_data["answer"],
                 publish=form.cleaned_data["publish"],
+                seen_answer=form.cleaned_data["seen_answer"],
             )
         except RuleViolation as error:
             form_refuse(form, error)

@@ -1,4 +1,4 @@
-"""The one role check of every view: a decorator and its mixin twin.
+"""The one role check of every view, and its twin for services.
 
 Anonymous users never reach a view (``LoginRequiredMiddleware``); a signed-in
 user without one of the roles gets 403. Which objects a role may see is the
@@ -22,21 +22,9 @@ def role_required(*roles: Role):
                 raise PermissionDenied
             return view_func(request, *args, **kwargs)
 
-        wrapper.allowed_roles = roles
         return wrapper
 
     return decorator
-
-
-class RoleRequiredMixin:
-    """Class-based twin of ``role_required``; set ``roles`` on the view."""
-
-    roles: tuple[Role, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not has_role(request.user, *self.roles):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def require_role(actor, *roles: Role) -> None:

@@ -10,7 +10,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from tablib import Dataset
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +26,9 @@ def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
     for row_number, row in enumerate(dataset, start=2):
         for column_number, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column_number)
+            if isinstance(value, str):
+                # control characters (a pasted \x0b, say) are not allowed in the file format
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell.value = value
             if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                 cell.data_type = TYPE_STRING

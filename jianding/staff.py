@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from exams.models import ExaminerProfile
+from exams.services import examiner_profile_sync
 from jianding.errors import RuleViolation
 from jianding.models import User
 from jianding.permissions import require_role
@@ -37,11 +37,7 @@ def _set_role(user: User, role: Role, is_chief_examiner: bool) -> None:
             code="chief_not_examiner",
         )
     user.groups.set([Group.objects.get(name=role.value)])
-    if role == Role.EXAMINER:
-        profile, _created = ExaminerProfile.objects.get_or_create(user=user)
-        if profile.is_chief_examiner != is_chief_examiner:
-            profile.is_chief_examiner = is_chief_examiner
-            profile.save(update_fields=["is_chief_examiner"])
+    examiner_profile_sync(user=user, is_examiner=role == Role.EXAMINER, is_chief_examiner=is_chief_examiner)
 
 
 @transaction.atomic

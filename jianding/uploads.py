@@ -14,15 +14,26 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from jianding.errors import RuleViolation
 
 PDF_MAX_BYTES = 20 * 1024 * 1024
-# Names that make a PDF act (run script, open files, carry other files).
-PDF_ACTIVE_CONTENT = re.compile(
+# Names that make a PDF act (run script, open files, carry other files). The
+# byte scan catches them written plainly; the parsed walk catches them in
+# object streams and written with #xx escapes.
+PDF_ACTIVE_NAMES = frozenset(
+    {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/AA"}
+)
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
+)
+PDF_ACTIVE_BYTES = re.compile(
     rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b"
 )
+# A walk through more objects than this is refused rather than followed.
+PDF_MAX_OBJECTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -32,8 +43,38 @@ class CheckedFile:
     sha256: str
 
 
+def _pdf_has_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the catalogue, looking for actions and attachments."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer["/Root"]]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise LimitReachedError("too many objects")
+        if isinstance(node, DictionaryObject):
+            if PDF_ACTIVE_NAMES & set(node.keys()):
+                return True
+            if node.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            stack.extend(value for key, value in node.items() if key != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
 def upload_check_pdf(upload: UploadedFile, *, field: str, max_bytes: int = PDF_MAX_BYTES) -> CheckedFile:
-    """Return the upload as a checked PDF under a generated name, or raise RuleViolation on ``field``."""
+    """Return the upload as a checked PDF under a generated name, or raise RuleViolation on ``field``.
+
+    Slow for a large file: call it before opening a transaction.
+    """
     if upload.size is None or upload.size > max_bytes:
         raise RuleViolation(
             _("The file is larger than %(limit)d MB; make it smaller and upload it again.")
@@ -42,8 +83,7 @@ def upload_check_pdf(upload: UploadedFile, *, field: str, max_bytes: int = PDF_M
             code="file_too_large",
         )
     upload.seek(0)
-    head = upload.read(5)
-    if head != b"%PDF-":
+    if upload.read(5) != b"%PDF-":
         raise RuleViolation(
             _("This file is not a PDF (whatever its name says). Save or print it as PDF and upload that."),
             field=field,
@@ -53,13 +93,13 @@ def upload_check_pdf(upload: UploadedFile, *, field: str, max_bytes: int = PDF_M
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise RuleViolation(_("The file is too large."), field=field, code="file_too_large")
-    refusal = RuleViolation(
+    active = RuleViolation(
         _("The PDF contains scripts, attachments or forms that run by themselves; print it to a plain PDF."),
         field=field,
         code="pdf_active_content",
     )
-    if PDF_ACTIVE_CONTENT.search(data):
-        raise refusal
+    if PDF_ACTIVE_BYTES.search(data):
+        raise active
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -68,13 +108,11 @@ def upload_check_pdf(upload: UploadedFile, *, field: str, max_bytes: int = PDF_M
                 field=field,
                 code="pdf_encrypted",
             )
-        # Object streams hide names from the byte scan; the catalogue is read parsed.
-        catalog = reader.trailer["/Root"]
-        names = catalog.get("/Names") or {}
-        if "/AA" in catalog or "/JavaScript" in names or "/EmbeddedFiles" in names:
-            raise refusal
+        if _pdf_has_active_content(reader):
+            raise active
         page_count = len(reader.pages)
-    except (PdfReadError, KeyError, ValueError) as error:
+    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, RecursionError) as error:
+        # pypdf raises many kinds for a broken file; every one means "damaged".
         raise RuleViolation(
             _("The PDF is damaged or incomplete; save it again and upload the new file."),
             field=field,

@@ -124,7 +124,7 @@ def edit_staff(request, pk):
         "phone": user.phone,
         "role": role.value if role else "",
         "is_active": user.is_active,
-        "is_chief_examiner": bool(profile and profile.is_chief_examiner),
+        "is_chief_examiner": role == Role.EXAMINER and bool(profile and profile.is_chief_examiner),
     }
     form = StaffUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

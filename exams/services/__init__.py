@@ -2,6 +2,7 @@
 
 from exams.services.banks import bank_decide, bank_download_record, bank_upload
 from exams.services.batches import TRANSITIONS, batch_create, batch_move, batch_transitions_for, batch_update
+from exams.services.examiners import examiner_profile_sync
 from exams.services.occupations import occupation_require_licensed, occupation_save
 from exams.services.plans import (
     plan_approve,
@@ -22,6 +23,7 @@ __all__ = [
     "batch_move",
     "batch_transitions_for",
     "batch_update",
+    "examiner_profile_sync",
     "occupation_require_licensed",
     "occupation_save",
     "plan_approve",

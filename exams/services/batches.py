@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine, PlanStatus
+from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine
 from exams.services.occupations import occupation_require_licensed
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
@@ -68,7 +68,10 @@ def batch_transitions_for(*, actor, batch: Batch) -> list[tuple[str, Transition]
 
 
 def _roles_for(name: str, batch: Batch) -> tuple[Role, ...]:
-    if name == "approve" and batch.plan_line_id is None:
+    # A batch outside the plan in force (none, or its plan was since revised
+    # away) is the director's to approve [所长 §3].
+    in_plan = batch.plan_line_id is not None and batch.plan_line.plan.is_in_force
+    if name == "approve" and not in_plan:
         return (Role.DIRECTOR,)
     return TRANSITIONS[name].roles
 
@@ -89,7 +92,7 @@ def _check_fields(
 ) -> None:
     occupation_require_licensed(occupation, level)
     if plan_line is not None:
-        if plan_line.plan.status != PlanStatus.APPROVED:
+        if not plan_line.plan.is_in_force:
             raise RuleViolation(
                 _("This line belongs to a plan that is not in force; choose a line of the approved plan."),
                 field="plan_line",
@@ -174,7 +177,7 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
     if action not in TRANSITIONS:
         raise RuleViolation(_("There is no such step."), code="unknown_step")
     step = TRANSITIONS[action]
-    batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line").get(pk=batch.pk)
+    batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line__plan").get(pk=batch.pk)
     require_role(actor, *_roles_for(action, batch))
     if batch.status != step.source:
         raise RuleViolation(

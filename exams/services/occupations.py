@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from exams.models import Level, Occupation
@@ -45,8 +45,25 @@ def occupation_save(
         raise RuleViolation(
             _("Another occupation has the code %(code)s.") % {"code": code}, field="code", code="code_taken"
         )
-    occupation = occupation or Occupation()
-    occupation.code, occupation.name, occupation.is_active = code, name, is_active
-    occupation.levels = sorted({int(level) for level in levels}, reverse=True)
-    occupation.save()
+    values = {
+        "code": code,
+        "name": name,
+        "is_active": is_active,
+        "levels": sorted({int(level) for level in levels}, reverse=True),
+    }
+    try:
+        with transaction.atomic():
+            if occupation is None:
+                return Occupation.objects.create(**values)
+            for field, value in values.items():
+                setattr(occupation, field, value)
+            occupation.save(update_fields=list(values))
+    except IntegrityError:  # another clerk took the code a moment ago
+        raise RuleViolation(
+            _("Another occupation has the code %(code)s.") % {"code": code}, field="code", code="code_taken"
+        ) from None
+    except Occupation.NotUpdated:
+        raise RuleViolation(
+            _("Someone removed this occupation meanwhile; nothing was saved."), code="occupation_removed"
+        ) from None
     return occupation

@@ -78,10 +78,21 @@ def plan_line_save(
             field="month",
             code="line_duplicate",
         )
-    line = line or PlanLine(plan=plan)
-    line.occupation, line.level, line.month = occupation, level, month
-    line.expected_applicants, line.department = expected_applicants, department
-    line.save()
+    values = {
+        "occupation": occupation,
+        "level": level,
+        "month": month,
+        "expected_applicants": expected_applicants,
+        "department": department,
+    }
+    if line is None:
+        return PlanLine.objects.create(plan=plan, **values)
+    line = PlanLine.objects.select_for_update().filter(pk=line.pk, plan=plan).first()
+    if line is None:
+        raise RuleViolation(_("Someone removed this line meanwhile; nothing was saved."), code="line_removed")
+    for name, value in values.items():
+        setattr(line, name, value)
+    line.save(update_fields=list(values))
     return line
 
 

@@ -107,3 +107,35 @@ def test_upload_page_shows_the_refusal(setup, client_as):
     )
     assert response.status_code == 200
     assert "不是 PDF" in response.content.decode()
+
+
+def hand_made_pdf(open_action: bytes) -> bytes:
+    """A one-page PDF, written by hand, whose catalogue opens with ``open_action``."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        open_action,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj " % number + body + b" endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_script_hidden_behind_name_escapes_is_found_by_the_parsed_walk(setup):
+    body = hand_made_pdf(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>")
+    with pytest.raises(RuleViolation) as caught:
+        upload(setup, upload=pdf_upload("q.pdf", body=body))
+    assert caught.value.code == "pdf_active_content"
+
+
+def test_a_plain_open_action_is_accepted(setup):
+    bank = upload(setup, upload=pdf_upload("q.pdf", body=hand_made_pdf(b"[3 0 R /Fit]")))
+    assert bank.status == BankStatus.PENDING

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import services
-from exams.models import Batch, BatchStatus
+from exams.models import AppraisalPlan, Batch, BatchStatus, PlanStatus
 from exams.services.batches import TRANSITIONS
 from jianding.errors import RuleViolation
 from jianding.roles import Role
@@ -135,6 +135,22 @@ def test_plan_line_must_match_and_be_in_force(people):
     with pytest.raises(RuleViolation) as caught:
         services.batch_create(actor=people[Role.CLERK], **batch_fields(other, plan_line=line))
     assert caught.value.code == "plan_line_mismatch"
+    AppraisalPlan.objects.filter(pk=line.plan_id).update(status=PlanStatus.SUPERSEDED)
+    line.plan.refresh_from_db()
+    with pytest.raises(RuleViolation) as caught:
+        services.batch_create(actor=people[Role.CLERK], **batch_fields(line.occupation, plan_line=line))
+    assert (caught.value.field, caught.value.code) == ("plan_line", "plan_not_in_force")
+
+
+def test_a_batch_whose_plan_was_revised_away_goes_to_the_director(people):
+    line = approved_line(level=4)
+    batch = services.batch_create(actor=people[Role.CLERK], **batch_fields(line.occupation, plan_line=line))
+    AppraisalPlan.objects.filter(pk=line.plan_id).update(status=PlanStatus.SUPERSEDED)
+    with pytest.raises(PermissionDenied):
+        services.batch_move(actor=people[Role.DEPUTY], batch=batch, action="approve")
+    assert (
+        services.batch_move(actor=people[Role.DIRECTOR], batch=batch, action="approve").status == "approved"
+    )
 
 
 def test_only_a_draft_is_changed(people):

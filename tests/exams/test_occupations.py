@@ -76,6 +76,22 @@ def test_import_waits_for_the_confirmation(clerk, client_as):
     assert done.status_code == 302
     assert Occupation.objects.get(code="6-18-01-01").levels == [5, 4]
     assert Occupation.objects.get(code="6-31-01-03").levels == [5, 4, 3, 2, 1]
+    replay = http.post(
+        reverse("exams:import_occupations"), {"token": preview.context["token"], "confirm": "1"}
+    )
+    assert replay.context["form"].has_error("file", "import_expired")
+
+
+def test_codes_and_levels_follow_the_same_rules_as_the_form(clerk, client_as):
+    response = client_as(clerk).post(
+        reverse("exams:import_occupations"),
+        {
+            "file": workbook(
+                [["ABC 1", "车工", "5", 1], ["6-18-01-02", "铣工", "4.9", 1], ["6-18-01-03", "磨工", 4.0, 1]]
+            )
+        },
+    )
+    assert [row for row, _message in response.context["report"].problems] == [2, 3]
 
 
 def test_a_token_serves_only_its_uploader(clerk, client_as):

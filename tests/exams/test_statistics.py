@@ -45,7 +45,7 @@ def data(db):
 def test_statistics_count_batches_and_planned_applicants_per_month(data, client_as):
     response = client_as(UserFactory(role=Role.DEPUTY)).get(reverse("exams:view_statistics"), {"year": 2027})
     rows = response.context["rows"]
-    assert [(r.occupation, r.month, r.batches, r.planned_applicants) for r in rows] == [("电工", 6, 2, 40)]
+    assert [(r.occupation, r.month, r.batches, r.planned_applicants) for r in rows] == [(str(data), 6, 2, 40)]
     page = response.content.decode()
     batches = json.loads(page.split('id="batches-chart" type="application/json">')[1].split("</script>")[0])
     applicants = json.loads(
@@ -58,4 +58,21 @@ def test_statistics_count_batches_and_planned_applicants_per_month(data, client_
 def test_statistics_export(data, client_as):
     response = client_as(UserFactory(role=Role.CLERK)).get(reverse("exams:export_statistics"), {"year": 2027})
     sheet = load_workbook(BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[2]] == [6, "电工", "四级/中级工", 2, 40]
+    assert [cell.value for cell in sheet[2]] == [6, str(data), "四级/中级工", 2, 40]
+
+
+def test_two_occupations_of_one_name_stay_apart(data, client_as):
+    namesake = OccupationFactory(name="电工", levels=[5, 4])
+    PlanLineFactory(
+        plan__year=2027, plan__revision=2, plan__status=PlanStatus.SUPERSEDED, occupation=namesake
+    )
+    BatchFactory(
+        occupation=namesake,
+        status=BatchStatus.APPROVED,
+        registration_opens=datetime.date(2027, 5, 1),
+        registration_closes=datetime.date(2027, 5, 20),
+        theory_date=datetime.date(2027, 6, 5),
+        skill_date=datetime.date(2027, 6, 6),
+    )
+    response = client_as(UserFactory(role=Role.DEPUTY)).get(reverse("exams:view_statistics"), {"year": 2027})
+    assert sorted(r.batches for r in response.context["rows"]) == [1, 2]

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exams.models import BatchStatus
+from exams.models import Batch, BatchStatus
 from jianding import outreach
 from jianding.errors import RuleViolation
 from jianding.models import Consultation, Notice
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-from tests.factories.exams import BatchFactory, OccupationFactory
+from tests.factories.exams import BatchFactory, OccupationFactory, days_from_today
 
 
 @pytest.fixture
@@ -18,9 +18,10 @@ def clerk(db):
     return UserFactory(username="clerk", role=Role.CLERK)
 
 
-def ask(client, **overrides):
+def ask(client, HTTP_X_FORWARDED_FOR=None, **overrides):
     data = {"asker_name": "张三", "contact": "13800000000", "question": "社会人员报考电工四级需要什么材料？"}
-    return client.post(reverse("public:consult"), {**data, **overrides})
+    headers = {"HTTP_X_FORWARDED_FOR": HTTP_X_FORWARDED_FOR} if HTTP_X_FORWARDED_FOR else {}
+    return client.post(reverse("public:consult"), {**data, **overrides}, **headers)
 
 
 def test_public_sees_open_batches_with_requirements_not_drafts(client, db):
@@ -37,6 +38,10 @@ def test_public_sees_open_batches_with_requirements_not_drafts(client, db):
     assert "150.00" in detail
     assert open_batch.eligibility in detail
     assert client.get(reverse("public:view_batch", args=[draft.pk])).status_code == 404
+    Batch.objects.filter(pk=open_batch.pk).update(
+        registration_closes=days_from_today(-1), registration_opens=days_from_today(-9)
+    )
+    assert client.get(reverse("public:view_batch", args=[open_batch.pk])).status_code == 404
 
 
 def test_notices_appear_from_their_publish_time(client, clerk):
@@ -60,9 +65,14 @@ def test_a_question_is_recorded_answered_and_published(client, clerk, client_as)
     assert "需要什么材料" not in client.get(reverse("public:consult")).content.decode()
     response = client_as(clerk).post(
         reverse("outreach:answer_consultation", args=[question.pk]),
-        {"answer": "身份证复印件、学历证书复印件和黑白 2 寸照片。", "publish": "on"},
+        {"answer": "身份证复印件、学历证书复印件和黑白 2 寸照片。", "publish": "on", "seen_answer": ""},
     )
     assert response.status_code == 302
+    late = client_as(UserFactory(role=Role.CLERK)).post(
+        reverse("outreach:answer_consultation", args=[question.pk]),
+        {"answer": "带身份证。", "seen_answer": ""},
+    )
+    assert late.context["form"].has_error("answer", "answered_meanwhile")
     page = client.get(reverse("public:consult")).content.decode()
     assert "需要什么材料" in page
     assert "黑白 2 寸照片" in page
@@ -96,8 +106,28 @@ def test_bad_questions_are_refused_on_the_field(client, db, overrides, field, co
 def test_answer_required(clerk):
     question = Consultation.objects.create(question="?", asker_name="x")
     with pytest.raises(RuleViolation) as caught:
-        outreach.consultation_answer(actor=clerk, consultation=question, answer=" ", publish=True)
+        outreach.consultation_answer(
+            actor=clerk, consultation=question, answer=" ", publish=True, seen_answer=""
+        )
     assert caught.value.field == "answer"
+
+
+def test_a_notice_removed_meanwhile_is_not_brought_back(clerk):
+    notice = Notice.objects.create(title="旧通知", body="x", publish_at=timezone.now(), created_by=clerk)
+    Notice.objects.filter(pk=notice.pk).delete()
+    with pytest.raises(RuleViolation) as caught:
+        outreach.notice_save(actor=clerk, notice=notice, title="改", body="y", publish_at=timezone.now())
+    assert caught.value.code == "notice_removed"
+    assert not Notice.objects.exists()
+
+
+def test_behind_the_proxy_the_limit_follows_the_forwarded_address(client, db, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(outreach.ASK_LIMITS[0][1]):
+        ask(client, HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.9")
+    assert Consultation.objects.filter(ip_address="10.0.0.9").count() == outreach.ASK_LIMITS[0][1]
+    assert ask(client, HTTP_X_FORWARDED_FOR="10.0.0.9").status_code == 200
+    assert ask(client, HTTP_X_FORWARDED_FOR="10.0.0.10").status_code == 302
 
 
 def test_notice_removal_asks_first(clerk, client_as):

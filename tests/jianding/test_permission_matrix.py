@@ -38,12 +38,18 @@ class Row:
     expected: dict[str, object]
     kwargs: dict[str, object] = field(default_factory=dict)
     args: tuple[str, ...] = ()
+    method: str = "get"
 
 
-def row(name: str, *, anonymous, default, kwargs=None, args=(), **by_role) -> Row:
+def row(name: str, *, anonymous, default, kwargs=None, args=(), method="get", **by_role) -> Row:
     """Expect ``default`` for every role but those named, and ``anonymous`` for no one signed in."""
     expected = {ANON: anonymous, **{who: by_role.get(who, default) for who in WHO[1:]}}
-    return Row(name, expected, kwargs or {}, tuple(args))
+    return Row(name, expected, kwargs or {}, tuple(args), method)
+
+
+def post_row(name: str, *, kwargs, **by_role) -> Row:
+    """A POST-only step: its roles are sent on (302), every other role is refused (403)."""
+    return row(name, anonymous=LOGIN, default=FORBIDDEN, kwargs=kwargs, method="post", **by_role)
 
 
 MANAGEMENT = ("director", "deputy", "clerk")
@@ -147,6 +153,14 @@ MATRIX = [
         **only(*CATALOGUE),
         kwargs={"pk": pk_of("bank")},
     ),
+    # the same POST-only steps, posted: the role check answers (the service then refuses or acts)
+    post_row("exams:add_plan_line", kwargs={"pk": pk_of("plan")}, clerk=OK),  # empty form shown again
+    post_row("exams:submit_plan", kwargs={"pk": pk_of("plan")}, clerk=ELSEWHERE),
+    post_row("exams:decide_plan", kwargs={"pk": pk_of("plan")}, director=ELSEWHERE),
+    post_row("exams:revise_plan", kwargs={"pk": pk_of("plan")}, clerk=ELSEWHERE),
+    # closing registration is the clerk's step; other viewers are refused by the service
+    post_row("exams:move_batch", kwargs={"pk": pk_of("batch"), "action": "close"}, clerk=ELSEWHERE),
+    post_row("exams:decide_bank", kwargs={"pk": pk_of("bank")}, deputy=ELSEWHERE),
     # exams: statistics
     row("exams:view_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
     row("exams:export_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
@@ -224,9 +238,9 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
 
 
-def test_matrix_has_one_row_per_url():
-    names = [r.name for r in ALL_ROWS]
-    assert len(names) == len(set(names))
+def test_matrix_has_one_row_per_url_and_method():
+    keys = [(r.name, r.method) for r in ALL_ROWS]
+    assert len(keys) == len(set(keys))
 
 
 @pytest.fixture
@@ -273,14 +287,14 @@ def _check(response, expected, admin_login_url, login_url):
         assert response.status_code == expected, (response.status_code, response.get("Location"))
 
 
-@pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: r.name)
+@pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: f"{r.method} {r.name}")
 def test_permission_matrix(matrix_row, world, client, client_as):
     kwargs = {key: value(world) if callable(value) else value for key, value in matrix_row.kwargs.items()}
     url = reverse(matrix_row.name, args=matrix_row.args, kwargs=kwargs or None)
     login_url, admin_login_url = reverse("login"), reverse("admin:login")
     for who in WHO:
         http = client if who == ANON else client_as(world[who])
-        response = http.get(url)
+        response = getattr(http, matrix_row.method)(url)
         try:
             _check(response, matrix_row.expected[who], admin_login_url, login_url)
         except AssertionError as error:

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "jianding.example.edu.cn",
     "HTTPS_ONLY": "1",
     "STATIC_MANIFEST": "1",
+    "SMTP_HOST": "smtp.example.edu.cn",
 }
 
 
@@ -99,3 +100,10 @@ def test_server_error_page_stands_alone_in_chinese():
     page = render_to_string("500.html")
     assert "系统出错" in page
     assert 'lang="zh-CN"' in page
+
+
+def test_a_site_served_over_https_refuses_to_start_without_its_own_key(tmp_path):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+    result = run_manage("check", env_overrides=env, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr

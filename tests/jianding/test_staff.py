@@ -33,8 +33,7 @@ def test_director_creates_an_examiner_who_must_change_the_password(director):
     assert ExaminerProfile.objects.get(user=user).is_chief_examiner
     assert user.must_change_password
     assert user.check_password("Kao-ping-2026")
-    record = user.history.latest()
-    assert record.history_user is None or record.history_user == director
+    record = user.history.earliest()
     assert record.history_change_reason == "创建工作人员账号"
 
 
@@ -142,3 +141,20 @@ def test_dashboard_counts_accounts_not_yet_taken_over(director, client_as):
     listed = http.get(card.url).content.decode()
     assert "new.one" in listed
     assert "settled" not in listed
+
+
+def test_a_chief_examiner_moved_to_another_role_loses_the_flag(director, client_as):
+    user = create(director)
+    staff.staff_update(actor=director, user=user, name="李明", phone="", role=Role.CLERK, is_active=True)
+    assert not ExaminerProfile.objects.get(user=user).is_chief_examiner
+    form = client_as(director).get(reverse("accounts:edit_staff", args=[user.pk])).context["form"]
+    assert form.initial["is_chief_examiner"] is False
+
+
+def test_edit_by_a_request_records_who_changed_it(director, client_as):
+    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    client_as(director).post(
+        reverse("accounts:edit_staff", args=[user.pk]),
+        {"name": "李明明", "phone": "", "role": "clerk", "is_active": "on"},
+    )
+    assert user.history.latest().history_user == director

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 
-HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", "pasted\x0bname"]
 
 
 @pytest.fixture
