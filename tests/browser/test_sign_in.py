@@ -5,20 +5,8 @@ from playwright.sync_api import expect
 
 from jianding.roles import Role
 from tests.browser.conftest import sign_in
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.accounts import DASHBOARD_TITLES, TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
-
-TITLES = {
-    Role.DIRECTOR: "所长工作台",
-    Role.DEPUTY: "副所长工作台",
-    Role.CLERK: "管理人员工作台",
-    Role.EXAM_STAFF: "考务组工作台",
-    Role.EXAMINER: "考评员工作台",
-    Role.PROCTOR: "监考人员工作台",
-    Role.FINANCE: "财务人员工作台",
-    Role.EQUIPMENT_MANAGER: "设备管理员工作台",
-    Role.APPLICANT: "申报者工作台",
-}
 
 
 def _make_user(role: Role):
@@ -45,7 +33,7 @@ def test_each_role_signs_in_to_its_own_dashboard(open_page, role, viewport):
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
     sign_in(page, user.username, TEST_PASSWORD)
-    expect(page.get_by_test_id("dashboard-title")).to_have_text(TITLES[role])
+    expect(page.get_by_test_id("dashboard-title")).to_have_text(DASHBOARD_TITLES[role])
 
     _open_menu_if_collapsed(page)
     staff_link = page.locator("#main-nav").get_by_role("link", name="工作人员账号", exact=True)

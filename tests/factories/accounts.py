@@ -6,6 +6,19 @@ from jianding.roles import Role
 
 TEST_PASSWORD = "correct-horse-42"
 
+# The heading of each role's dashboard, as the Chinese catalogue writes it.
+DASHBOARD_TITLES = {
+    Role.DIRECTOR: "所长工作台",
+    Role.DEPUTY: "副所长工作台",
+    Role.CLERK: "管理人员工作台",
+    Role.EXAM_STAFF: "考务组工作台",
+    Role.EXAMINER: "考评员工作台",
+    Role.PROCTOR: "监考人员工作台",
+    Role.FINANCE: "财务人员工作台",
+    Role.EQUIPMENT_MANAGER: "设备管理员工作台",
+    Role.APPLICANT: "申报者工作台",
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from jianding.roles import Role
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.accounts import DASHBOARD_TITLES, TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
 
 
@@ -69,18 +69,7 @@ def test_inactive_account_cannot_sign_in(client):
 
 @pytest.mark.django_db
 def test_every_role_sees_its_own_dashboard(role_users, client_as):
-    titles = {
-        Role.DIRECTOR: "所长工作台",
-        Role.DEPUTY: "副所长工作台",
-        Role.CLERK: "管理人员工作台",
-        Role.EXAM_STAFF: "考务组工作台",
-        Role.EXAMINER: "考评员工作台",
-        Role.PROCTOR: "监考人员工作台",
-        Role.FINANCE: "财务人员工作台",
-        Role.EQUIPMENT_MANAGER: "设备管理员工作台",
-        Role.APPLICANT: "申报者工作台",
-    }
-    for role, title in titles.items():
+    for role, title in DASHBOARD_TITLES.items():
         page = client_as(role_users[role.value]).get(reverse("dashboard")).content.decode()
         assert title in page, role
         assert ("工作人员账号" in page) == (role == Role.DIRECTOR), role
