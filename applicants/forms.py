@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
+from applicants.models import Attempt, Category, Education
 from jianding.forms import FormHelperMixin, phone_validator
 from jianding.identity import resident_id_parse
 
@@ -37,3 +38,45 @@ class SignUpForm(FormHelperMixin, forms.Form):
                 ),
             )
         return cleaned
+
+
+class ProfileForm(FormHelperMixin, forms.Form):
+    phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
+    education = forms.ChoiceField(label=_("education"), choices=Education.choices)
+    employer_or_class = forms.CharField(
+        label=_("employer or class"), max_length=60, help_text=_("Students: your class, e.g. 23 机电 1 班.")
+    )
+    work_history = forms.CharField(
+        label=_("work history"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ApplyForm(FormHelperMixin, forms.Form):
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices, widget=forms.RadioSelect)
+    theory_attempt = forms.ChoiceField(label=_("theory exam"), choices=Attempt.choices, initial=Attempt.NEW)
+    skill_attempt = forms.ChoiceField(
+        label=_("skill assessment"), choices=Attempt.choices, initial=Attempt.NEW
+    )
+    review_attempt = forms.ChoiceField(
+        label=_("comprehensive review"), choices=[("", "—"), *Attempt.choices], required=False
+    )
+
+    def __init__(self, *args, batch=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if batch is not None and batch.level not in (1, 2):
+            del self.fields["review_attempt"]
+
+
+class DocumentForm(FormHelperMixin, forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(label=_("file (PDF, JPEG or PNG)"))
+
+
+class ReviewForm(FormHelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning or rejecting; the applicant reads it."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

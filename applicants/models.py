@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jianding.roles import Role, has_role
+from jianding.roles import REVIEWER_ROLES, has_role
 
 
 class Sex(models.TextChoices):
@@ -11,10 +11,18 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+class Education(models.TextChoices):
+    JUNIOR_HIGH = "junior_high", _("junior high school")
+    SENIOR_HIGH = "senior_high", _("senior high school")
+    VOCATIONAL = "vocational", _("secondary vocational school")
+    COLLEGE = "college", _("junior college")
+    BACHELOR = "bachelor", _("bachelor or above")
+
+
 class ApplicantQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ApplicantQuerySet":
         """Return the applicants ``user`` may see: staff who review see all, an applicant himself."""
-        if has_role(user, Role.DIRECTOR, Role.DEPUTY, Role.CLERK, Role.EXAM_STAFF):
+        if has_role(user, *REVIEWER_ROLES):
             return self
         return self.filter(user_id=user.pk)
 
@@ -34,6 +42,9 @@ class Applicant(models.Model):
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("mobile phone"), max_length=20)
+    education = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
+    work_history = models.TextField(_("work history"), blank=True)
+    employer_or_class = models.CharField(_("employer or class"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -46,3 +57,147 @@ class Applicant(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Category(models.TextChoices):
+    STUDENT = "student", _("student")
+    SOCIAL = "social", _("social applicant")
+
+
+class Attempt(models.TextChoices):
+    NEW = "new", _("first attempt")
+    RETAKE = "retake", _("retake")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for correction")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# Applications that still count: one person holds at most one of these per batch.
+LIVE_STATUSES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.APPROVED,
+)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        """Return the applications ``user`` may see: reviewers all, an applicant his own."""
+        if has_role(user, *REVIEWER_ROLES):
+            return self
+        return self.filter(applicant__user_id=user.pk)
+
+    def live(self) -> "ApplicationQuerySet":
+        return self.filter(status__in=LIVE_STATUSES)
+
+
+class Application(models.Model):
+    """An application (报名) of one applicant to one appraisal batch."""
+
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
+    batch = models.ForeignKey(
+        "exams.Batch",
+        verbose_name=_("appraisal batch"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    class_name = models.CharField(
+        _("class or employer"), max_length=60, help_text=_("Students: the class; others: the employer.")
+    )
+    theory_attempt = models.CharField(
+        _("theory exam"), max_length=6, choices=Attempt.choices, default=Attempt.NEW
+    )
+    skill_attempt = models.CharField(
+        _("skill assessment"), max_length=6, choices=Attempt.choices, default=Attempt.NEW
+    )
+    review_attempt = models.CharField(
+        _("comprehensive review"),
+        max_length=6,
+        choices=Attempt.choices,
+        blank=True,
+        help_text=_("综合评审, for levels 2 and 1 only."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    # Raised by every state change; a decision made on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reviewer's reason"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "batch"],
+                condition=models.Q(status__in=["draft", "submitted", "returned", "approved"]),
+                name="application_one_live_per_batch",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.applicant.name} · {self.batch}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+    def required_documents(self) -> list[str]:
+        batch = self.batch
+        return list(batch.student_documents if self.category == Category.STUDENT else batch.social_documents)
+
+
+class ApplicationDocument(models.Model):
+    """One uploaded document of an application, stored under a generated name."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("document"), max_length=24)
+    file = models.FileField(_("file"), upload_to="applications/")
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed = models.BooleanField(
+        _("confirmed by the applicant"),
+        default=True,
+        help_text=_("A photo converted to the batch's spec waits until the applicant accepts it."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["kind", "uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="application_document_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.kind}"

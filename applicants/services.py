@@ -1,14 +1,21 @@
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import Applicant
+from applicants.models import Applicant, Application, ApplicationDocument, ApplicationStatus, Attempt
+from applicants.photos import photo_convert
+from exams.models import DocumentKind
+from exams.selectors import batch_is_open_for_registration
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.models import User
+from jianding.permissions import require_role
 from jianding.roles import Role
+from jianding.uploads import upload_check_document, upload_decode_image
 
 
 def applicant_register(*, name: str, id_number: str, phone: str, password: str) -> Applicant:
@@ -47,3 +54,236 @@ def applicant_register(*, name: str, id_number: str, phone: str, password: str) 
     except IntegrityError:
         # Two sign-ups with one number at the same moment: the second loses here.
         raise taken from None
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("batch", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+def _require_owner(actor, application: Application) -> None:
+    if application.applicant.user_id != actor.pk:
+        raise PermissionDenied
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise RuleViolation(
+            _("This application is %(status)s; it can be changed only as a draft or when returned.")
+            % {"status": application.get_status_display()},
+            code="application_not_editable",
+        )
+
+
+@transaction.atomic
+def applicant_profile_update(
+    *, actor, applicant: Applicant, phone: str, education: str, work_history: str, employer_or_class: str
+) -> Applicant:
+    """Complete or change the applicant's own profile; name and ID number stay as registered."""
+    if applicant.user_id != actor.pk:
+        raise PermissionDenied
+    applicant.phone, applicant.education = phone, education
+    applicant.work_history, applicant.employer_or_class = work_history, employer_or_class
+    applicant.save(update_fields=["phone", "education", "work_history", "employer_or_class"])
+    return applicant
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor,
+    batch,
+    category: str,
+    theory_attempt: str = Attempt.NEW,
+    skill_attempt: str = Attempt.NEW,
+    review_attempt: str = "",
+    today=None,
+) -> Application:
+    """Start an application of the signed-in applicant to a batch open for registration."""
+    require_role(actor, Role.APPLICANT)
+    applicant = Applicant.objects.get(user=actor)
+    today = today or timezone.localdate()
+    if not batch_is_open_for_registration(batch_id=batch.pk, today=today):
+        raise RuleViolation(_("This batch is not open for registration."), code="batch_not_open")
+    if not applicant.education or not applicant.employer_or_class:
+        raise RuleViolation(
+            _("Complete your profile (education, class or employer) before applying."),
+            code="profile_incomplete",
+        )
+    age = resident_id_parse(applicant.id_number).age_on(batch.theory_date)
+    if age < batch.min_age:
+        raise RuleViolation(
+            _("This batch is open from age %(min)d; on the exam day you will be %(age)d.")
+            % {"min": batch.min_age, "age": age},
+            code="too_young",
+        )
+    needs_review = batch.level in (1, 2)
+    if needs_review and not review_attempt:
+        raise RuleViolation(
+            _("Say whether the comprehensive review is a first attempt or a retake."),
+            field="review_attempt",
+            code="review_attempt_required",
+        )
+    taken = RuleViolation(
+        _("You already have an application to this batch; open it instead."), code="application_exists"
+    )
+    if Application.objects.live().filter(applicant=applicant, batch=batch).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                applicant=applicant,
+                batch=batch,
+                category=category,
+                class_name=applicant.employer_or_class,
+                theory_attempt=theory_attempt,
+                skill_attempt=skill_attempt,
+                review_attempt=review_attempt if needs_review else "",
+            )
+    except IntegrityError:  # the same applicant, twice at once
+        raise taken from None
+
+
+def application_document_upload(*, actor, application: Application, kind: str, upload: UploadedFile):
+    """Check and store one document; a photo is converted to the batch's spec and awaits confirmation."""
+    _require_owner(actor, application)
+    _require_editable(application)
+    if kind not in application.required_documents():
+        raise RuleViolation(
+            _("This batch does not ask for that document."), field="kind", code="kind_not_required"
+        )
+    # outside the transaction: decoding and converting a picture is slow
+    if kind == DocumentKind.PHOTO:
+        checked = photo_convert(upload_decode_image(upload, field="file"), batch=application.batch)
+        content_type = "image/jpeg"
+    else:
+        checked, content_type = upload_check_document(upload, field="file")
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        content_type=content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        confirmed=kind != DocumentKind.PHOTO,
+    )
+    document.file.save(checked.content.name, checked.content, save=False)
+    try:
+        with transaction.atomic():
+            application = _locked(application)
+            _require_editable(application)
+            replaced = list(application.documents.filter(kind=kind))
+            for old in replaced:
+                old.delete()
+            document.save()
+            transaction.on_commit(lambda: [old.file.delete(save=False) for old in replaced])
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def application_photo_confirm(*, actor, application: Application) -> None:
+    """The applicant accepts the converted photo shown to him."""
+    _require_owner(actor, application)
+    application = _locked(application)
+    _require_editable(application)
+    updated = application.documents.filter(kind=DocumentKind.PHOTO).update(confirmed=True)
+    if not updated:
+        raise RuleViolation(_("Upload a photo first."), code="photo_missing")
+
+
+def application_missing(application: Application) -> list[str]:
+    """Return the labels of required documents not uploaded (or photos not confirmed)."""
+    present = {doc.kind: doc for doc in application.documents.all()}
+    missing = []
+    for kind in application.required_documents():
+        document = present.get(kind)
+        if document is None or not document.confirmed:
+            missing.append(str(DocumentKind(kind).label))
+    return missing
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application) -> Application:
+    """Send a complete draft (or corrected returned application) for review."""
+    _require_owner(actor, application)
+    application = _locked(application)
+    _require_editable(application)
+    if not batch_is_open_for_registration(batch_id=application.batch_id, today=timezone.localdate()):
+        raise RuleViolation(_("Registration for this batch has closed."), code="batch_not_open")
+    missing = application_missing(application)
+    if missing:
+        raise RuleViolation(
+            _("Upload (and confirm) these first: %(missing)s.") % {"missing": "、".join(missing)},
+            code="documents_missing",
+        )
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.version += 1
+    application._change_reason = _("Submitted for review")
+    application.save(update_fields=["status", "submitted_at", "version"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application) -> Application:
+    """The applicant withdraws an application that is not yet decided."""
+    _require_owner(actor, application)
+    application = _locked(application)
+    if application.status not in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.RETURNED,
+        ApplicationStatus.SUBMITTED,
+    ):
+        raise RuleViolation(_("A decided application cannot be withdrawn."), code="application_decided")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.version += 1
+    application._change_reason = _("Withdrawn by the applicant")
+    application.save(update_fields=["status", "version"])
+    return application
+
+
+REVIEW_DECISIONS = {
+    "approve": ApplicationStatus.APPROVED,
+    "return": ApplicationStatus.RETURNED,
+    "reject": ApplicationStatus.REJECTED,
+}
+
+
+@transaction.atomic
+def application_review(
+    *, actor, application: Application, decision: str, reason: str, version: int
+) -> Application:
+    """Approve, return for correction or reject a submitted application [考务组 §1].
+
+    ``version`` is the one the reviewer saw; if someone decided meanwhile the
+    second decision is refused, never laid over the first.
+    """
+    require_role(actor, Role.CLERK, Role.EXAM_STAFF)
+    if decision not in REVIEW_DECISIONS:
+        raise RuleViolation(_("Choose approve, return or reject."), field="decision", code="no_decision")
+    application = _locked(application)
+    if application.version != version or application.status != ApplicationStatus.SUBMITTED:
+        raise RuleViolation(
+            _(
+                "This application changed while you were reading it (now %(status)s); reload it before deciding."
+            )
+            % {"status": application.get_status_display()},
+            code="changed_meanwhile",
+        )
+    if decision != "approve" and not reason.strip():
+        raise RuleViolation(_("Tell the applicant why."), field="reason", code="reason_required")
+    application.status = REVIEW_DECISIONS[decision]
+    application.reviewed_by, application.reviewed_at, application.review_reason = (
+        actor,
+        timezone.now(),
+        reason,
+    )
+    application.version += 1
+    application._change_reason = reason or _("Approved")
+    application.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "version"])
+    return application

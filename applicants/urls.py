@@ -5,4 +5,15 @@ from applicants import views
 app_name = "applicants"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("profile/", views.edit_profile, name="edit_profile"),
+    path("mine/", views.my_applications, name="my_applications"),
+    path("apply/<int:batch_pk>/", views.create_application, name="create_application"),
+    path("applications/", views.list_applications, name="list_applications"),
+    path("applications/<int:pk>/", views.view_application, name="view_application"),
+    path("applications/<int:pk>/documents/", views.upload_document, name="upload_document"),
+    path("applications/<int:pk>/confirm-photo/", views.confirm_photo, name="confirm_photo"),
+    path("applications/<int:pk>/submit/", views.submit_application, name="submit_application"),
+    path("applications/<int:pk>/withdraw/", views.withdraw_application, name="withdraw_application"),
+    path("applications/<int:pk>/review/", views.review_application, name="review_application"),
+    path("documents/<int:pk>/", views.download_document, name="download_document"),
 ]

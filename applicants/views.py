@@ -1,13 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
-from applicants import services
-from applicants.forms import SignUpForm
+from applicants import selectors, services
+from applicants.filters import ReviewFilter
+from applicants.forms import ApplyForm, DocumentForm, ProfileForm, ReviewForm, SignUpForm
+from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
+from applicants.tables import ReviewTable
+from exams.models import DocumentKind
+from exams.selectors import batch_public_list
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
+from jianding.identity import resident_id_mask
+from jianding.permissions import role_required
+from jianding.roles import REVIEWER_ROLES, Role, has_role
+
+QUEUE_PAGE_SIZE = 50
 
 
 @login_not_required
@@ -33,3 +46,195 @@ def sign_up(request):
             )
             return redirect("dashboard")
     return render(request, "applicants/sign_up.html", {"form": form})
+
+
+@role_required(Role.APPLICANT)
+def edit_profile(request):
+    applicant = get_object_or_404(Applicant, user=request.user)
+    initial = {
+        "phone": applicant.phone,
+        "education": applicant.education,
+        "employer_or_class": applicant.employer_or_class,
+        "work_history": applicant.work_history,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.applicant_profile_update(actor=request.user, applicant=applicant, **form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        return redirect(
+            request.GET.get("next") if request.GET.get("next", "").startswith("/") else "dashboard"
+        )
+    return render(
+        request,
+        "applicants/edit_profile.html",
+        {"form": form, "applicant": applicant, "masked_id": resident_id_mask(applicant.id_number)},
+    )
+
+
+@role_required(Role.APPLICANT)
+def create_application(request, batch_pk):
+    batch = get_object_or_404(batch_public_list(), pk=batch_pk)
+    form = ApplyForm(request.POST or None, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(actor=request.user, batch=batch, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Application started. Upload the documents, then submit it."))
+            return redirect("applicants:view_application", pk=application.pk)
+    return render(request, "applicants/create_application.html", {"form": form, "batch": batch})
+
+
+def _application(request, pk):
+    return get_object_or_404(selectors.application_list(actor=request.user), pk=pk)
+
+
+@role_required(Role.APPLICANT, *REVIEWER_ROLES)
+def view_application(request, pk, upload_form=None):
+    application = _application(request, pk)
+    documents = {document.kind: document for document in application.documents.all()}
+    is_owner = application.applicant.user_id == request.user.pk
+    rows = [
+        {
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "document": documents.get(kind),
+            "form": upload_form
+            if upload_form is not None and upload_form.data.get("kind") == kind
+            else DocumentForm(initial={"kind": kind}),
+        }
+        for kind in application.required_documents()
+    ]
+    can_review = (
+        has_role(request.user, Role.CLERK, Role.EXAM_STAFF)
+        and application.status == ApplicationStatus.SUBMITTED
+    )
+    return render(
+        request,
+        "applicants/view_application.html",
+        {
+            "application": application,
+            "applicant": application.applicant,
+            "id_number": application.applicant.id_number
+            if not is_owner
+            else resident_id_mask(application.applicant.id_number),
+            "rows": rows,
+            "is_owner": is_owner,
+            "missing": services.application_missing(application),
+            "checks": selectors.application_checks(application=application) if not is_owner else [],
+            "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
+            "history": application.history.select_related("history_user").order_by("-history_date")[:20]
+            if not is_owner
+            else [],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def upload_document(request, pk):
+    application = _application(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.application_document_upload(
+                actor=request.user,
+                application=application,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Document uploaded."))
+            return redirect("applicants:view_application", pk=application.pk)
+    return view_application(request, pk, upload_form=form)
+
+
+def _step(request, pk, service, done_message):
+    application = _application(request, pk)
+    try:
+        service(actor=request.user, application=application)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done_message)
+    return redirect("applicants:view_application", pk=application.pk)
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def confirm_photo(request, pk):
+    return _step(request, pk, services.application_photo_confirm, _("Photo accepted."))
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def submit_application(request, pk):
+    return _step(
+        request, pk, services.application_submit, _("Submitted. The center reviews it and tells you here.")
+    )
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def withdraw_application(request, pk):
+    return _step(request, pk, services.application_withdraw, _("Application withdrawn."))
+
+
+@require_POST
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def review_application(request, pk):
+    application = _application(request, pk)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RuleViolation(_("Reload the application and decide again."), code="changed_meanwhile")
+        services.application_review(
+            actor=request.user,
+            application=application,
+            decision=request.POST.get("decision", ""),
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        )
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("applicants:view_application", pk=application.pk)
+
+
+@role_required(Role.APPLICANT, *REVIEWER_ROLES)
+def download_document(request, pk):
+    """Serve a document to its owner or a reviewer; PDFs always as a download."""
+    document = get_object_or_404(
+        ApplicationDocument.objects.filter(application__in=selectors.application_list(actor=request.user)),
+        pk=pk,
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=document.content_type == "application/pdf",
+        filename=f"{document.kind}-{document.application_id}.{document.file.name.rsplit('.', 1)[-1]}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(Role.APPLICANT)
+def my_applications(request):
+    applications = selectors.application_list(actor=request.user).order_by("-created_at")
+    return render(
+        request,
+        "applicants/my_applications.html",
+        {"applications": applications, "batches": batch_public_list()},
+    )
+
+
+@role_required(*REVIEWER_ROLES)
+def list_applications(request):
+    review_filter = ReviewFilter(request.GET, queryset=selectors.review_queue(actor=request.user))
+    table = ReviewTable(review_filter.qs)
+    RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
+    return render(request, "applicants/list_applications.html", {"filter": review_filter, "table": table})

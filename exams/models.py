@@ -280,6 +280,11 @@ class Batch(models.Model):
     scheme = models.TextField(
         _("implementation scheme"), help_text=_("实施方案: organisation, places, examiners, timetable.")
     )
+    # The photo spec; the default is the national electronic certificate photo.
+    photo_width = models.PositiveSmallIntegerField(_("photo width (px)"), default=358)
+    photo_height = models.PositiveSmallIntegerField(_("photo height (px)"), default=441)
+    photo_max_kb = models.PositiveSmallIntegerField(_("largest photo (KB)"), default=150)
+    photo_black_and_white = models.BooleanField(_("black-and-white photo"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )

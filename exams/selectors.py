@@ -149,3 +149,7 @@ def batches_due_to_open(*, today) -> QuerySet[Batch]:
 
 def banks_waiting_for_deputy() -> QuerySet[QuestionBank]:
     return QuestionBank.objects.filter(status=BankStatus.PENDING)
+
+
+def batch_is_open_for_registration(*, batch_id: int, today) -> bool:
+    return Batch.objects.open_for_registration(today).filter(pk=batch_id).exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applicants import selectors as applicants
 from exams import selectors as exams
 from jianding import staff
 from jianding.models import Consultation
@@ -90,10 +91,28 @@ def _questions_to_answer(user) -> Card:
     )
 
 
+def _applications_to_review(user) -> Card:
+    return Card(
+        label=_("Applications to review"),
+        count=applicants.applications_waiting_review().count(),
+        url=reverse("applicants:list_applications") + "?status=submitted",
+    )
+
+
+def _applications_returned(user) -> Card:
+    return Card(
+        label=_("My applications to correct"),
+        count=applicants.applications_returned(actor=user).count(),
+        url=reverse("applicants:my_applications"),
+    )
+
+
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
     Role.DIRECTOR: (_plans_to_approve, _batches_to_approve_outside_plan, _accounts_not_taken_over),
     Role.DEPUTY: (_batches_to_approve_from_plan, _banks_to_approve),
-    Role.CLERK: (_plans_returned, _registrations_to_open, _questions_to_answer),
+    Role.CLERK: (_applications_to_review, _plans_returned, _registrations_to_open, _questions_to_answer),
+    Role.EXAM_STAFF: (_applications_to_review,),
+    Role.APPLICANT: (_applications_returned,),
 }
 
 

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, user_roles
+from jianding.roles import (
+    BATCH_VIEWER_ROLES,
+    CATALOGUE_ROLES,
+    MANAGEMENT_ROLES,
+    REVIEWER_ROLES,
+    Role,
+    user_roles,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,9 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "dashboard", tuple(Role)),
+    NavItem(_("My applications"), "applicants:my_applications", (Role.APPLICANT,)),
+    NavItem(_("My profile"), "applicants:edit_profile", (Role.APPLICANT,)),
+    NavItem(_("Applications"), "applicants:list_applications", REVIEWER_ROLES),
     NavItem(_("Annual plans"), "exams:list_plans", MANAGEMENT_ROLES),
     NavItem(_("Batches"), "exams:list_batches", BATCH_VIEWER_ROLES),
     NavItem(_("Occupations"), "exams:list_occupations", CATALOGUE_ROLES),

@@ -31,6 +31,8 @@ STAFF_ROLES = tuple(role for role in Role if role != Role.APPLICANT)
 MANAGEMENT_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.CLERK)
 # Staff who work with the occupation catalogue and the review-question banks.
 CATALOGUE_ROLES = (*MANAGEMENT_ROLES, Role.EXAM_STAFF)
+# Staff who read applications; clerks and exam staff also decide them.
+REVIEWER_ROLES = CATALOGUE_ROLES
 # Staff who follow every batch: the above, and finance for the fees.
 BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
 

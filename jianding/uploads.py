@@ -7,12 +7,14 @@ views hand them out after checking permission.
 import hashlib
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -125,3 +127,92 @@ def upload_check_pdf(upload: UploadedFile, *, field: str, max_bytes: int = PDF_M
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
+_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+
+
+def _kind_of(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return next((kind for magic, kind in _SIGNATURES.items() if head.startswith(magic)), None)
+
+
+def upload_decode_image(upload: UploadedFile, *, field: str, max_bytes: int = IMAGE_MAX_BYTES) -> Image.Image:
+    """Decode a JPEG or PNG within size and pixel limits, or raise RuleViolation on ``field``."""
+    if upload.size is None or upload.size > max_bytes:
+        raise RuleViolation(
+            _("The picture is larger than %(limit)d MB; take it again at a lower resolution.")
+            % {"limit": max_bytes // (1024 * 1024)},
+            field=field,
+            code="file_too_large",
+        )
+    if _kind_of(upload) not in ("image/jpeg", "image/png"):
+        raise RuleViolation(
+            _("This is not a JPEG or PNG picture (whatever its name says)."), field=field, code="not_image"
+        )
+    damaged = RuleViolation(
+        _("The picture is damaged or incomplete; take or save it again."), field=field, code="image_damaged"
+    )
+    # WeasyPrint turns on Pillow's leniency for truncated images when it is
+    # imported; uploads must be whole, and everything we print is re-encoded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning becomes our refusal below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(upload)
+        with probe:
+            width, height = probe.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise RuleViolation(
+                    _("The picture has too many pixels; take it at a lower resolution."),
+                    field=field,
+                    code="image_too_large",
+                )
+            probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except RuleViolation:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise damaged from None
+    return ImageOps.exif_transpose(image)
+
+
+def image_encode(image: Image.Image, *, kind: str = "JPEG", quality: int = 88) -> CheckedFile:
+    """Write ``image`` afresh (no metadata, nothing after the image data) under a generated name."""
+    buffer = BytesIO()
+    if kind == "JPEG":
+        image.convert("L" if image.mode in ("L", "LA") else "RGB").save(
+            buffer, "JPEG", quality=quality, optimize=True
+        )
+        suffix = "jpg"
+    else:
+        image.save(buffer, "PNG", optimize=True)
+        suffix = "png"
+    data = buffer.getvalue()
+    return CheckedFile(
+        content=ContentFile(data, name=f"{uuid.uuid4().hex}.{suffix}"),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def upload_check_document(upload: UploadedFile, *, field: str) -> tuple[CheckedFile, str]:
+    """Check a scanned document (PDF, JPEG or PNG) by its content; return it and its content type."""
+    kind = _kind_of(upload)
+    if kind == "application/pdf":
+        return upload_check_pdf(upload, field=field), kind
+    if kind is None:
+        raise RuleViolation(
+            _("Upload a PDF, JPEG or PNG file; this one is none of them, whatever its name says."),
+            field=field,
+            code="unsupported_type",
+        )
+    image = upload_decode_image(upload, field=field)
+    return image_encode(image), "image/jpeg"

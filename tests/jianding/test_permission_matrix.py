@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from applicants.models import Application, ApplicationDocument
 from exams import services as exams_services
 from exams.models import BatchStatus, PlanStatus
 from jianding.models import Consultation, Notice
@@ -83,6 +85,70 @@ MATRIX = [
     row("accounts:export_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:print_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:edit_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK, kwargs={"pk": staff_pk}),
+    # applicants
+    row("applicants:edit_profile", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
+    row("applicants:my_applications", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
+    row(
+        "applicants:create_application",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        applicant=OK,
+        kwargs={"batch_pk": pk_of("batch")},
+    ),
+    row("applicants:list_applications", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row(
+        "applicants:view_application",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, "applicant"),
+        kwargs={"pk": pk_of("application")},
+    ),
+    row(
+        "applicants:download_document",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, "applicant"),
+        kwargs={"pk": pk_of("document")},
+    ),
+    row(
+        "applicants:upload_document",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("application")},
+    ),
+    row(
+        "applicants:confirm_photo", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("application")}
+    ),
+    row(
+        "applicants:submit_application",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("application")},
+    ),
+    row(
+        "applicants:withdraw_application",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("application")},
+    ),
+    row(
+        "applicants:review_application",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("application")},
+    ),
+    post_row(
+        "applicants:upload_document", kwargs={"pk": pk_of("application")}, applicant=OK
+    ),  # form shown again
+    post_row("applicants:confirm_photo", kwargs={"pk": pk_of("application")}, applicant=ELSEWHERE),
+    post_row("applicants:submit_application", kwargs={"pk": pk_of("application")}, applicant=ELSEWHERE),
+    post_row("applicants:withdraw_application", kwargs={"pk": pk_of("application")}, applicant=ELSEWHERE),
+    post_row(
+        "applicants:review_application",
+        kwargs={"pk": pk_of("application")},
+        clerk=ELSEWHERE,
+        exam_staff=ELSEWHERE,
+    ),
     # exams: occupations
     row("exams:list_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:create_occupation", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
@@ -254,8 +320,20 @@ def world(role_users, tmp_path, settings):
     bank = exams_services.bank_upload(
         actor=exam_staff, occupation=occupation, level=4, title="复习题", upload=pdf_upload()
     )
+    application = Application.objects.create(
+        applicant=role_users["applicant"].applicant,
+        batch=batch,
+        category="student",
+        class_name="23 机电 1 班",
+    )
+    document = ApplicationDocument(
+        application=application, kind="id_card", content_type="image/png", size=3, sha256="0" * 64
+    )
+    document.file.save("id.png", ContentFile(b"png"), save=True)
     return {
         **role_users,
+        "application": application,
+        "document": document,
         "staff": UserFactory(username="someone", role=Role.CLERK),
         "occupation": occupation,
         "plan": line.plan,

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from applicants.models import Applicant
+from applicants.models import Applicant, Application
 from exams.models import (
     AppraisalPlan,
     Batch,
@@ -41,10 +41,10 @@ DEMO_STAFF = (
     ("equipment", "冯海涛", Role.EQUIPMENT_MANAGER, False),
 )
 
-# (ID number, name, phone): a student and a social applicant.
+# (ID number, name, phone, education, class or employer): a student and a social applicant.
 DEMO_APPLICANTS = (
-    ("320102200503151230", "张伟", "13812345678"),
-    ("320106198807204560", "李娜", "13987654321"),
+    ("320102200503151230", "张伟", "13812345678", "vocational", "23 机电 1 班"),
+    ("320106198807204560", "李娜", "13987654321", "senior_high", "南京某电气安装公司"),
 )
 
 # Occupations of the national classification (2022 edition) and the levels
@@ -79,11 +79,12 @@ class Command(BaseCommand):
             self._seed_occupations()
             self._seed_plans_and_batches()
             self._seed_outreach()
+            self._seed_applications()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
             extra = " + chief examiner" if chief else ""
             self.stdout.write(f"  {login:<12} {role.label}{extra} ({name})")
-        for number, name, _phone in DEMO_APPLICANTS:
+        for number, name, *_rest in DEMO_APPLICANTS:
             self.stdout.write(f"  {number} {Role.APPLICANT.label} ({name})")
 
     def _account(self, username: str, name: str, phone: str, role: Role) -> User:
@@ -102,7 +103,7 @@ class Command(BaseCommand):
                 ExaminerProfile.objects.update_or_create(user=user, defaults={"is_chief_examiner": chief})
 
     def _seed_applicants(self) -> None:
-        for number, name, phone in DEMO_APPLICANTS:
+        for number, name, phone, education, employer_or_class in DEMO_APPLICANTS:
             resident = resident_id_parse(number)
             user = self._account(resident.number, name, phone, Role.APPLICANT)
             Applicant.objects.update_or_create(
@@ -113,6 +114,8 @@ class Command(BaseCommand):
                     "birth_date": resident.birth_date,
                     "sex": resident.sex,
                     "phone": phone,
+                    "education": education,
+                    "employer_or_class": employer_or_class,
                 },
             )
 
@@ -196,3 +199,15 @@ class Command(BaseCommand):
         Consultation.objects.get_or_create(
             question="理论考试是机考还是笔试？", defaults={"asker_name": "陈同学"}
         )
+
+    def _seed_applications(self) -> None:
+        batch = Batch.objects.get(
+            plan_line__occupation__code="6-31-01-03", status=BatchStatus.REGISTRATION_OPEN
+        )
+        for number, category in (("320102200503151230", "student"), ("320106198807204560", "social")):
+            applicant = Applicant.objects.get(id_number=number)
+            Application.objects.get_or_create(
+                applicant=applicant,
+                batch=batch,
+                defaults={"category": category, "class_name": applicant.employer_or_class},
+            )

@@ -1,0 +1,24 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Application, ApplicationStatus, Category
+from applicants.selectors import application_search
+
+
+class ReviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ApplicationStatus.choices, empty_label=_("all")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("category"), choices=Category.choices, empty_label=_("all")
+    )
+    class_name = django_filters.CharFilter(label=_("class or employer"), lookup_expr="icontains")
+    batch = django_filters.NumberFilter(label=_("batch"), field_name="batch_id")
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "category", "class_name", "batch"]
+
+    def filter_q(self, queryset, name, value):
+        return application_search(queryset, value)

@@ -1,0 +1,67 @@
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from applicants.models import Application, ApplicationStatus
+from exams.models import DocumentKind
+from jianding.identity import resident_id_parse
+
+
+def application_list(*, actor) -> QuerySet[Application]:
+    return Application.objects.visible_to(actor).select_related("applicant", "batch__occupation")
+
+
+def review_queue(*, actor) -> QuerySet[Application]:
+    """Applications for reviewers, with their document counts, newest submissions first."""
+    return (
+        application_list(actor=actor)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .annotate(document_count=Count("documents"))
+        .order_by("-submitted_at", "-created_at")
+    )
+
+
+def application_search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
+    return queryset.filter(
+        Q(applicant__name__icontains=text) | Q(applicant__id_number__icontains=text.upper())
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    passed: bool
+    detail: str = ""
+
+
+def application_checks(*, application: Application) -> list[Check]:
+    """The checks the portal makes itself; the reviewer decides."""
+    batch = application.batch
+    age = resident_id_parse(application.applicant.id_number).age_on(batch.theory_date)
+    documents = {document.kind: document for document in application.documents.all()}
+    missing = [
+        str(DocumentKind(kind).label) for kind in application.required_documents() if kind not in documents
+    ]
+    photo = documents.get(DocumentKind.PHOTO)
+    return [
+        Check(
+            _("age on the exam day"),
+            age >= batch.min_age,
+            _("%(age)d (at least %(min)d)") % {"age": age, "min": batch.min_age},
+        ),
+        Check(_("documents present"), not missing, "、".join(missing)),
+        Check(
+            _("photo converted to the batch's spec and confirmed"),
+            bool(photo and photo.confirmed),
+            f"{batch.photo_width}×{batch.photo_height} px, ≤ {batch.photo_max_kb} KB",
+        ),
+    ]
+
+
+def applications_waiting_review() -> QuerySet[Application]:
+    return Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+
+
+def applications_returned(*, actor) -> QuerySet[Application]:
+    return Application.objects.filter(applicant__user_id=actor.pk, status=ApplicationStatus.RETURNED)

@@ -1,0 +1,26 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Application
+from jianding.identity import resident_id_mask
+
+
+class ReviewTable(tables.Table):
+    applicant = tables.LinkColumn(
+        "applicants:view_application",
+        args=[tables.A("pk")],
+        accessor="applicant__name",
+        verbose_name=_("name"),
+    )
+    id_number = tables.Column(accessor="applicant__id_number", verbose_name=_("resident ID number"))
+    batch = tables.Column(verbose_name=_("appraisal batch"), order_by=("batch__theory_date",))
+    document_count = tables.Column(verbose_name=_("documents"))
+
+    class Meta:
+        model = Application
+        fields = ("applicant", "id_number", "category", "class_name", "batch", "status", "submitted_at")
+        sequence = ("applicant", "id_number", "category", "class_name", "batch", "status", "document_count")
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_id_number(self, value):
+        return resident_id_mask(value)

@@ -1,0 +1,311 @@
+import datetime
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from PIL import Image
+
+from applicants import services
+from applicants.models import Application, ApplicationDocument, ApplicationStatus
+from exams.models import BatchStatus
+from jianding.errors import RuleViolation
+from jianding.roles import Role
+from tests.factories.accounts import UserFactory
+from tests.factories.applicants import ApplicantFactory
+from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
+from tests.factories.images import portrait, upload
+
+
+@pytest.fixture
+def world(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    applicant = ApplicantFactory(
+        name="张伟",
+        education="vocational",
+        employer_or_class="23 机电 1 班",
+        birth_date=datetime.date(2004, 5, 17),
+    )
+    batch = BatchFactory(
+        occupation=OccupationFactory(name="电工", levels=[5, 4]), status=BatchStatus.REGISTRATION_OPEN
+    )
+    return {
+        "applicant": applicant,
+        "user": applicant.user,
+        "batch": batch,
+        "clerk": UserFactory(username="clerk", role=Role.CLERK),
+        "exam_staff": UserFactory(username="kaowu", role=Role.EXAM_STAFF),
+        "media": tmp_path,
+    }
+
+
+def apply(world, **overrides):
+    return services.application_create(
+        actor=world["user"], batch=world["batch"], category="student", **overrides
+    )
+
+
+def upload_all(world, application):
+    for kind, file in (
+        ("student_card", upload("card.png", portrait(fmt="PNG"), "image/png")),
+        ("id_card", pdf_upload("id.pdf")),
+        ("photo", upload("me.jpg", portrait())),
+    ):
+        services.application_document_upload(
+            actor=world["user"], application=application, kind=kind, upload=file
+        )
+    services.application_photo_confirm(actor=world["user"], application=application)
+
+
+def submitted(world):
+    application = apply(world)
+    upload_all(world, application)
+    return services.application_submit(actor=world["user"], application=application)
+
+
+def test_refusals_when_applying(world):
+    world["applicant"].employer_or_class = ""
+    world["applicant"].save()
+    with pytest.raises(RuleViolation) as caught:
+        apply(world)
+    assert caught.value.code == "profile_incomplete"
+    world["applicant"].employer_or_class = "23 机电 1 班"
+    world["applicant"].save()
+    apply(world)
+    with pytest.raises(RuleViolation) as caught:
+        apply(world)
+    assert caught.value.code == "application_exists"
+    closed = BatchFactory(occupation=world["batch"].occupation, status=BatchStatus.REGISTRATION_CLOSED)
+    with pytest.raises(RuleViolation) as caught:
+        services.application_create(actor=world["user"], batch=closed, category="student")
+    assert caught.value.code == "batch_not_open"
+
+
+def test_age_is_read_from_the_id_number(world):
+    world["batch"].min_age = 30
+    world["batch"].save()
+    with pytest.raises(RuleViolation) as caught:
+        apply(world)
+    assert caught.value.code == "too_young"
+
+
+def test_levels_two_and_one_record_the_comprehensive_review(world):
+    world["batch"].occupation.levels = [2]
+    world["batch"].occupation.save()
+    world["batch"].level = 2
+    world["batch"].save()
+    with pytest.raises(RuleViolation) as caught:
+        apply(world)
+    assert caught.value.field == "review_attempt"
+    assert apply(world, review_attempt="retake").review_attempt == "retake"
+
+
+def test_photo_is_brought_to_the_spec_and_waits_for_confirmation(world):
+    application = apply(world)
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # camera maker, a piece of metadata
+    document = services.application_document_upload(
+        actor=world["user"],
+        application=application,
+        kind="photo",
+        upload=upload("me.jpg", portrait(exif=exif.tobytes())),
+    )
+    data = (world["media"] / document.file.name).read_bytes()
+    with Image.open(BytesIO(data)) as photo:
+        assert (photo.format, photo.size, photo.mode) == ("JPEG", (358, 441), "L")
+        assert not photo.getexif()
+    assert len(data) <= 150 * 1024
+    assert b"SecretCam" not in data
+    assert not document.confirmed
+    with pytest.raises(RuleViolation) as caught:
+        services.application_submit(actor=world["user"], application=application)
+    assert caught.value.code == "documents_missing"
+
+
+def test_dark_background_is_refused_with_the_reason(world):
+    application = apply(world)
+    with pytest.raises(RuleViolation) as caught:
+        services.application_document_upload(
+            actor=world["user"],
+            application=application,
+            kind="photo",
+            upload=upload("me.jpg", portrait(background=(20, 20, 30))),
+        )
+    assert caught.value.code == "photo_dark_background"
+
+
+def _bomb_png() -> bytes:
+    buffer = BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, "PNG")  # ~20 KB on disk, 144 megapixels decoded
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("photo.jpg", b"#!/bin/sh\necho pwned\n", "unsupported_type"),
+        ("card.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "unsupported_type"),
+        ("card.jpg", portrait()[:2000], "image_damaged"),
+        ("card.png", _bomb_png(), "image_too_large"),
+    ],
+)
+def test_hostile_documents_are_refused(world, name, data, code):
+    application = apply(world)
+    with pytest.raises(RuleViolation) as caught:
+        services.application_document_upload(
+            actor=world["user"], application=application, kind="student_card", upload=upload(name, data)
+        )
+    assert (caught.value.field, caught.value.code) == ("file", code)
+    assert not ApplicationDocument.objects.exists()
+    assert not list(world["media"].rglob("*.jpg"))
+
+
+def test_forty_megabytes_are_refused_before_reading(world):
+    application = apply(world)
+    big = upload("big.jpg", portrait())
+    big.size = 40 * 1024 * 1024
+    with pytest.raises(RuleViolation) as caught:
+        services.application_document_upload(
+            actor=world["user"], application=application, kind="student_card", upload=big
+        )
+    assert caught.value.code == "file_too_large"
+
+
+def test_returned_corrected_approved(world):
+    application = submitted(world)
+    with pytest.raises(RuleViolation) as caught:
+        services.application_review(
+            actor=world["clerk"],
+            application=application,
+            decision="return",
+            reason=" ",
+            version=application.version,
+        )
+    assert caught.value.field == "reason"
+    application = services.application_review(
+        actor=world["clerk"],
+        application=application,
+        decision="return",
+        reason="学生证复印件不清楚",
+        version=application.version,
+    )
+    assert application.status == ApplicationStatus.RETURNED
+    services.application_document_upload(
+        actor=world["user"],
+        application=application,
+        kind="student_card",
+        upload=upload("card2.png", portrait(fmt="PNG"), "image/png"),
+    )
+    assert application.documents.filter(kind="student_card").count() == 1
+    application = services.application_submit(actor=world["user"], application=application)
+    application = services.application_review(
+        actor=world["exam_staff"],
+        application=application,
+        decision="approve",
+        reason="",
+        version=application.version,
+    )
+    assert application.status == ApplicationStatus.APPROVED
+    statuses = [record.status for record in application.history.order_by("history_id")]
+    assert statuses == ["draft", "submitted", "returned", "submitted", "approved"]
+
+
+def test_second_reviewer_is_refused_not_laid_over(world):
+    application = submitted(world)
+    seen = application.version
+    services.application_review(
+        actor=world["clerk"], application=application, decision="approve", reason="", version=seen
+    )
+    with pytest.raises(RuleViolation) as caught:
+        services.application_review(
+            actor=world["exam_staff"],
+            application=application,
+            decision="reject",
+            reason="不符合条件",
+            version=seen,
+        )
+    assert caught.value.code == "changed_meanwhile"
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.APPROVED
+
+
+@pytest.mark.parametrize("role", [Role.EXAMINER, Role.FINANCE, Role.APPLICANT, Role.DIRECTOR])
+def test_only_clerks_and_exam_staff_decide(world, role):
+    application = submitted(world)
+    with pytest.raises(PermissionDenied):
+        services.application_review(
+            actor=UserFactory(role=role),
+            application=application,
+            decision="approve",
+            reason="",
+            version=application.version,
+        )
+
+
+def test_another_applicant_gets_404_for_application_and_files(world, client_as):
+    application = submitted(world)
+    document = application.documents.first()
+    charlie = ApplicantFactory(name="Charlie").user
+    http = client_as(charlie)
+    assert http.get(reverse("applicants:view_application", args=[application.pk])).status_code == 404
+    assert http.get(reverse("applicants:download_document", args=[document.pk])).status_code == 404
+    assert http.post(reverse("applicants:submit_application", args=[application.pk])).status_code == 404
+
+
+def test_pdf_documents_download_as_attachments_and_images_show_inline(world, client_as):
+    application = submitted(world)
+    http = client_as(world["clerk"])
+    pdf = application.documents.get(kind="id_card")
+    photo = application.documents.get(kind="photo")
+    response = http.get(reverse("applicants:download_document", args=[pdf.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    response = http.get(reverse("applicants:download_document", args=[photo.pk]))
+    assert response["Content-Type"] == "image/jpeg"
+    assert not response["Content-Disposition"].startswith("attachment")
+
+
+def test_review_page_shows_data_checks_and_documents(world, client_as):
+    application = submitted(world)
+    page = (
+        client_as(world["clerk"])
+        .get(reverse("applicants:view_application", args=[application.pk]))
+        .content.decode()
+    )
+    assert world["applicant"].id_number in page
+    assert "通过" in page
+    assert reverse("applicants:download_document", args=[application.documents.get(kind="photo").pk]) in page
+    owner_page = (
+        client_as(world["user"])
+        .get(reverse("applicants:view_application", args=[application.pk]))
+        .content.decode()
+    )
+    assert world["applicant"].id_number not in owner_page
+
+
+def test_review_queue_query_count_does_not_grow(world, client_as, django_assert_num_queries):
+    http = client_as(world["clerk"])
+    url = reverse("applicants:list_applications")
+    submitted(world)
+    http.get(url)
+    # session, user, roles, row count, one page of applications with their batches
+    with django_assert_num_queries(5) as captured:
+        http.get(url)
+    for _ in range(20):
+        other = ApplicantFactory(education="vocational", employer_or_class="23 机电 2 班")
+        services.application_create(actor=other.user, batch=world["batch"], category="student")
+    with django_assert_num_queries(len(captured.captured_queries)):
+        response = http.get(url)
+    assert response.context["table"].paginator.count == 21
+
+
+def test_queue_filters_and_searches_by_id_number(world, client_as):
+    application = submitted(world)
+    http = client_as(world["exam_staff"])
+    url = reverse("applicants:list_applications")
+    found = http.get(url, {"q": world["applicant"].id_number[-6:].lower()}).context["table"].paginator.count
+    assert found == 1
+    assert http.get(url, {"status": "approved"}).context["table"].paginator.count == 0
+    assert (
+        http.get(url, {"status": "submitted", "class_name": "机电 1"}).context["table"].paginator.count == 1
+    )
+    assert http.get(url, {"batch": application.batch_id + 1}).context["table"].paginator.count == 0
