@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from applicants.models import Applicant, Application, ApplicationDocument
+from applicants.models import Applicant, Application, ApplicationDocument, Declaration
 
 
 @admin.register(Applicant)
@@ -28,3 +28,8 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 @admin.register(ApplicationDocument)
 class ApplicationDocumentAdmin(SimpleHistoryAdmin):
     list_display = ("application", "kind", "content_type", "size", "uploaded_at")
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ("batch", "declared_at", "declared_by", "city_document_number", "city_approved_on")

@@ -80,3 +80,22 @@ class ReviewForm(FormHelperMixin, forms.Form):
         help_text=_("Required when returning or rejecting; the applicant reads it."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CityApprovalForm(FormHelperMixin, forms.Form):
+    document_number = forms.CharField(label=_("city center's document number"), max_length=60)
+    approved_on = forms.DateField(
+        label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    scan = forms.FileField(label=_("scan of the approval (PDF)"), required=False)
+    applications = forms.TypedMultipleChoiceField(
+        label=_("applications approved"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked when the city center approved the whole list."),
+    )
+
+    def __init__(self, *args, declared=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(a.pk, f"{a.applicant.name} {a.class_name}") for a in declared]

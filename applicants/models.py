@@ -37,6 +37,8 @@ class Applicant(models.Model):
         related_name="applicant",
     )
     name = models.CharField(_("name"), max_length=50)
+    # Rosters sort by it; written with the name (jianding.pinyin.name_sort_key).
+    name_sort_key = models.CharField(_("pinyin of the name"), max_length=200, db_index=True, default="")
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
     # Derived from the ID number when it is recorded; never typed.
     birth_date = models.DateField(_("birth date"))
@@ -74,6 +76,8 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned for correction")
     APPROVED = "approved", _("approved")
+    DECLARED = "declared", _("declared to the city center")
+    CITY_APPROVED = "city_approved", _("approved by the city center")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
@@ -84,6 +88,8 @@ LIVE_STATUSES = (
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.RETURNED,
     ApplicationStatus.APPROVED,
+    ApplicationStatus.DECLARED,
+    ApplicationStatus.CITY_APPROVED,
 )
 
 
@@ -128,7 +134,7 @@ class Application(models.Model):
         help_text=_("综合评审, for levels 2 and 1 only."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     # Raised by every state change; a decision made on an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -144,6 +150,27 @@ class Application(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reviewer's reason"), blank=True)
+    original_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("original education certificate seen by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    original_seen_at = models.DateTimeField(
+        _("original education certificate seen at"), null=True, blank=True
+    )
+    declaration = models.ForeignKey(
+        "Declaration",
+        verbose_name=_("declaration"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
+    )
+    city_document_number = models.CharField(_("city center's document number"), max_length=60, blank=True)
+    city_approved_on = models.DateField(_("approved by the city center on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ApplicationQuerySet.as_manager()
@@ -155,7 +182,9 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "batch"],
-                condition=models.Q(status__in=["draft", "submitted", "returned", "approved"]),
+                condition=models.Q(
+                    status__in=["draft", "submitted", "returned", "approved", "declared", "city_approved"]
+                ),
                 name="application_one_live_per_batch",
             )
         ]
@@ -201,3 +230,38 @@ class ApplicationDocument(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.kind}"
+
+
+class Declaration(models.Model):
+    """The approved applications of a batch, declared as one list to the city center (申报)."""
+
+    batch = models.ForeignKey(
+        "exams.Batch",
+        verbose_name=_("appraisal batch"),
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("declared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    city_document_number = models.CharField(_("city center's document number"), max_length=60, blank=True)
+    city_approved_on = models.DateField(_("approved by the city center on"), null=True, blank=True)
+    city_scan = models.FileField(_("scan of the approval"), upload_to="declarations/", blank=True)
+    city_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("declaration to the city center")
+        verbose_name_plural = _("declarations to the city center")
+        ordering = ["-declared_at"]
+
+    def __str__(self):
+        return f"{self.batch} 申报 {self.declared_at:%Y-%m-%d}"

@@ -3,9 +3,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from applicants.models import Application, ApplicationStatus
+from applicants.models import Application, ApplicationStatus, Declaration
 from exams.models import DocumentKind
 from jianding.identity import resident_id_parse
+from jianding.roles import REVIEWER_ROLES, has_role
 
 
 def application_list(*, actor) -> QuerySet[Application]:
@@ -65,3 +66,35 @@ def applications_waiting_review() -> QuerySet[Application]:
 
 def applications_returned(*, actor) -> QuerySet[Application]:
     return Application.objects.filter(applicant__user_id=actor.pk, status=ApplicationStatus.RETURNED)
+
+
+# Applicants who go on the roster: approved by the center, and those declared since.
+ROSTER_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DECLARED, ApplicationStatus.CITY_APPROVED)
+
+
+def roster(*, actor, batch_id: int) -> QuerySet[Application]:
+    """The roster (花名册) of a batch: by class, then by the pinyin of the name."""
+    return (
+        application_list(actor=actor)
+        .filter(batch_id=batch_id, status__in=ROSTER_STATUSES)
+        .order_by("class_name", "applicant__name_sort_key", "applicant__id_number")
+    )
+
+
+def declaration_list(*, actor) -> QuerySet[Declaration]:
+    if not has_role(actor, *REVIEWER_ROLES):
+        return Declaration.objects.none()
+    return Declaration.objects.select_related("batch__occupation", "declared_by").annotate(
+        application_count=Count("applications")
+    )
+
+
+def batches_with_approved_applications(*, actor):
+    """Batches holding approved applications that are not declared yet, with their counts."""
+    return (
+        application_list(actor=actor)
+        .filter(status=ApplicationStatus.APPROVED)
+        .values("batch_id")
+        .annotate(waiting=Count("pk"))
+        .order_by("batch_id")
+    )

@@ -1,24 +1,31 @@
+import base64
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from applicants import selectors, services
 from applicants.filters import ReviewFilter
-from applicants.forms import ApplyForm, DocumentForm, ProfileForm, ReviewForm, SignUpForm
+from applicants.forms import ApplyForm, CityApprovalForm, DocumentForm, ProfileForm, ReviewForm, SignUpForm
 from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
+from applicants.resources import applications_dataset
 from applicants.tables import ReviewTable
 from exams.models import DocumentKind
-from exams.selectors import batch_public_list
+from exams.selectors import batch_list, batch_public_list
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.identity import resident_id_mask
+from jianding.pdf import pdf_render
 from jianding.permissions import role_required
 from jianding.roles import REVIEWER_ROLES, Role, has_role
+from jianding.spreadsheets import xlsx_response
 
 QUEUE_PAGE_SIZE = 50
 
@@ -61,9 +68,11 @@ def edit_profile(request):
     if request.method == "POST" and form.is_valid():
         services.applicant_profile_update(actor=request.user, applicant=applicant, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
-        return redirect(
-            request.GET.get("next") if request.GET.get("next", "").startswith("/") else "dashboard"
+        target = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
+        return redirect(target if target and safe else "dashboard")
     return render(
         request,
         "applicants/edit_profile.html",
@@ -124,6 +133,7 @@ def view_application(request, pk, upload_form=None):
             "missing": services.application_missing(application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
+            "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),
             "history": application.history.select_related("history_user").order_by("-history_date")[:20]
             if not is_owner
             else [],
@@ -238,3 +248,149 @@ def list_applications(request):
     table = ReviewTable(review_filter.qs)
     RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
     return render(request, "applicants/list_applications.html", {"filter": review_filter, "table": table})
+
+
+@role_required(Role.APPLICANT, *REVIEWER_ROLES)
+def print_application(request, pk):
+    """The application form (申请表) as a PDF, with the photo, for signing at the desk."""
+    application = _application(request, pk)
+    photo = application.documents.filter(kind=DocumentKind.PHOTO).first()
+    photo_uri = ""
+    if photo is not None:
+        with photo.file.open("rb") as stored:
+            photo_uri = "data:image/jpeg;base64," + base64.b64encode(stored.read()).decode()
+    pdf = pdf_render(
+        template_name="print/application_form.html",
+        context={"application": application, "applicant": application.applicant, "photo_uri": photo_uri},
+    )
+    return _pdf_response(pdf, f"application-{application.pk}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_POST
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def record_original_seen(request, pk):
+    return _step(
+        request, pk, services.application_record_original_seen, _("Recorded: original certificate seen.")
+    )
+
+
+@role_required(*REVIEWER_ROLES)
+def list_declarations(request):
+    waiting = selectors.batches_with_approved_applications(actor=request.user)
+    batches = batch_list(actor=request.user).in_bulk([row["batch_id"] for row in waiting])
+    return render(
+        request,
+        "applicants/list_declarations.html",
+        {
+            "declarations": selectors.declaration_list(actor=request.user),
+            "waiting": [
+                (batches[row["batch_id"]], row["waiting"]) for row in waiting if row["batch_id"] in batches
+            ],
+            "is_clerk": has_role(request.user, Role.CLERK),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def declare_batch(request, batch_pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    try:
+        declaration = services.declaration_create(actor=request.user, batch=batch)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("applicants:list_declarations")
+    messages.success(request, _("Declared. Export the list for the city center."))
+    return redirect("applicants:view_declaration", pk=declaration.pk)
+
+
+def _declaration(request, pk):
+    return get_object_or_404(selectors.declaration_list(actor=request.user), pk=pk)
+
+
+@role_required(*REVIEWER_ROLES)
+def view_declaration(request, pk, approval_form=None):
+    declaration = _declaration(request, pk)
+    applications = declaration.applications.select_related("applicant", "batch__occupation").order_by(
+        "class_name", "applicant__name_sort_key"
+    )
+    declared = [a for a in applications if a.status == ApplicationStatus.DECLARED]
+    form = None
+    if has_role(request.user, Role.CLERK) and declared:
+        form = approval_form or CityApprovalForm(declared=declared)
+    return render(
+        request,
+        "applicants/view_declaration.html",
+        {"declaration": declaration, "applications": applications, "form": form},
+    )
+
+
+@role_required(*REVIEWER_ROLES)
+def export_declaration(request, pk):
+    declaration = _declaration(request, pk)
+    applications = declaration.applications.select_related("applicant", "batch__occupation").order_by(
+        "class_name", "applicant__name_sort_key"
+    )
+    return xlsx_response(
+        applications_dataset(applications), title="申报名单", filename=f"declaration-{declaration.pk}.xlsx"
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def record_city_approval(request, pk):
+    declaration = _declaration(request, pk)
+    declared = declaration.applications.filter(status=ApplicationStatus.DECLARED).select_related("applicant")
+    form = CityApprovalForm(request.POST, request.FILES, declared=declared)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.declaration_record_approval(
+                actor=request.user,
+                declaration=declaration,
+                document_number=data["document_number"],
+                approved_on=data["approved_on"],
+                scan=data["scan"],
+                application_ids=data["applications"] or None,
+            )
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("The city center's approval is recorded."))
+            return redirect("applicants:view_declaration", pk=declaration.pk)
+    return view_declaration(request, pk, approval_form=form)
+
+
+ROSTER_FORMS = {"roster": "花名册", "register": "报名人员登记表"}
+
+
+@role_required(*REVIEWER_ROLES)
+def print_roster(request, batch_pk):
+    """The roster, or the applicants' half of the register (?form=register), as a PDF."""
+    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    form = request.GET.get("form") if request.GET.get("form") in ROSTER_FORMS else "roster"
+    pdf = pdf_render(
+        template_name="print/roster.html",
+        context={
+            "batch": batch,
+            "title": ROSTER_FORMS[form],
+            "applications": selectors.roster(actor=request.user, batch_id=batch.pk),
+            "printed_at": timezone.now(),
+        },
+    )
+    return _pdf_response(pdf, f"{form}-{batch.pk}.pdf")
+
+
+@role_required(*REVIEWER_ROLES)
+def export_roster(request, batch_pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    applications = selectors.roster(actor=request.user, batch_id=batch.pk)
+    return xlsx_response(
+        applications_dataset(applications), title="花名册", filename=f"roster-{batch.pk}.xlsx"
+    )

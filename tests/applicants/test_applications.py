@@ -309,3 +309,15 @@ def test_queue_filters_and_searches_by_id_number(world, client_as):
         http.get(url, {"status": "submitted", "class_name": "机电 1"}).context["table"].paginator.count == 1
     )
     assert http.get(url, {"batch": application.batch_id + 1}).context["table"].paginator.count == 0
+
+
+def test_profile_goes_back_only_to_this_site(world, client_as):
+    http = client_as(world["user"])
+    data = {"phone": "13812345678", "education": "vocational", "employer_or_class": "23 机电 1 班"}
+    assert http.post(reverse("applicants:edit_profile") + "?next=//evil.example/", data)[
+        "Location"
+    ] == reverse("dashboard")
+    assert (
+        http.post(reverse("applicants:edit_profile") + "?next=/applicants/mine/", data)["Location"]
+        == "/applicants/mine/"
+    )

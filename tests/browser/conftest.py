@@ -52,7 +52,10 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(viewport: str = "desktop"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", base_url=live_server.url)
+        # Reduced motion turns off Bootstrap's transitions, so a click never lands mid-animation.
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport], locale="zh-CN", base_url=live_server.url, reduced_motion="reduce"
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -19,7 +19,7 @@ def _open_menu_if_collapsed(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-        expect(page.locator("#main-nav")).to_be_visible()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
 
 
 @pytest.mark.django_db(transaction=True)

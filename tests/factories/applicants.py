@@ -4,6 +4,7 @@ import factory
 from stdnum.cn import ric
 
 from applicants.models import Applicant
+from jianding.pinyin import name_sort_key
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 
@@ -23,6 +24,7 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
 
     id_number = factory.Sequence(resident_id)
     name = factory.Sequence(lambda n: f"申报者{n}")
+    name_sort_key = factory.LazyAttribute(lambda o: name_sort_key(o.name))
     phone = "13800000000"
     birth_date = datetime.date(2004, 5, 17)
     sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from applicants.models import Application, ApplicationDocument
+from applicants.models import Application, ApplicationDocument, Declaration
 from exams import services as exams_services
 from exams.models import BatchStatus, PlanStatus
 from jianding.models import Consultation, Notice
@@ -148,6 +148,67 @@ MATRIX = [
         kwargs={"pk": pk_of("application")},
         clerk=ELSEWHERE,
         exam_staff=ELSEWHERE,
+    ),
+    row(
+        "applicants:print_application",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, "applicant"),
+        kwargs={"pk": pk_of("application")},
+    ),
+    row(
+        "applicants:record_original_seen",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("application")},
+    ),
+    post_row(
+        "applicants:record_original_seen",
+        kwargs={"pk": pk_of("application")},
+        clerk=ELSEWHERE,
+        exam_staff=ELSEWHERE,
+    ),
+    row("applicants:list_declarations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row(
+        "applicants:declare_batch", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"batch_pk": pk_of("batch")}
+    ),
+    post_row("applicants:declare_batch", kwargs={"batch_pk": pk_of("batch")}, clerk=ELSEWHERE),
+    row(
+        "applicants:view_declaration",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("declaration")},
+    ),
+    row(
+        "applicants:export_declaration",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("declaration")},
+    ),
+    row(
+        "applicants:record_city_approval",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("declaration")},
+    ),
+    post_row(
+        "applicants:record_city_approval", kwargs={"pk": pk_of("declaration")}, clerk=OK
+    ),  # form shown again
+    row(
+        "applicants:print_roster",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"batch_pk": pk_of("batch")},
+    ),
+    row(
+        "applicants:export_roster",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"batch_pk": pk_of("batch")},
     ),
     # exams: occupations
     row("exams:list_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
@@ -334,6 +395,7 @@ def world(role_users, tmp_path, settings):
         **role_users,
         "application": application,
         "document": document,
+        "declaration": Declaration.objects.create(batch=batch, declared_by=clerk),
         "staff": UserFactory(username="someone", role=Role.CLERK),
         "occupation": occupation,
         "plan": line.plan,

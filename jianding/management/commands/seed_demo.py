@@ -24,6 +24,7 @@ from exams.models import (
 )
 from jianding.identity import resident_id_parse
 from jianding.models import Consultation, Notice, User
+from jianding.pinyin import name_sort_key
 from jianding.roles import Role
 
 DEMO_PASSWORD = "jianding2026"
@@ -110,6 +111,7 @@ class Command(BaseCommand):
                 user=user,
                 defaults={
                     "name": name,
+                    "name_sort_key": name_sort_key(name),
                     "id_number": resident.number,
                     "birth_date": resident.birth_date,
                     "sex": resident.sex,

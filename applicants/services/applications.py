@@ -1,62 +1,28 @@
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import Applicant, Application, ApplicationDocument, ApplicationStatus, Attempt
+from applicants.models import (
+    Applicant,
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    Attempt,
+)
 from applicants.photos import photo_convert
 from exams.models import DocumentKind
 from exams.selectors import batch_is_open_for_registration
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
-from jianding.models import User
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document, upload_decode_image
 
 
-def applicant_register(*, name: str, id_number: str, phone: str, password: str) -> Applicant:
-    """Create an applicant's account, signed in with his resident ID number.
-
-    Birth date and sex are taken from the ID number; ``validate_password`` runs
-    against the new account so the ID number itself is refused as a password.
-    """
-    resident = resident_id_parse(id_number)
-    user = User(username=resident.number, name=name, phone=phone)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise RuleViolation(" ".join(error.messages), field="password1", code="weak_password") from None
-    user.set_password(password)
-    taken = RuleViolation(
-        _("An account with this ID number exists already; sign in, or ask the center to reset the password."),
-        field="id_number",
-        code="id_number_taken",
-    )
-    if User.objects.filter(username=resident.number).exists():
-        raise taken
-    try:
-        with transaction.atomic():
-            user._change_reason = _("Applicant signed up")
-            user.save()
-            user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
-            return Applicant.objects.create(
-                user=user,
-                name=name,
-                id_number=resident.number,
-                birth_date=resident.birth_date,
-                sex=resident.sex,
-                phone=phone,
-            )
-    except IntegrityError:
-        # Two sign-ups with one number at the same moment: the second loses here.
-        raise taken from None
-
-
-def _locked(application: Application) -> Application:
+def application_locked(application: Application) -> Application:
+    """Lock the application row for a read-then-decide change; caller is in a transaction."""
     return (
         Application.objects.select_for_update(of=("self",))
         .select_related("batch", "applicant")
@@ -172,7 +138,7 @@ def application_document_upload(*, actor, application: Application, kind: str, u
     document.file.save(checked.content.name, checked.content, save=False)
     try:
         with transaction.atomic():
-            application = _locked(application)
+            application = application_locked(application)
             _require_editable(application)
             replaced = list(application.documents.filter(kind=kind))
             for old in replaced:
@@ -189,7 +155,7 @@ def application_document_upload(*, actor, application: Application, kind: str, u
 def application_photo_confirm(*, actor, application: Application) -> None:
     """The applicant accepts the converted photo shown to him."""
     _require_owner(actor, application)
-    application = _locked(application)
+    application = application_locked(application)
     _require_editable(application)
     updated = application.documents.filter(kind=DocumentKind.PHOTO).update(confirmed=True)
     if not updated:
@@ -211,7 +177,7 @@ def application_missing(application: Application) -> list[str]:
 def application_submit(*, actor, application: Application) -> Application:
     """Send a complete draft (or corrected returned application) for review."""
     _require_owner(actor, application)
-    application = _locked(application)
+    application = application_locked(application)
     _require_editable(application)
     if not batch_is_open_for_registration(batch_id=application.batch_id, today=timezone.localdate()):
         raise RuleViolation(_("Registration for this batch has closed."), code="batch_not_open")
@@ -233,7 +199,7 @@ def application_submit(*, actor, application: Application) -> Application:
 def application_withdraw(*, actor, application: Application) -> Application:
     """The applicant withdraws an application that is not yet decided."""
     _require_owner(actor, application)
-    application = _locked(application)
+    application = application_locked(application)
     if application.status not in (
         ApplicationStatus.DRAFT,
         ApplicationStatus.RETURNED,
@@ -266,7 +232,7 @@ def application_review(
     require_role(actor, Role.CLERK, Role.EXAM_STAFF)
     if decision not in REVIEW_DECISIONS:
         raise RuleViolation(_("Choose approve, return or reject."), field="decision", code="no_decision")
-    application = _locked(application)
+    application = application_locked(application)
     if application.version != version or application.status != ApplicationStatus.SUBMITTED:
         raise RuleViolation(
             _(

@@ -1,0 +1,35 @@
+"""State changes of the applicants app, one module per aggregate."""
+
+from applicants.services.accounts import applicant_register
+from applicants.services.applications import (
+    REVIEW_DECISIONS,
+    applicant_profile_update,
+    application_create,
+    application_document_upload,
+    application_missing,
+    application_photo_confirm,
+    application_review,
+    application_submit,
+    application_withdraw,
+)
+from applicants.services.declarations import (
+    application_record_original_seen,
+    declaration_create,
+    declaration_record_approval,
+)
+
+__all__ = [
+    "REVIEW_DECISIONS",
+    "applicant_profile_update",
+    "applicant_register",
+    "application_create",
+    "application_document_upload",
+    "application_missing",
+    "application_photo_confirm",
+    "application_record_original_seen",
+    "application_review",
+    "application_submit",
+    "application_withdraw",
+    "declaration_create",
+    "declaration_record_approval",
+]
