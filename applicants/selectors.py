@@ -68,6 +68,15 @@ def applications_returned(*, actor) -> QuerySet[Application]:
     return Application.objects.filter(applicant__user_id=actor.pk, status=ApplicationStatus.RETURNED)
 
 
+# Applications that count as applicants in statistics: submitted, and all that follows but refusal.
+COUNTED_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.DECLARED,
+    ApplicationStatus.CITY_APPROVED,
+)
+
 # Applicants who go on the roster: approved by the center, and those declared since.
 ROSTER_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DECLARED, ApplicationStatus.CITY_APPROVED)
 
@@ -97,4 +106,13 @@ def batches_with_approved_applications(*, actor):
         .values("batch_id")
         .annotate(waiting=Count("pk"))
         .order_by("batch_id")
+    )
+
+
+def applied_occupation_levels(*, actor) -> set[tuple[int, int]]:
+    """The (occupation, level) pairs of the batches the applicant holds a live application to."""
+    return set(
+        Application.objects.live()
+        .filter(applicant__user_id=actor.pk)
+        .values_list("batch__occupation_id", "batch__level")
     )

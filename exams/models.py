@@ -340,8 +340,8 @@ class QuestionBankQuerySet(models.QuerySet):
     def visible_to(self, user) -> "QuestionBankQuerySet":
         """Return the banks ``user`` may open; they are confidential [考务组 §8].
 
-        Management and exam staff see every bank. Applicants will see approved
-        banks of the batches they applied to once applications exist.
+        Management and exam staff see every bank; what an applicant sees is
+        decided by ``exams.selectors.bank_list`` from his applications.
         """
         return self if has_role(user, *CATALOGUE_ROLES) else self.none()
 

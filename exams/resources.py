@@ -67,7 +67,9 @@ def plan_dataset(lines) -> Dataset:
 
 def statistics_dataset(rows) -> Dataset:
     """Statistics rows (``exams.selectors.statistics_by_month``) as a sheet."""
-    dataset = Dataset(headers=["月份", "职业（工种）", "等级", "批次数", "计划人数"])
+    dataset = Dataset(headers=["月份", "职业（工种）", "等级", "批次数", "计划人数", "报名人数"])
     for row in rows:
-        dataset.append([row.month, row.occupation, str(row.level), row.batches, row.planned_applicants])
+        dataset.append(
+            [row.month, row.occupation, str(row.level), row.batches, row.planned_applicants, row.applicants]
+        )
     return dataset

@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from applicants.selectors import COUNTED_STATUSES, applied_occupation_levels
 from exams.models import (
     AppraisalPlan,
     BankStatus,
@@ -15,6 +16,7 @@ from exams.models import (
     PlanStatus,
     QuestionBank,
 )
+from jianding.roles import Role, has_role
 
 
 def occupation_list() -> QuerySet[Occupation]:
@@ -85,7 +87,15 @@ def batch_public_list() -> QuerySet[Batch]:
 
 
 def bank_list(*, actor) -> QuerySet[QuestionBank]:
-    return QuestionBank.objects.visible_to(actor).select_related("occupation", "uploaded_by", "decided_by")
+    """Staff see every bank; an applicant the approved banks of the batches he applied to."""
+    banks = QuestionBank.objects.visible_to(actor)
+    if has_role(actor, Role.APPLICANT):
+        pairs = applied_occupation_levels(actor=actor)
+        wanted = Q(pk__in=[])
+        for occupation_id, level in pairs:
+            wanted |= Q(occupation_id=occupation_id, level=level)
+        banks = QuestionBank.objects.filter(wanted, status=BankStatus.APPROVED)
+    return banks.select_related("occupation", "uploaded_by", "decided_by")
 
 
 @dataclass(frozen=True)
@@ -95,24 +105,30 @@ class StatisticsRow:
     month: int
     batches: int
     planned_applicants: int
+    applicants: int
 
 
 def statistics_by_month(*, year: int) -> list[StatisticsRow]:
-    """Batches held and applicants planned per occupation, level and month of ``year``."""
+    """Batches held, applicants planned and applicants who applied, per occupation, level and month."""
     planned = {
         (row["occupation"], row["level"], row["month"]): row["planned"]
         for row in PlanLine.objects.filter(plan__year=year, plan__in=AppraisalPlan.objects.in_force())
         .values("occupation", "level", "month")
         .annotate(planned=Sum("expected_applicants"))
     }
-    held = {
-        (row["occupation"], row["level"], row["month"]): row["batches"]
-        for row in Batch.objects.exclude(status=BatchStatus.DRAFT)
+    held, applied = {}, {}
+    for row in (
+        Batch.objects.exclude(status=BatchStatus.DRAFT)
         .annotate(year=ExtractYear("theory_date"), month=ExtractMonth("theory_date"))
         .filter(year=year)
         .values("occupation", "level", "month")
-        .annotate(batches=Count("pk"))
-    }
+        .annotate(
+            batches=Count("pk", distinct=True),
+            applied=Count("applications", filter=Q(applications__status__in=COUNTED_STATUSES), distinct=True),
+        )
+    ):
+        key = (row["occupation"], row["level"], row["month"])
+        held[key], applied[key] = row["batches"], row["applied"]
     keys = planned.keys() | held.keys()
     occupations = Occupation.objects.in_bulk({occupation for occupation, _level, _month in keys})
     return [
@@ -122,6 +138,7 @@ def statistics_by_month(*, year: int) -> list[StatisticsRow]:
             month=month,
             batches=held.get((occupation, level, month), 0),
             planned_applicants=planned.get((occupation, level, month), 0),
+            applicants=applied.get((occupation, level, month), 0),
         )
         for occupation, level, month in sorted(keys, key=lambda k: (k[2], occupations[k[0]].code, -k[1]))
     ]

@@ -380,7 +380,7 @@ def move_batch(request, pk, action):
 # --- review-question banks ---------------------------------------------------
 
 
-@role_required(*CATALOGUE_ROLES)
+@role_required(*CATALOGUE_ROLES, Role.APPLICANT)
 def list_banks(request):
     return render(
         request,
@@ -431,7 +431,7 @@ def decide_bank(request, pk):
     return redirect("exams:list_banks")
 
 
-@role_required(*CATALOGUE_ROLES)
+@role_required(*CATALOGUE_ROLES, Role.APPLICANT)
 def download_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
     services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
@@ -477,7 +477,11 @@ def view_statistics(request):
                 {
                     "label": _("planned applicants"),
                     "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
-                }
+                },
+                {
+                    "label": _("applicants who applied"),
+                    "data": [sum(r.applicants for r in rows if r.month == m) for m in months],
+                },
             ],
         },
     ]

@@ -2,12 +2,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from applicants.models import Application
 from exams import services
 from exams.models import BankStatus, QuestionBank, QuestionBankDownload
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-from tests.factories.exams import OccupationFactory, pdf_upload
+from tests.factories.applicants import ApplicantFactory
+from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
 
 
 @pytest.fixture
@@ -90,8 +92,9 @@ def test_every_download_is_logged_and_others_get_nothing(setup, client_as):
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
     log = QuestionBankDownload.objects.get()
     assert (log.user, log.bank, log.ip_address) == (setup["deputy"], bank, "127.0.0.1")
-    for role in (Role.EXAMINER, Role.APPLICANT, Role.FINANCE):
+    for role in (Role.EXAMINER, Role.FINANCE):
         assert client_as(UserFactory(role=role)).get(url).status_code == 403
+    assert client_as(ApplicantFactory().user).get(url).status_code == 404
     assert QuestionBankDownload.objects.count() == 1
 
 
@@ -139,3 +142,20 @@ def test_script_hidden_behind_name_escapes_is_found_by_the_parsed_walk(setup):
 def test_a_plain_open_action_is_accepted(setup):
     bank = upload(setup, upload=pdf_upload("q.pdf", body=hand_made_pdf(b"[3 0 R /Fit]")))
     assert bank.status == BankStatus.PENDING
+
+
+def test_applicants_get_approved_banks_of_what_they_applied_for(setup, client_as):
+    bank = upload(setup)
+    other = upload(setup, level=5, title="初级工")
+    services.bank_decide(actor=setup["deputy"], bank=other, approve=True)
+    applicant = ApplicantFactory()
+    batch = BatchFactory(occupation=setup["occupation"], level=4)
+    Application.objects.create(applicant=applicant, batch=batch, category="student", class_name="1 班")
+    http = client_as(applicant.user)
+    url = reverse("exams:download_bank", args=[bank.pk])
+    assert http.get(url).status_code == 404  # still waiting for the deputy
+    services.bank_decide(actor=setup["deputy"], bank=bank, approve=True)
+    assert http.get(url).status_code == 200
+    assert http.get(reverse("exams:download_bank", args=[other.pk])).status_code == 404  # another level
+    assert [b.pk for b in http.get(reverse("exams:list_banks")).context["banks"]] == [bank.pk]
+    assert QuestionBankDownload.objects.filter(user=applicant.user).count() == 1

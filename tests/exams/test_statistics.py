@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from exams.models import BatchStatus, PlanStatus
+from applicants.models import Application
+from exams.models import Batch, BatchStatus, PlanStatus
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
+from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory, PlanLineFactory
 
 
@@ -58,7 +60,7 @@ def test_statistics_count_batches_and_planned_applicants_per_month(data, client_
 def test_statistics_export(data, client_as):
     response = client_as(UserFactory(role=Role.CLERK)).get(reverse("exams:export_statistics"), {"year": 2027})
     sheet = load_workbook(BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[2]] == [6, str(data), "四级/中级工", 2, 40]
+    assert [cell.value for cell in sheet[2]] == [6, str(data), "四级/中级工", 2, 40, 0]
 
 
 def test_two_occupations_of_one_name_stay_apart(data, client_as):
@@ -76,3 +78,17 @@ def test_two_occupations_of_one_name_stay_apart(data, client_as):
     )
     response = client_as(UserFactory(role=Role.DEPUTY)).get(reverse("exams:view_statistics"), {"year": 2027})
     assert sorted(r.batches for r in response.context["rows"]) == [1, 2]
+
+
+def test_statistics_count_who_applied(data, client_as):
+    batch = Batch.objects.filter(occupation=data, status=BatchStatus.APPROVED).first()
+    for status in ("submitted", "approved", "draft", "withdrawn"):
+        Application.objects.create(
+            applicant=ApplicantFactory(), batch=batch, category="student", class_name="1 班", status=status
+        )
+    rows = (
+        client_as(UserFactory(role=Role.CLERK))
+        .get(reverse("exams:view_statistics"), {"year": 2027})
+        .context["rows"]
+    )
+    assert [row.applicants for row in rows] == [2]

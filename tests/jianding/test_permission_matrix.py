@@ -270,14 +270,16 @@ MATRIX = [
         kwargs={"pk": pk_of("batch"), "action": "close"},
     ),
     # exams: review-question banks
-    row("exams:list_banks", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:list_banks", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE, "applicant")),
     row("exams:upload_bank", anonymous=LOGIN, default=FORBIDDEN, exam_staff=OK),
     row("exams:decide_bank", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("bank")}),
+    # the applicant applied to this occupation and level, but the bank is not approved yet: 404
     row(
         "exams:download_bank",
         anonymous=LOGIN,
         default=FORBIDDEN,
         **only(*CATALOGUE),
+        applicant=NOT_FOUND,
         kwargs={"pk": pk_of("bank")},
     ),
     # the same POST-only steps, posted: the role check answers (the service then refuses or acts)
