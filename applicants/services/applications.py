@@ -157,9 +157,12 @@ def application_photo_confirm(*, actor, application: Application) -> None:
     _require_owner(actor, application)
     application = application_locked(application)
     _require_editable(application)
-    updated = application.documents.filter(kind=DocumentKind.PHOTO).update(confirmed=True)
-    if not updated:
+    photo = application.documents.filter(kind=DocumentKind.PHOTO).first()
+    if photo is None:
         raise RuleViolation(_("Upload a photo first."), code="photo_missing")
+    photo.confirmed = True
+    photo._change_reason = _("Photo accepted by the applicant")
+    photo.save(update_fields=["confirmed"])
 
 
 def application_missing(application: Application) -> list[str]:

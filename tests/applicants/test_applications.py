@@ -117,6 +117,8 @@ def test_photo_is_brought_to_the_spec_and_waits_for_confirmation(world):
     assert len(data) <= 150 * 1024
     assert b"SecretCam" not in data
     assert not document.confirmed
+    services.application_photo_confirm(actor=world["user"], application=application)
+    assert [record.confirmed for record in document.history.order_by("history_id")] == [False, True]
     with pytest.raises(RuleViolation) as caught:
         services.application_submit(actor=world["user"], application=application)
     assert caught.value.code == "documents_missing"

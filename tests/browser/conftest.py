@@ -70,3 +70,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("登录名或身份证号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def sign_up(page, *, name: str, id_number: str, phone: str, password: str = "Shen-bao-2026") -> None:
+    """Create an applicant account from the sign-in page's link, as a visitor would."""
+    page.get_by_role("link", name="注册申报者账号").click()
+    page.get_by_label("姓名").fill(name)
+    page.get_by_label("身份证号").fill(id_number)
+    page.get_by_label("手机号").fill(phone)
+    page.locator("#id_password1").fill(password)
+    page.get_by_label("再次输入密码").fill(password)
+    page.get_by_role("button", name="注册").click()

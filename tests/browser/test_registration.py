@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from exams.models import BatchStatus
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_up
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
 from tests.factories.images import portrait
@@ -32,13 +32,7 @@ def test_register_apply_upload_be_returned_correct_and_be_approved(open_page, tm
 
     page = open_page("phone")
     page.goto(f"/public/batches/{batch.pk}/")
-    page.get_by_role("link", name="注册申报者账号").click()
-    page.get_by_label("姓名").fill("张伟")
-    page.get_by_label("身份证号").fill("320102200503151230")
-    page.get_by_label("手机号").fill("13812345678")
-    page.locator("#id_password1").fill("Shen-bao-2026")
-    page.get_by_label("再次输入密码").fill("Shen-bao-2026")
-    page.get_by_role("button", name="注册").click()
+    sign_up(page, name="张伟", id_number="320102200503151230", phone="13812345678")
 
     page.goto(f"/applicants/apply/{batch.pk}/")
     page.get_by_role("link", name="先核对个人资料").click()

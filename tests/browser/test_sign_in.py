@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_up
 from tests.factories.accounts import DASHBOARD_TITLES, TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
 
@@ -60,13 +60,7 @@ def test_wrong_password_keeps_the_visitor_out(open_page):
 def test_applicant_signs_up_on_a_phone(open_page):
     page = open_page("phone")
     page.goto("/")
-    page.get_by_role("link", name="注册申报者账号").click()
-    page.get_by_label("姓名").fill("李娜")
-    page.get_by_label("身份证号").fill("320106198807204560")
-    page.get_by_label("手机号").fill("13987654321")
-    page.locator("#id_password1").fill("Shen-bao-2026")
-    page.get_by_label("再次输入密码").fill("Shen-bao-2026")
-    page.get_by_role("button", name="注册").click()
+    sign_up(page, name="李娜", id_number="320106198807204560", phone="13987654321")
     expect(page.get_by_test_id("dashboard-title")).to_have_text("申报者工作台")
     expect(page.get_by_text("320106********4560")).to_be_visible()
     expect(page.get_by_text("1988-07-20")).to_be_visible()
