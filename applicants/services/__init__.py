@@ -1,9 +1,8 @@
 """State changes of the applicants app, one module per aggregate."""
 
-from applicants.services.accounts import applicant_register
+from applicants.services.accounts import applicant_profile_update, applicant_register
 from applicants.services.applications import (
     REVIEW_DECISIONS,
-    applicant_profile_update,
     application_create,
     application_document_upload,
     application_missing,

@@ -1,12 +1,10 @@
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from applicants.models import (
-    Applicant,
-)
+from applicants.models import Applicant
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.models import User
@@ -51,3 +49,16 @@ def applicant_register(*, name: str, id_number: str, phone: str, password: str) 
     except IntegrityError:
         # Two sign-ups with one number at the same moment: the second loses here.
         raise taken from None
+
+
+@transaction.atomic
+def applicant_profile_update(
+    *, actor, applicant: Applicant, phone: str, education: str, work_history: str, employer_or_class: str
+) -> Applicant:
+    """Complete or change the applicant's own profile; name and ID number stay as registered."""
+    if applicant.user_id != actor.pk:
+        raise PermissionDenied
+    applicant.phone, applicant.education = phone, education
+    applicant.work_history, applicant.employer_or_class = work_history, employer_or_class
+    applicant.save(update_fields=["phone", "education", "work_history", "employer_or_class"])
+    return applicant

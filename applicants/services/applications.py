@@ -45,19 +45,6 @@ def _require_editable(application: Application) -> None:
 
 
 @transaction.atomic
-def applicant_profile_update(
-    *, actor, applicant: Applicant, phone: str, education: str, work_history: str, employer_or_class: str
-) -> Applicant:
-    """Complete or change the applicant's own profile; name and ID number stay as registered."""
-    if applicant.user_id != actor.pk:
-        raise PermissionDenied
-    applicant.phone, applicant.education = phone, education
-    applicant.work_history, applicant.employer_or_class = work_history, employer_or_class
-    applicant.save(update_fields=["phone", "education", "work_history", "employer_or_class"])
-    return applicant
-
-
-@transaction.atomic
 def application_create(
     *,
     actor,
@@ -70,11 +57,11 @@ def application_create(
 ) -> Application:
     """Start an application of the signed-in applicant to a batch open for registration."""
     require_role(actor, Role.APPLICANT)
-    applicant = Applicant.objects.get(user=actor)
+    applicant = Applicant.objects.filter(user=actor).first()
     today = today or timezone.localdate()
     if not batch_is_open_for_registration(batch_id=batch.pk, today=today):
         raise RuleViolation(_("This batch is not open for registration."), code="batch_not_open")
-    if not applicant.education or not applicant.employer_or_class:
+    if applicant is None or not applicant.education or not applicant.employer_or_class:
         raise RuleViolation(
             _("Complete your profile (education, class or employer) before applying."),
             code="profile_incomplete",
