@@ -82,6 +82,24 @@ class ExaminerProfile(models.Model):
         return str(self.user)
 
 
+class Decided(models.Model):
+    """Who approved, returned or rejected a record, when, and why."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted for approval")
@@ -100,7 +118,7 @@ class AppraisalPlanQuerySet(models.QuerySet):
         return self.filter(status=PlanStatus.APPROVED)
 
 
-class AppraisalPlan(models.Model):
+class AppraisalPlan(Decided):
     """A year's appraisal plan (年度鉴定计划); a change to an approved plan is a new revision."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -113,21 +131,11 @@ class AppraisalPlan(models.Model):
         blank=True,
         help_text=_("The teaching plans it follows and, for a revision, what changed and why."),
     )
-    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = AppraisalPlanQuerySet.as_manager()
@@ -346,7 +354,7 @@ class QuestionBankQuerySet(models.QuerySet):
         return self if has_role(user, *CATALOGUE_ROLES) else self.none()
 
 
-class QuestionBank(models.Model):
+class QuestionBank(Decided):
     """Review questions (应知应会复习题) for an occupation and level, as a PDF."""
 
     occupation = models.ForeignKey(
@@ -364,16 +372,6 @@ class QuestionBank(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
     history = HistoricalRecords()
 
     objects = QuestionBankQuerySet.as_manager()
