@@ -81,13 +81,22 @@ COUNTED_STATUSES = (
 ROSTER_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DECLARED, ApplicationStatus.CITY_APPROVED)
 
 
+# Every list the center prints runs by class, then by the pinyin of the name.
+ROSTER_ORDER = ("class_name", "applicant__name_sort_key", "applicant__id_number")
+
+
 def roster(*, actor, batch_id: int) -> QuerySet[Application]:
-    """The roster (花名册) of a batch: by class, then by the pinyin of the name."""
+    """The roster (花名册) of a batch, in roster order."""
     return (
         application_list(actor=actor)
         .filter(batch_id=batch_id, status__in=ROSTER_STATUSES)
-        .order_by("class_name", "applicant__name_sort_key", "applicant__id_number")
+        .order_by(*ROSTER_ORDER)
     )
+
+
+def declaration_applications(*, declaration: Declaration) -> QuerySet[Application]:
+    """The applications of a declaration, in roster order."""
+    return declaration.applications.select_related("applicant", "batch__occupation").order_by(*ROSTER_ORDER)
 
 
 def declaration_list(*, actor) -> QuerySet[Declaration]:

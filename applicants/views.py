@@ -3,10 +3,10 @@ import base64
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -22,7 +22,7 @@ from exams.selectors import batch_list, batch_public_list
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.identity import resident_id_mask
-from jianding.pdf import pdf_render
+from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
@@ -263,13 +263,7 @@ def print_application(request, pk):
         template_name="print/application_form.html",
         context={"application": application, "applicant": application.applicant, "photo_uri": photo_uri},
     )
-    return _pdf_response(pdf, f"application-{application.pk}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return pdf_response(pdf, filename=f"application-{application.pk}.pdf")
 
 
 @require_POST
@@ -317,9 +311,7 @@ def _declaration(request, pk):
 @role_required(*REVIEWER_ROLES)
 def view_declaration(request, pk, approval_form=None):
     declaration = _declaration(request, pk)
-    applications = declaration.applications.select_related("applicant", "batch__occupation").order_by(
-        "class_name", "applicant__name_sort_key"
-    )
+    applications = selectors.declaration_applications(declaration=declaration)
     declared = [a for a in applications if a.status == ApplicationStatus.DECLARED]
     form = None
     if has_role(request.user, Role.CLERK) and declared:
@@ -334,9 +326,7 @@ def view_declaration(request, pk, approval_form=None):
 @role_required(*REVIEWER_ROLES)
 def export_declaration(request, pk):
     declaration = _declaration(request, pk)
-    applications = declaration.applications.select_related("applicant", "batch__occupation").order_by(
-        "class_name", "applicant__name_sort_key"
-    )
+    applications = selectors.declaration_applications(declaration=declaration)
     return xlsx_response(
         applications_dataset(applications), title="申报名单", filename=f"declaration-{declaration.pk}.xlsx"
     )
@@ -384,7 +374,7 @@ def print_roster(request, batch_pk):
             "printed_at": timezone.now(),
         },
     )
-    return _pdf_response(pdf, f"{form}-{batch.pk}.pdf")
+    return pdf_response(pdf, filename=f"{form}-{batch.pk}.pdf")
 
 
 @role_required(*REVIEWER_ROLES)

@@ -7,8 +7,10 @@ PDF prints the same anywhere. Render after the transaction commits: it is slow.
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from weasyprint import CSS, HTML
 
 PRINT_CSS = "css/print.css"
@@ -20,3 +22,10 @@ def pdf_render(*, template_name: str, context: dict) -> bytes:
         html = render_to_string(template_name, context)
     stylesheet = CSS(filename=finders.find(PRINT_CSS))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
+
+
+def pdf_response(pdf: bytes, *, filename: str, as_attachment: bool = True) -> HttpResponse:
+    """Send rendered PDF bytes, as a download unless ``as_attachment`` is off (to print in the browser)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response

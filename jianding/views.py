@@ -2,11 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -16,7 +14,7 @@ from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
 from jianding.identity import resident_id_mask
-from jianding.pdf import pdf_render
+from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.resources import StaffResource, role_labels
 from jianding.roles import Role, primary_role
@@ -95,9 +93,7 @@ def print_staff(request):
         template_name="print/staff_list.html",
         context={"accounts": [(user, role_labels(user)) for user in accounts], "printed_at": timezone.now()},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, "staff-accounts.pdf")
-    return response
+    return pdf_response(pdf, filename="staff-accounts.pdf", as_attachment=False)
 
 
 @role_required(Role.DIRECTOR)
