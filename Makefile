@@ -20,7 +20,7 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils gettext
 
-.PHONY: run test lint format messages debs-run debs-test install install-test
+.PHONY: run test lint format messages bench debs-run debs-test install install-test
 
 $(VENV)/bin/activate:
 	@py="$$($(FIND_PYTHON))"; \
@@ -71,6 +71,10 @@ run: install debs-run
 
 test: install-test debs-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Each benchmark prints its ratio against a floor measured in the same run (last line).
+bench: install-test debs-test
+	@for script in bench/*.py; do echo "== $$script"; $(PY) "$$script" || exit 1; done
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,8 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import Application, ApplicationStatus, Category
+from applicants.models import Applicant, Application, ApplicationStatus, Category
 from applicants.selectors import application_search
 
 
@@ -22,3 +23,15 @@ class ReviewFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return application_search(queryset, value)
+
+
+class InvitationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
+    employer_or_class = django_filters.CharFilter(label=_("class or employer"), lookup_expr="icontains")
+
+    class Meta:
+        model = Applicant
+        fields = ["q", "employer_or_class"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(id_number__icontains=value.upper()))

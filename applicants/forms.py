@@ -7,26 +7,15 @@ from jianding.forms import FormHelperMixin, phone_validator
 from jianding.identity import resident_id_parse
 
 
-class SignUpForm(FormHelperMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50, help_text=_("As on your ID card."))
-    id_number = forms.CharField(
-        label=_("resident ID number"),
-        max_length=24,
-        help_text=_("18 characters; you sign in with it. Birth date and sex are read from it."),
-    )
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
+class NewPasswordForm(forms.Form):
+    """A password typed twice, checked against the validators when the account is known."""
+
     password1 = forms.CharField(
         label=_("password"),
         widget=forms.PasswordInput,
         help_text=password_validators_help_text_html,
     )
     password2 = forms.CharField(label=_("password again"), widget=forms.PasswordInput)
-
-    def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
-
-    def clean_id_number(self):
-        return resident_id_parse(self.cleaned_data["id_number"]).number
 
     def clean(self):
         cleaned = super().clean()
@@ -38,6 +27,36 @@ class SignUpForm(FormHelperMixin, forms.Form):
                 ),
             )
         return cleaned
+
+
+class SignUpForm(FormHelperMixin, NewPasswordForm):
+    name = forms.CharField(label=_("name"), max_length=50, help_text=_("As on your ID card."))
+    id_number = forms.CharField(
+        label=_("resident ID number"),
+        max_length=24,
+        help_text=_("18 characters; you sign in with it. Birth date and sex are read from it."),
+    )
+    phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
+    field_order = ["name", "id_number", "phone", "password1", "password2"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_id_number(self):
+        return resident_id_parse(self.cleaned_data["id_number"]).number
+
+
+class ActivateForm(FormHelperMixin, NewPasswordForm):
+    id_number = forms.CharField(label=_("resident ID number"), max_length=24)
+    code = forms.CharField(
+        label=_("invitation code"),
+        max_length=16,
+        help_text=_("8 letters and digits, from the slip the center gave you."),
+    )
+    field_order = ["id_number", "code", "password1", "password2"]
+
+    def clean_id_number(self):
+        return resident_id_parse(self.cleaned_data["id_number"]).number
 
 
 class ProfileForm(FormHelperMixin, forms.Form):

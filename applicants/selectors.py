@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from applicants.models import Application, ApplicationStatus, Declaration
+from applicants.models import Applicant, Application, ApplicationStatus, Declaration
 from exams.models import DocumentKind
 from jianding.identity import resident_id_parse
 from jianding.roles import REVIEWER_ROLES, has_role
@@ -124,4 +125,13 @@ def applied_occupation_levels(*, actor) -> set[tuple[int, int]]:
         Application.objects.live()
         .filter(applicant__user_id=actor.pk)
         .values_list("batch__occupation_id", "batch__level")
+    )
+
+
+def invitation_list() -> QuerySet[Applicant]:
+    """Imported applicants whose account waits for its first password, by class and pinyin."""
+    return (
+        Applicant.objects.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, user__is_active=True)
+        .select_related("user")
+        .order_by("employer_or_class", "name_sort_key", "id_number")
     )

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import Application
+from applicants.models import Applicant, Application
 from jianding.identity import resident_id_mask
 
 
@@ -20,6 +20,22 @@ class ReviewTable(tables.Table):
         model = Application
         fields = ("applicant", "id_number", "category", "class_name", "batch", "status", "submitted_at")
         sequence = ("applicant", "id_number", "category", "class_name", "batch", "status", "document_count")
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_id_number(self, value):
+        return resident_id_mask(value)
+
+
+class InvitationTable(tables.Table):
+    id_number = tables.Column(verbose_name=_("resident ID number"))
+    created_at = tables.DateTimeColumn(verbose_name=_("imported at"), format="Y-m-d H:i")
+    reissue = tables.TemplateColumn(
+        template_name="applicants/includes/reissue_button.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = Applicant
+        fields = ("name", "id_number", "employer_or_class", "phone", "created_at")
         attrs = {"class": "table table-hover align-middle"}
 
     def render_id_number(self, value):

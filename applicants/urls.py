@@ -5,6 +5,11 @@ from applicants import views
 app_name = "applicants"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("activate/", views.activate, name="activate"),
+    path("class-lists/import/", views.import_class_list, name="import_class_list"),
+    path("invitations/", views.list_invitations, name="list_invitations"),
+    path("invitations/print/", views.print_invitations, name="print_invitations"),
+    path("invitations/<int:pk>/reissue/", views.reissue_invitation, name="reissue_invitation"),
     path("profile/", views.edit_profile, name="edit_profile"),
     path("mine/", views.my_applications, name="my_applications"),
     path("apply/<int:batch_pk>/", views.create_application, name="create_application"),

@@ -1,10 +1,13 @@
 import base64
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,20 +15,30 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from applicants import selectors, services
-from applicants.filters import ReviewFilter
-from applicants.forms import ApplyForm, CityApprovalForm, DocumentForm, ProfileForm, ReviewForm, SignUpForm
+from applicants.filters import InvitationFilter, ReviewFilter
+from applicants.forms import (
+    ActivateForm,
+    ApplyForm,
+    CityApprovalForm,
+    DocumentForm,
+    ProfileForm,
+    ReviewForm,
+    SignUpForm,
+)
 from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
-from applicants.resources import applications_dataset
-from applicants.tables import ReviewTable
+from applicants.resources import ClassListResource, applications_dataset
+from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind
 from exams.selectors import batch_list, batch_public_list
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
+from jianding.forms import ImportForm, form_refuse
 from jianding.identity import resident_id_mask
+from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.views import locked_out
 
 QUEUE_PAGE_SIZE = 50
 
@@ -384,3 +397,119 @@ def export_roster(request, batch_pk):
     return xlsx_response(
         applications_dataset(applications), title="花名册", filename=f"roster-{batch.pk}.xlsx"
     )
+
+
+# --- class lists and invitations -----------------------------------------
+
+INVITATION_SLIPS_MAX = 600
+
+
+@role_required(Role.CLERK)
+def import_class_list(request):
+    """A class list becomes applicant accounts: preview with every bad row, then confirm."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    step = import_step(request, form, resource=ClassListResource(), purpose="class-list")
+    if step.done:
+        messages.success(
+            request,
+            _(
+                "Imported: %(new)d new accounts, %(updated)d changed, %(unchanged)d unchanged. Print the invitation slips for the new ones."
+            )
+            % {"new": step.report.new, "updated": step.report.updated, "unchanged": step.report.unchanged},
+        )
+        return redirect("applicants:list_invitations")
+    return render(
+        request,
+        "applicants/import_class_list.html",
+        {"form": form, "report": step.report, "token": step.token},
+    )
+
+
+def _filtered_invitations(request) -> InvitationFilter:
+    return InvitationFilter(request.GET, queryset=selectors.invitation_list())
+
+
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def list_invitations(request):
+    invitation_filter = _filtered_invitations(request)
+    table = InvitationTable(invitation_filter.qs)
+    RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "applicants/list_invitations.html",
+        {
+            "filter": invitation_filter,
+            "table": table,
+            "slips_max": INVITATION_SLIPS_MAX,
+            "can_import": has_role(request.user, Role.CLERK),
+        },
+    )
+
+
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def print_invitations(request):
+    """The invitation slips of the listed accounts, eight to a page, to cut and hand out."""
+    applicants = list(_filtered_invitations(request).qs[: INVITATION_SLIPS_MAX + 1])
+    if len(applicants) > INVITATION_SLIPS_MAX:
+        messages.error(
+            request,
+            _("More than %(limit)d slips: filter by class and print one class at a time.")
+            % {"limit": INVITATION_SLIPS_MAX},
+        )
+        return redirect(f"{reverse('applicants:list_invitations')}?{request.GET.urlencode()}")
+    slips = [
+        {
+            "applicant": applicant,
+            "masked_id": resident_id_mask(applicant.id_number),
+            "code": services.applicant_invitation_code(applicant.user),
+        }
+        for applicant in applicants
+    ]
+    pdf = pdf_render(
+        template_name="print/invitation_slips.html",
+        context={"slips": slips, "activate_url": request.build_absolute_uri(reverse("applicants:activate"))},
+    )
+    return pdf_response(pdf, filename="invitations.pdf")
+
+
+@require_POST
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def reissue_invitation(request, pk):
+    applicant = get_object_or_404(selectors.invitation_list(), pk=pk)
+    try:
+        services.applicant_invitation_reissue(actor=request.user, applicant=applicant)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The old slip of %(name)s no longer works; print the new one.") % {"name": applicant.name},
+        )
+    return redirect(f"{reverse('applicants:list_invitations')}?q={applicant.id_number}")
+
+
+@login_not_required
+def activate(request):
+    """An imported student sets his first password with the code on his slip."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = ActivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # A wrong code counts as a failed sign-in of that account: django-axes locks it alike.
+        credentials = {"username": data["id_number"]}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request, None, credentials)
+        try:
+            user = services.applicant_activate(
+                id_number=data["id_number"], code=data["code"], password=data["password1"]
+            )
+        except RuleViolation as error:
+            if error.code == "invitation_invalid":
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form_refuse(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. Complete your profile, then apply."))
+            return redirect("dashboard")
+    return render(request, "applicants/activate.html", {"form": form})

@@ -34,10 +34,6 @@ class OccupationForm(FormHelperMixin, forms.Form):
     is_active = forms.BooleanField(label=_("in use"), required=False, initial=True)
 
 
-class ImportForm(FormHelperMixin, forms.Form):
-    file = forms.FileField(label=_("spreadsheet (.xlsx)"))
-
-
 class PlanCreateForm(FormHelperMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     basis = forms.CharField(

@@ -13,7 +13,6 @@ from exams.forms import (
     BankUploadForm,
     BatchForm,
     DecisionForm,
-    ImportForm,
     OccupationForm,
     PlanCreateForm,
     PlanLineForm,
@@ -25,8 +24,8 @@ from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
-from jianding.imports import import_dataset, import_discard, import_run, import_stash
+from jianding.forms import ImportForm, form_refuse
+from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
@@ -94,31 +93,17 @@ def export_occupations(request):
 def import_occupations(request):
     """Upload → preview with every bad row → confirm; nothing is saved before the confirmation."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report, token = None, request.POST.get("token", "")
-    try:
-        if request.method == "POST" and token and "confirm" in request.POST:
-            dataset = import_dataset(actor=request.user, token=token, purpose="occupations")
-            report = import_run(
-                resource=OccupationResource(), dataset=dataset, dry_run=False, actor=request.user
-            )
-            if report.ok:
-                import_discard(actor=request.user, token=token, purpose="occupations")
-                messages.success(
-                    request,
-                    _("Imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
-                    % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
-                )
-                return redirect("exams:list_occupations")
-        elif request.method == "POST" and form.is_valid():
-            token = import_stash(actor=request.user, upload=form.cleaned_data["file"], purpose="occupations")
-            dataset = import_dataset(actor=request.user, token=token, purpose="occupations")
-            report = import_run(
-                resource=OccupationResource(), dataset=dataset, dry_run=True, actor=request.user
-            )
-    except RuleViolation as error:
-        form_refuse(form, error)
-        token = ""
-    return render(request, "exams/import_occupations.html", {"form": form, "report": report, "token": token})
+    step = import_step(request, form, resource=OccupationResource(), purpose="occupations")
+    if step.done:
+        messages.success(
+            request,
+            _("Imported: %(new)d new, %(updated)d changed, %(unchanged)d unchanged.")
+            % {"new": step.report.new, "updated": step.report.updated, "unchanged": step.report.unchanged},
+        )
+        return redirect("exams:list_occupations")
+    return render(
+        request, "exams/import_occupations.html", {"form": form, "report": step.report, "token": step.token}
+    )
 
 
 # --- annual plans --------------------------------------------------------

@@ -76,6 +76,10 @@ class StaffUpdateForm(StaffForm):
     )
 
 
+class ImportForm(FormHelperMixin, forms.Form):
+    file = forms.FileField(label=_("spreadsheet (.xlsx)"))
+
+
 def form_refuse(form: forms.Form, error: RuleViolation) -> None:
     """Show a service's refusal on the field it names (or above the form), keeping its code."""
     field = error.field if error.field in form.fields else None

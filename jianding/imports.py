@@ -20,6 +20,7 @@ from import_export.resources import Resource
 from tablib import Dataset
 
 from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
 
 XLSX_MAX_BYTES = 10 * 1024 * 1024
 TOKEN_MAX_AGE = 2 * 3600
@@ -116,19 +117,72 @@ def import_discard(*, actor, token: str, purpose: str) -> None:
 
 
 def import_run(*, resource: Resource, dataset: Dataset, dry_run: bool, actor) -> ImportReport:
-    """Import ``dataset`` (or only try it, with ``dry_run``); nothing is saved if a row is bad."""
+    """Import ``dataset`` (or only try it, with ``dry_run``) in one pass; nothing is saved if a row is bad."""
     report = ImportReport(total=len(dataset))
+    columns = {field.attribute: field.column_name for field in resource.get_import_fields()}
+    missing = [
+        columns[name]
+        for name in resource.get_import_id_fields()
+        if columns[name] not in (dataset.headers or [])
+    ]
+    if missing:
+        report.problems.append(
+            (1, _("The header row lacks the column %(columns)s.") % {"columns": "、".join(missing)})
+        )
+        return report
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=True, raise_errors=False, user=actor)
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            user=actor,
+        )
         for row in result.invalid_rows:
-            messages = [f"{name}: {'; '.join(errors)}" for name, errors in row.error_dict.items()]
+            messages = [
+                f"{columns.get(name, name)}: {'; '.join(errors)}" if name in columns else "; ".join(errors)
+                for name, errors in row.error_dict.items()
+            ]
             # Row 1 of the sheet is the header, so data row n is sheet row n + 1.
             report.problems.append((row.number + 1, " ".join(messages)))
         for number, errors in result.row_errors():
             report.problems.append((number + 1, "; ".join(str(error.error) for error in errors)))
+        for error in result.base_errors:
+            report.problems.append((1, str(error.error)))
         report.problems.sort()
         totals = result.totals
         report.new, report.updated, report.unchanged = totals["new"], totals["update"], totals["skip"]
-        if not dry_run and report.ok:
-            resource.import_data(dataset, dry_run=False, raise_errors=True, user=actor)
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
     return report
+
+
+@dataclass
+class ImportStep:
+    report: ImportReport | None = None
+    token: str = ""
+    done: bool = False
+
+
+def import_step(request, form, *, resource: Resource, purpose: str) -> ImportStep:
+    """Run the step of an import page the request asks for: preview an upload, or confirm it.
+
+    Refusals land on ``form``; ``done`` says the rows are saved and the page may redirect.
+    """
+    step = ImportStep(token=request.POST.get("token", ""))
+    try:
+        if request.method == "POST" and step.token and "confirm" in request.POST:
+            dataset = import_dataset(actor=request.user, token=step.token, purpose=purpose)
+            step.report = import_run(resource=resource, dataset=dataset, dry_run=False, actor=request.user)
+            if step.report.ok:
+                import_discard(actor=request.user, token=step.token, purpose=purpose)
+                step.done = True
+        elif request.method == "POST" and form.is_valid():
+            step.token = import_stash(actor=request.user, upload=form.cleaned_data["file"], purpose=purpose)
+            dataset = import_dataset(actor=request.user, token=step.token, purpose=purpose)
+            step.report = import_run(resource=resource, dataset=dataset, dry_run=True, actor=request.user)
+    except RuleViolation as error:
+        form_refuse(form, error)
+        step.token, step.report = "", None
+    return step

@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("My profile"), "applicants:edit_profile", (Role.APPLICANT,)),
     NavItem(_("Applications"), "applicants:list_applications", REVIEWER_ROLES),
     NavItem(_("Declarations"), "applicants:list_declarations", REVIEWER_ROLES),
+    NavItem(_("Invitations"), "applicants:list_invitations", (Role.CLERK, Role.EXAM_STAFF)),
     NavItem(_("Annual plans"), "exams:list_plans", MANAGEMENT_ROLES),
     NavItem(_("Batches"), "exams:list_batches", BATCH_VIEWER_ROLES),
     NavItem(_("Occupations"), "exams:list_occupations", CATALOGUE_ROLES),

@@ -1,6 +1,13 @@
 """State changes of the applicants app, one module per aggregate."""
 
-from applicants.services.accounts import applicant_profile_update, applicant_register
+from applicants.services.accounts import (
+    applicant_activate,
+    applicant_invitation_code,
+    applicant_invitation_reissue,
+    applicant_profile_update,
+    applicant_register,
+    applicants_create_bulk,
+)
 from applicants.services.applications import (
     REVIEW_DECISIONS,
     application_create,
@@ -19,8 +26,12 @@ from applicants.services.declarations import (
 
 __all__ = [
     "REVIEW_DECISIONS",
+    "applicant_activate",
+    "applicant_invitation_code",
+    "applicant_invitation_reissue",
     "applicant_profile_update",
     "applicant_register",
+    "applicants_create_bulk",
     "application_create",
     "application_document_upload",
     "application_missing",

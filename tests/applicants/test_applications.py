@@ -7,12 +7,13 @@ from django.urls import reverse
 from PIL import Image
 
 from applicants import services
-from applicants.models import Application, ApplicationDocument, ApplicationStatus
+from applicants.models import Applicant, Application, ApplicationDocument, ApplicationStatus
 from exams.models import BatchStatus
 from jianding.errors import RuleViolation
+from jianding.models import User
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-from tests.factories.applicants import ApplicantFactory
+from tests.factories.applicants import ApplicantFactory, resident_ids
 from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
 from tests.factories.images import portrait, upload
 
@@ -298,6 +299,30 @@ def test_review_queue_query_count_does_not_grow(world, client_as, django_assert_
     with django_assert_num_queries(len(captured.captured_queries)):
         response = http.get(url)
     assert response.context["table"].paginator.count == 21
+
+
+def test_review_queue_with_ten_thousand_applications_keeps_its_query_count(
+    world, client_as, django_assert_num_queries
+):
+    http = client_as(world["clerk"])
+    url = reverse("applicants:list_applications")
+    numbers = resident_ids(10_000)
+    users = User.objects.bulk_create([User(username=number, name="考生") for number in numbers])
+    applicants = Applicant.objects.bulk_create(
+        Applicant(
+            user=user, name="考生", id_number=user.username, birth_date=datetime.date(2000, 1, 1), sex="M"
+        )
+        for user in users
+    )
+    Application.objects.bulk_create(
+        Application(applicant=applicant, batch=world["batch"], category="student", class_name="23 机电 1 班")
+        for applicant in applicants
+    )
+    # The same five as with one application (test above): session, user, roles, count, page.
+    with django_assert_num_queries(5):
+        response = http.get(url, {"category": "student", "page": 3})
+    assert response.context["table"].paginator.count == 10_000
+    assert len(response.context["table"].page.object_list) == 50
 
 
 def test_queue_filters_and_searches_by_id_number(world, client_as):

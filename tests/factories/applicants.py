@@ -18,6 +18,16 @@ def resident_id(
     return base + ric.calc_check_digit(base + "0")
 
 
+def resident_ids(count: int, *, first_birth: datetime.date = datetime.date(2000, 1, 1)) -> list[str]:
+    """Return ``count`` distinct valid ID numbers, 500 per birth day from ``first_birth`` on."""
+    numbers = []
+    for index in range(count):
+        birth = first_birth + datetime.timedelta(days=index // 500)
+        base = f"320102{birth:%Y%m%d}{index % 500:03d}"
+        numbers.append(base + ric.calc_check_digit(base + "0"))
+    return numbers
+
+
 class ApplicantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Applicant

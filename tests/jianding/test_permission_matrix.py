@@ -4,6 +4,7 @@ A URL pattern without a row fails ``test_every_url_is_in_the_matrix``, so each
 new view must say here who may open it. Rows are added, never removed.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,13 +13,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from applicants.models import Application, ApplicationDocument, Declaration
+from applicants import services as applicants_services
+from applicants.models import Applicant, Application, ApplicationDocument, Declaration
 from exams import services as exams_services
 from exams.models import BatchStatus, PlanStatus
 from jianding.models import Consultation, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
+from tests.factories.applicants import resident_id
 from tests.factories.exams import BatchFactory, PlanFactory, PlanLineFactory, pdf_upload
 
 ANON = "anonymous"
@@ -80,6 +83,7 @@ MATRIX = [
     row("password_change_done", anonymous=LOGIN, default=OK),
     row("set_language", anonymous=ELSEWHERE, default=ELSEWHERE),
     row("applicants:sign_up", anonymous=OK, default=ELSEWHERE),
+    row("applicants:activate", anonymous=OK, default=ELSEWHERE),
     row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:export_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -209,6 +213,20 @@ MATRIX = [
         default=FORBIDDEN,
         **only(*CATALOGUE),
         kwargs={"batch_pk": pk_of("batch")},
+    ),
+    row("applicants:import_class_list", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
+    row("applicants:list_invitations", anonymous=LOGIN, default=FORBIDDEN, **only("clerk", "exam_staff")),
+    row("applicants:print_invitations", anonymous=LOGIN, default=FORBIDDEN, **only("clerk", "exam_staff")),
+    row(
+        "applicants:reissue_invitation",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("invited")},
+    ),
+    post_row(
+        "applicants:reissue_invitation",
+        kwargs={"pk": pk_of("invited")},
+        **only("clerk", "exam_staff", status=ELSEWHERE),
     ),
     # exams: occupations
     row("exams:list_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
@@ -409,6 +427,15 @@ def world(role_users, tmp_path, settings):
             title="报名通知", body="……", publish_at=timezone.now(), created_by=clerk
         ),
         "consultation": Consultation.objects.create(question="何时报名？", asker_name="张三"),
+        "invited": applicants_services.applicants_create_bulk(
+            actor=clerk,
+            applicants=[
+                Applicant(
+                    name="王芳", id_number=resident_id(400), birth_date=datetime.date(2004, 5, 17), sex="M"
+                )
+            ],
+            reason="matrix",
+        )[0],
     }
 
 
