@@ -135,3 +135,15 @@ def invitation_list() -> QuerySet[Applicant]:
         .select_related("user")
         .order_by("employer_or_class", "name_sort_key", "id_number")
     )
+
+
+def session_candidates(*, batch_id: int, part: str) -> QuerySet[Application]:
+    """The city-approved applications that sit ``part`` ("theory", "skill" or "review") of a batch.
+
+    Only approved candidates are seated and get tickets [工作规则 §2]; the
+    comprehensive review concerns those who applied for it (levels 2 and 1).
+    """
+    candidates = Application.objects.filter(batch_id=batch_id, status=ApplicationStatus.CITY_APPROVED)
+    if part == "review":
+        candidates = candidates.exclude(review_attempt="")
+    return candidates.select_related("applicant").order_by(*ROSTER_ORDER)

@@ -247,7 +247,9 @@ def download_document(request, pk):
 
 @role_required(Role.APPLICANT)
 def my_applications(request):
-    applications = selectors.application_list(actor=request.user).order_by("-created_at")
+    applications = (
+        selectors.application_list(actor=request.user).select_related("ticket").order_by("-created_at")
+    )
     return render(
         request,
         "applicants/my_applications.html",

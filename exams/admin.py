@@ -6,10 +6,15 @@ from exams.models import (
     AppraisalPlan,
     Batch,
     ExaminerProfile,
+    ExamSession,
     Occupation,
     PlanLine,
     QuestionBank,
     QuestionBankDownload,
+    Room,
+    Seat,
+    SessionRoom,
+    Ticket,
 )
 from exams.resources import OccupationResource
 
@@ -70,3 +75,35 @@ class QuestionBankDownloadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Room)
+class RoomAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "building", "kind", "capacity", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "building")
+
+
+@admin.register(ExamSession)
+class ExamSessionAdmin(SimpleHistoryAdmin):
+    list_display = ("batch", "part", "sitting", "date", "starts_at", "status")
+    list_filter = ("part", "status")
+
+
+@admin.register(SessionRoom)
+class SessionRoomAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "room", "order")
+    filter_horizontal = ("proctors",)
+
+
+@admin.register(Seat)
+class SeatAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "session_room", "number", "application", "checked_in_at")
+    raw_id_fields = ("application",)
+
+
+@admin.register(Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "application", "issued_at", "issued_by")
+    search_fields = ("number",)
+    raw_id_fields = ("application",)

@@ -8,10 +8,16 @@ from exams.models import (
     Level,
     Occupation,
     PlanLine,
+    Room,
+    RoomKind,
+    SessionPart,
+    SessionRoom,
     default_social_documents,
     default_student_documents,
 )
 from jianding.forms import FormHelperMixin
+from jianding.models import User
+from jianding.roles import Role
 
 
 class DateInput(forms.DateInput):
@@ -118,3 +124,67 @@ class BankUploadForm(FormHelperMixin, forms.Form):
     level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
     title = forms.CharField(label=_("title"), max_length=100)
     file = forms.FileField(label=_("file (PDF)"))
+
+
+class RoomForm(FormHelperMixin, forms.Form):
+    name = forms.CharField(label=_("room"), max_length=40)
+    building = forms.CharField(label=_("building"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=RoomKind.choices)
+    capacity = forms.IntegerField(label=_("seats or stations"), min_value=1, max_value=99)
+    equipment = forms.CharField(
+        label=_("equipment the stations need"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Workshops: one item per line."),
+    )
+    is_active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+
+
+class SessionForm(FormHelperMixin, forms.Form):
+    part = forms.ChoiceField(label=_("part"), choices=SessionPart.choices)
+    sitting = forms.IntegerField(
+        label=_("sitting"),
+        min_value=1,
+        max_value=9,
+        initial=1,
+        help_text=_("2, 3 … when one sitting is not enough."),
+    )
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label=_("ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    late_entry_minutes = forms.IntegerField(
+        label=_("latest entry (minutes after the start)"), min_value=0, max_value=60, initial=15
+    )
+    rooms = forms.ModelMultipleChoiceField(
+        label=_("rooms, in seating order"),
+        queryset=Room.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ProctorsForm(forms.Form):
+    proctors = forms.ModelMultipleChoiceField(
+        label=_("proctors"),
+        queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class SeatMoveForm(forms.Form):
+    session_room = forms.ModelChoiceField(label=_("exam room"), queryset=SessionRoom.objects.none())
+    number = forms.IntegerField(label=_("seat"), min_value=1, max_value=99)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_room"].queryset = session.session_rooms.select_related("room")
+
+
+class CheckInForm(FormHelperMixin, forms.Form):
+    ticket_number = forms.CharField(
+        label=_("admission ticket number"),
+        max_length=20,
+        help_text=_("Scan the QR code on the ticket, or type the 12 digits."),
+        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+    )

@@ -73,3 +73,57 @@ def statistics_dataset(rows) -> Dataset:
             [row.month, row.occupation, str(row.level), row.batches, row.planned_applicants, row.applicants]
         )
     return dataset
+
+
+def rooms_dataset(rooms) -> Dataset:
+    dataset = Dataset(headers=["考场", "楼宇", "类型", "座位/工位数", "设备要求", "在用"])
+    for room in rooms:
+        dataset.append(
+            [
+                room.name,
+                room.building,
+                room.get_kind_display(),
+                room.capacity,
+                room.equipment,
+                "是" if room.is_active else "否",
+            ]
+        )
+    return dataset
+
+
+def arrangement_dataset(seats) -> Dataset:
+    """The exam-room arrangement (考场安排表): every seat of a session with its candidate."""
+    dataset = Dataset(headers=["考场", "座位号", "准考证号", "姓名", "班级/单位", "入场时间"])
+    for seat in seats:
+        ticket = getattr(seat.application, "ticket", None)
+        dataset.append(
+            [
+                str(seat.session_room.room),
+                seat.number,
+                ticket.number if ticket else "",
+                seat.application.applicant.name,
+                seat.application.class_name,
+                f"{seat.checked_in_at:%H:%M}" if seat.checked_in_at else "",
+            ]
+        )
+    return dataset
+
+
+def schedule_dataset(rows) -> Dataset:
+    """The implementation schedule (实施安排表) of a batch."""
+    dataset = Dataset(headers=["科目", "场次", "日期", "时间", "地点", "考场", "人数", "监考人员"])
+    for row in rows:
+        session = row.session
+        dataset.append(
+            [
+                session.get_part_display(),
+                session.sitting,
+                f"{session.date:%Y-%m-%d}",
+                f"{session.starts_at:%H:%M}–{session.ends_at:%H:%M}",
+                session.place,
+                row.rooms,
+                row.candidates,
+                row.proctors,
+            ]
+        )
+    return dataset

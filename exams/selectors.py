@@ -1,20 +1,25 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from applicants.selectors import COUNTED_STATUSES, applied_occupation_levels
+from applicants.selectors import COUNTED_STATUSES, application_list, applied_occupation_levels
 from exams.models import (
     AppraisalPlan,
     BankStatus,
     Batch,
     BatchStatus,
+    ExamSession,
     Level,
     Occupation,
     PlanLine,
     PlanStatus,
     QuestionBank,
+    Room,
+    Seat,
+    SessionRoom,
+    Ticket,
 )
 from jianding.roles import Role, has_role
 
@@ -170,3 +175,84 @@ def banks_waiting_for_deputy() -> QuerySet[QuestionBank]:
 
 def batch_is_open_for_registration(*, batch_id: int, today) -> bool:
     return Batch.objects.open_for_registration(today).filter(pk=batch_id).exists()
+
+
+def room_list() -> QuerySet[Room]:
+    return Room.objects.all()
+
+
+def session_list(*, actor) -> QuerySet[ExamSession]:
+    return ExamSession.objects.visible_to(actor).select_related("batch__occupation")
+
+
+def session_rooms(*, session: ExamSession) -> QuerySet[SessionRoom]:
+    """The rooms of a session in seating order, with their seat counts and proctors."""
+    return (
+        session.session_rooms.select_related("room")
+        .prefetch_related("proctors")
+        .annotate(seated=Count("seats"))
+        .order_by("order")
+    )
+
+
+def seat_list(*, session: ExamSession) -> QuerySet[Seat]:
+    """The seats of a session, room by room, with the candidate and his ticket."""
+    return session.seats.select_related(
+        "session_room__room", "application__applicant", "application__ticket"
+    ).order_by("session_room__order", "number")
+
+
+def ticket_list(*, batch_id: int, session_room_id: int | None = None) -> QuerySet[Ticket]:
+    """Tickets of a batch (or of the candidates seated in one room), ready to print."""
+    tickets = Ticket.objects.filter(application__batch_id=batch_id)
+    if session_room_id is not None:
+        tickets = tickets.filter(application__seats__session_room_id=session_room_id)
+    return (
+        tickets.select_related("application__applicant", "application__batch__occupation")
+        .prefetch_related(
+            Prefetch(
+                "application__seats",
+                queryset=Seat.objects.select_related("session", "session_room__room").order_by(
+                    "session__date", "session__starts_at"
+                ),
+            ),
+            "application__documents",
+        )
+        .order_by("number")
+    )
+
+
+def ticket_of(*, actor, application_id: int) -> Ticket | None:
+    """The ticket of an application its owner or a reviewer may print, once published."""
+    application = application_list(actor=actor).filter(pk=application_id).first()
+    if application is None:
+        return None
+    return ticket_list(batch_id=application.batch_id).filter(application=application).first()
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    session: ExamSession
+    rooms: str
+    candidates: int
+    proctors: str
+
+
+def schedule_rows(*, batch: Batch) -> list[ScheduleRow]:
+    """The implementation schedule (实施安排表): each session with its rooms, candidates and proctors."""
+    rows = []
+    sessions = batch.sessions.prefetch_related("session_rooms__room", "session_rooms__proctors").annotate(
+        candidates=Count("seats")
+    )
+    for session in sessions.order_by("date", "starts_at", "part", "sitting"):
+        session_rooms = sorted(session.session_rooms.all(), key=lambda session_room: session_room.order)
+        proctors = {proctor.name for session_room in session_rooms for proctor in session_room.proctors.all()}
+        rows.append(
+            ScheduleRow(
+                session=session,
+                rooms="、".join(str(session_room.room) for session_room in session_rooms),
+                candidates=session.candidates,
+                proctors="、".join(sorted(proctors)),
+            )
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exams import views
+from exams import session_views, views
 
 app_name = "exams"
 urlpatterns = [
@@ -24,11 +24,35 @@ urlpatterns = [
     path("batches/new/", views.create_batch, name="create_batch"),
     path("batches/<int:pk>/", views.view_batch, name="view_batch"),
     path("batches/<int:pk>/edit/", views.edit_batch, name="edit_batch"),
-    path("batches/<int:pk>/<slug:action>/", views.move_batch, name="move_batch"),
+    path("rooms/", session_views.list_rooms, name="list_rooms"),
+    path("rooms/new/", session_views.create_room, name="create_room"),
+    path("rooms/export/", session_views.export_rooms, name="export_rooms"),
+    path("rooms/<int:pk>/", session_views.edit_room, name="edit_room"),
+    path("batches/<int:pk>/sessions/", session_views.arrange_batch, name="arrange_batch"),
+    path("batches/<int:batch_pk>/sessions/new/", session_views.create_session, name="create_session"),
+    path("batches/<int:pk>/tickets/publish/", session_views.publish_tickets, name="publish_tickets"),
+    path("batches/<int:pk>/tickets/print/", session_views.print_tickets, name="print_tickets"),
+    path("batches/<int:pk>/schedule/print/", session_views.print_schedule, name="print_schedule"),
+    path("batches/<int:pk>/schedule/export/", session_views.export_schedule, name="export_schedule"),
+    path("sessions/<int:pk>/", session_views.view_session, name="view_session"),
+    path("sessions/<int:pk>/edit/", session_views.edit_session, name="edit_session"),
+    path("sessions/<int:pk>/seats/", session_views.assign_seats, name="assign_seats"),
+    path("sessions/<int:pk>/arrangement/print/", session_views.print_arrangement, name="print_arrangement"),
+    path(
+        "sessions/<int:pk>/arrangement/export/", session_views.export_arrangement, name="export_arrangement"
+    ),
+    path("sessions/<int:pk>/check-in/", session_views.check_in, name="check_in"),
+    path("seats/<int:pk>/move/", session_views.move_seat, name="move_seat"),
+    path("session-rooms/<int:pk>/proctors/", session_views.set_proctors, name="set_proctors"),
+    path("session-rooms/<int:pk>/badge/", session_views.print_badge, name="print_badge"),
+    path("applications/<int:application_pk>/ticket/", session_views.print_ticket, name="print_ticket"),
+    path("duties/", session_views.my_duties, name="my_duties"),
     path("question-banks/", views.list_banks, name="list_banks"),
     path("question-banks/new/", views.upload_bank, name="upload_bank"),
     path("question-banks/<int:pk>/decide/", views.decide_bank, name="decide_bank"),
     path("question-banks/<int:pk>/download/", views.download_bank, name="download_bank"),
     path("statistics/", views.view_statistics, name="view_statistics"),
     path("statistics/export/", views.export_statistics, name="export_statistics"),
+    # Last: its slug would swallow the batch paths above.
+    path("batches/<int:pk>/<slug:action>/", views.move_batch, name="move_batch"),
 ]

@@ -344,6 +344,7 @@ def view_batch(request, pk):
             "batch": batch,
             "steps": services.batch_transitions_for(actor=request.user, batch=batch),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
+            "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
             "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jianding.models import Consultation, Notice, User
+from jianding.models import Consultation, Job, Notice, User
 
 
 @admin.register(User)
@@ -36,3 +36,20 @@ class NoticeAdmin(SimpleHistoryAdmin):
 class ConsultationAdmin(SimpleHistoryAdmin):
     list_display = ("asker_name", "asked_at", "is_published", "answered_by")
     list_filter = ("is_published",)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("title", "requested_by", "created_at", "status", "done", "total")
+    list_filter = ("status",)
+    readonly_fields = (
+        "title",
+        "requested_by",
+        "status",
+        "total",
+        "done",
+        "error",
+        "file",
+        "filename",
+        "finished_at",
+    )

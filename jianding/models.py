@@ -103,3 +103,47 @@ class Consultation(models.Model):
 
     def __str__(self):
         return self.question[:30]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JobQuerySet":
+        """A job's page and file belong to the person who asked for it."""
+        return self.filter(requested_by_id=user.pk)
+
+
+class Job(models.Model):
+    """Long work run by the task worker (batch PDFs, …), with the progress its page shows."""
+
+    title = models.CharField(_("title"), max_length=120)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("steps"), default=0)
+    done = models.PositiveIntegerField(_("steps done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/", blank=True)
+    filename = models.CharField(_("file name"), max_length=100, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == JobStatus.DONE else (self.done * 100 // self.total if self.total else 0)

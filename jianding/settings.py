@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,14 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed sign-ins lock the pair (login name, address) for a while.
+# Long work (batch PDFs) runs in `manage.py db_worker`, which `make run` starts
+# beside the server; the test suite runs them at once (tests/settings.py).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
+PROCTORS_PER_ROOM_MIN = int(os.environ.get("PROCTORS_PER_ROOM_MIN", "2"))
+CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -14,6 +15,7 @@ from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
 from jianding.identity import resident_id_mask
+from jianding.models import Job, JobStatus
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.resources import StaffResource, role_labels
@@ -132,3 +134,17 @@ def edit_staff(request, pk):
             messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
             return redirect("accounts:list_staff")
     return render(request, "accounts/edit_staff.html", {"form": form, "account": user, "creating": False})
+
+
+def view_job(request, pk):
+    """A background job's progress; htmx swaps in the progress part until the job ends."""
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    template = "jobs/view_job.html#progress" if request.headers.get("HX-Request") else "jobs/view_job.html"
+    return render(
+        request, template, {"job": job, "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    )
+
+
+def download_job(request, pk):
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, status=JobStatus.DONE)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

@@ -13,8 +13,20 @@ from exams.services.plans import (
     plan_revise,
     plan_submit,
 )
+from exams.services.seats import (
+    ARRANGER_ROLES,
+    duty_shortfalls,
+    room_save,
+    seat_check_in,
+    seat_move,
+    seats_assign,
+    session_room_set_proctors,
+    session_save,
+    tickets_publish,
+)
 
 __all__ = [
+    "ARRANGER_ROLES",
     "TRANSITIONS",
     "bank_decide",
     "bank_download_record",
@@ -23,6 +35,7 @@ __all__ = [
     "batch_move",
     "batch_transitions_for",
     "batch_update",
+    "duty_shortfalls",
     "examiner_profile_sync",
     "occupation_require_licensed",
     "occupation_save",
@@ -33,4 +46,11 @@ __all__ = [
     "plan_return",
     "plan_revise",
     "plan_submit",
+    "room_save",
+    "seat_check_in",
+    "seat_move",
+    "seats_assign",
+    "session_room_set_proctors",
+    "session_save",
+    "tickets_publish",
 ]

@@ -1,6 +1,7 @@
 """The Chinese catalogue is complete, compiled and current; every model speaks Chinese."""
 
 import re
+import os
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def test_catalogue_holds_every_string_of_the_source(tmp_path):
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],
         cwd=copy,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jianding.settings"},
         check=True,
         capture_output=True,
         timeout=120,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from applicants import services as applicants_services
 from applicants.models import Applicant, Application, ApplicationDocument, Declaration
 from exams import services as exams_services
-from exams.models import BatchStatus, PlanStatus
-from jianding.models import Consultation, Notice
+from exams.models import BatchStatus, ExamSession, PlanStatus, Room, Seat, SessionRoom, Ticket
+from jianding.models import Consultation, Job, JobStatus, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -60,6 +60,7 @@ def post_row(name: str, *, kwargs, **by_role) -> Row:
 MANAGEMENT = ("director", "deputy", "clerk")
 CATALOGUE = (*MANAGEMENT, "exam_staff")
 BATCH_VIEWERS = (*CATALOGUE, "finance")
+ARRANGERS = ("clerk", "exam_staff")
 
 
 def only(*roles, status=OK):
@@ -228,6 +229,112 @@ MATRIX = [
         kwargs={"pk": pk_of("invited")},
         **only("clerk", "exam_staff", status=ELSEWHERE),
     ),
+    # exams: rooms, sessions, seats, tickets, check-in
+    row("exams:list_rooms", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:export_rooms", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:create_room", anonymous=LOGIN, default=FORBIDDEN, **only(*ARRANGERS)),
+    row(
+        "exams:edit_room",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*ARRANGERS),
+        kwargs={"pk": pk_of("room")},
+    ),
+    row(
+        "exams:arrange_batch",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row(
+        "exams:create_session",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*ARRANGERS),
+        kwargs={"batch_pk": pk_of("batch")},
+    ),
+    row("exams:publish_tickets", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
+    post_row("exams:publish_tickets", kwargs={"pk": pk_of("batch")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row("exams:print_tickets", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
+    post_row("exams:print_tickets", kwargs={"pk": pk_of("batch")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row(
+        "exams:print_schedule",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row(
+        "exams:export_schedule",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row(
+        "exams:view_session",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("session")},
+    ),
+    row(
+        "exams:edit_session",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*ARRANGERS),
+        kwargs={"pk": pk_of("session")},
+    ),
+    row("exams:assign_seats", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:assign_seats", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row(
+        "exams:print_arrangement",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("session")},
+    ),
+    row(
+        "exams:export_arrangement",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("session")},
+    ),
+    # The proctor guards the world's room; exam staff check in anywhere.
+    row(
+        "exams:check_in",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only("proctor", "exam_staff"),
+        kwargs={"pk": pk_of("session")},
+    ),
+    row("exams:move_seat", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("seat")}),
+    post_row("exams:move_seat", kwargs={"pk": pk_of("seat")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row("exams:set_proctors", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
+    post_row(
+        "exams:set_proctors", kwargs={"pk": pk_of("session_room")}, **only(*ARRANGERS, status=ELSEWHERE)
+    ),
+    row(
+        "exams:print_badge",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only("proctor", *ARRANGERS),
+        kwargs={"pk": pk_of("session_room")},
+    ),
+    # The applicant's own application has a ticket; reviewers print any.
+    row(
+        "exams:print_ticket",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only("applicant", *CATALOGUE),
+        kwargs={"application_pk": pk_of("application")},
+    ),
+    row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
+    # A job belongs to whoever started it: the clerk here; everyone else gets 404.
+    row("view_job", anonymous=LOGIN, default=NOT_FOUND, clerk=OK, kwargs={"pk": pk_of("job")}),
+    row("download_job", anonymous=LOGIN, default=NOT_FOUND, clerk=OK, kwargs={"pk": pk_of("job")}),
     # exams: occupations
     row("exams:list_occupations", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:create_occupation", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
@@ -427,6 +534,7 @@ def world(role_users, tmp_path, settings):
             title="报名通知", body="……", publish_at=timezone.now(), created_by=clerk
         ),
         "consultation": Consultation.objects.create(question="何时报名？", asker_name="张三"),
+        **exam_day(world_application=application, batch=batch, role_users=role_users),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
             applicants=[
@@ -437,6 +545,30 @@ def world(role_users, tmp_path, settings):
             reason="matrix",
         )[0],
     }
+
+
+def exam_day(*, world_application, batch, role_users):
+    """A session of the world's batch with one room, the role proctor guarding it, and a ticket."""
+    room = Room.objects.create(name="101", building="教学楼", capacity=30)
+    session = ExamSession.objects.create(
+        batch=batch,
+        part="theory",
+        date=batch.theory_date,
+        starts_at=datetime.time(9),
+        ends_at=datetime.time(11),
+        status="published",
+    )
+    session_room = SessionRoom.objects.create(session=session, room=room, order=1)
+    session_room.proctors.add(role_users["proctor"])
+    seat = Seat.objects.create(
+        session=session, session_room=session_room, number=1, application=world_application
+    )
+    Ticket.objects.create(application=world_application, number="202700010001", issued_by=role_users["clerk"])
+    job = Job.objects.create(
+        title="准考证", requested_by=role_users["clerk"], status=JobStatus.DONE, filename="t.pdf"
+    )
+    job.file.save("t.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return {"room": room, "session": session, "session_room": session_room, "seat": seat, "job": job}
 
 
 def _check(response, expected, admin_login_url, login_url):

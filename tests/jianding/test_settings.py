@@ -19,8 +19,9 @@ PRODUCTION_ENV = {
 
 def run_manage(*args, env_overrides, var_dir):
     """Run manage.py in a clean process: its own SQLite file, only the given settings."""
-    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would itself fail the deploy check.
-    inherited = {"DEBUG", "SECRET_KEY", "HTTPS_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would itself fail the deploy check; the
+    # suite's own settings module (tests.settings) is not the one deployed.
+    inherited = {"DEBUG", "SECRET_KEY", "HTTPS_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update({"VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{var_dir / 'check.sqlite3'}"})
     env.update(env_overrides)

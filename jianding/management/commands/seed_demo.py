@@ -21,6 +21,8 @@ from exams.models import (
     Occupation,
     PlanLine,
     PlanStatus,
+    Room,
+    RoomKind,
 )
 from jianding.identity import resident_id_parse
 from jianding.models import Consultation, Notice, User
@@ -38,6 +40,7 @@ DEMO_STAFF = (
     ("examiner", "孙志强", Role.EXAMINER, False),
     ("chief", "周德明", Role.EXAMINER, True),
     ("proctor", "吴芳", Role.PROCTOR, False),
+    ("proctor2", "陈静", Role.PROCTOR, False),
     ("finance", "郑秀英", Role.FINANCE, False),
     ("equipment", "冯海涛", Role.EQUIPMENT_MANAGER, False),
 )
@@ -79,6 +82,7 @@ class Command(BaseCommand):
             self._seed_applicants()
             self._seed_occupations()
             self._seed_plans_and_batches()
+            self._seed_rooms()
             self._seed_outreach()
             self._seed_applications()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
@@ -176,6 +180,18 @@ class Command(BaseCommand):
                     "approved_by": deputy if status != BatchStatus.DRAFT else None,
                     "approved_at": timezone.now() if status != BatchStatus.DRAFT else None,
                 },
+            )
+
+    def _seed_rooms(self) -> None:
+        for name, building, kind, capacity, equipment in (
+            ("301", "教学楼", RoomKind.CLASSROOM, 30, ""),
+            ("302", "教学楼", RoomKind.CLASSROOM, 30, ""),
+            ("机房 A", "信息楼", RoomKind.COMPUTER, 40, ""),
+            ("电工车间", "实训中心", RoomKind.WORKSHOP, 12, "电工实训台\n万用表\n兆欧表"),
+        ):
+            Room.objects.get_or_create(
+                name=name,
+                defaults={"building": building, "kind": kind, "capacity": capacity, "equipment": equipment},
             )
 
     def _seed_outreach(self) -> None:

@@ -1,0 +1,362 @@
+"""Sessions, their rooms and seats, admission tickets and check-in at the door."""
+
+import heapq
+import math
+import random
+import secrets
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from applicants.selectors import session_candidates
+from exams.models import (
+    Batch,
+    BatchStatus,
+    ExamSession,
+    Room,
+    Seat,
+    SessionPart,
+    SessionRoom,
+    SessionStatus,
+    Ticket,
+)
+from jianding.errors import RuleViolation
+from jianding.roles import Role, has_role
+
+# Exam staff arrange rooms and seats and issue tickets [考务组 §2–§3]; clerks help.
+ARRANGER_ROLES = (Role.EXAM_STAFF, Role.CLERK)
+# Batches whose sessions may still be arranged: approved and not yet examined.
+ARRANGEABLE = (BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN, BatchStatus.REGISTRATION_CLOSED)
+
+
+def _require_arranger(actor) -> None:
+    if not has_role(actor, *ARRANGER_ROLES):
+        raise PermissionDenied
+
+
+def _require_arranging(session: ExamSession) -> None:
+    if session.status != SessionStatus.ARRANGING:
+        raise RuleViolation(
+            _("The tickets of this session are published; its seats no longer change."),
+            code="session_published",
+        )
+
+
+@transaction.atomic
+def room_save(*, actor, room: Room | None = None, **fields) -> Room:
+    """Create a room or change one; a room keeps its name unique."""
+    _require_arranger(actor)
+    room = room or Room()
+    for name, value in fields.items():
+        setattr(room, name, value)
+    if Room.objects.exclude(pk=room.pk).filter(name=room.name).exists():
+        raise RuleViolation(_("Another room has this name."), field="name", code="room_name_taken")
+    room.save()
+    return room
+
+
+@transaction.atomic
+def session_save(
+    *, actor, batch: Batch, session: ExamSession | None = None, rooms: list[Room], **fields
+) -> ExamSession:
+    """Create or change a session of ``batch`` with its rooms, in the order given, before publishing."""
+    _require_arranger(actor)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in ARRANGEABLE:
+        raise RuleViolation(
+            _("Sessions are arranged between the batch's approval and the exam."),
+            code="batch_not_arrangeable",
+        )
+    if session is not None:
+        session = ExamSession.objects.select_for_update().get(pk=session.pk, batch=batch)
+        _require_arranging(session)
+    session = session or ExamSession(batch=batch, seed=secrets.randbelow(2**31))
+    for name, value in fields.items():
+        setattr(session, name, value)
+    if session.ends_at <= session.starts_at:
+        raise RuleViolation(
+            _("The session must end after it starts."), field="ends_at", code="ends_before_start"
+        )
+    if not rooms:
+        raise RuleViolation(_("Choose at least one room."), field="rooms", code="no_rooms")
+    clash = ExamSession.objects.filter(batch=batch, part=session.part, sitting=session.sitting).exclude(
+        pk=session.pk
+    )
+    if clash.exists():
+        raise RuleViolation(
+            _("This batch already has sitting %(sitting)d of this part.") % {"sitting": session.sitting},
+            field="sitting",
+            code="sitting_taken",
+        )
+    session.save()
+    kept = {session_room.room_id: session_room for session_room in session.session_rooms.all()}
+    wanted = [room.pk for room in rooms]
+    dropped = [session_room for room_id, session_room in kept.items() if room_id not in wanted]
+    if any(session_room.seats.exists() for session_room in dropped):
+        raise RuleViolation(
+            _("Candidates are seated in a room you removed; arrange the seats again after changing rooms."),
+            field="rooms",
+            code="room_in_use",
+        )
+    for session_room in dropped:
+        session_room.delete()
+    # Renumber in two steps so the unique (session, order) never clashes midway.
+    for session_room in session.session_rooms.all():
+        session_room.order += 1000
+        session_room.save(update_fields=["order"])
+    for order, room_id in enumerate(wanted, start=1):
+        session_room = kept.get(room_id) or SessionRoom(session=session, room_id=room_id)
+        session_room.order = order
+        session_room.save()
+    return session
+
+
+@transaction.atomic
+def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> SessionRoom:
+    """Name the proctors of a room; only accounts with the proctor role may guard one."""
+    _require_arranger(actor)
+    _require_arranging(session_room.session)
+    wrong = [str(user) for user in proctors if not has_role(user, Role.PROCTOR)]
+    if wrong:
+        raise RuleViolation(
+            _("Not proctors: %(names)s.") % {"names": "、".join(wrong)}, field="proctors", code="not_proctor"
+        )
+    session_room.proctors.set(proctors)
+    return session_room
+
+
+def seating_order(applications, rng: random.Random) -> list:
+    """Shuffle candidates so that two of one class sit side by side only when no order avoids it.
+
+    Each step takes the class with the most candidates left that is not the
+    class just placed; classes are shuffled inside and ties broken at random.
+    """
+    by_class = defaultdict(list)
+    for application in applications:
+        by_class[application.class_name].append(application)
+    heap = []
+    for members in by_class.values():
+        rng.shuffle(members)
+        heap.append((-len(members), rng.random(), members))
+    heapq.heapify(heap)
+    order, previous = [], None
+    while heap:
+        count, tie, members = heapq.heappop(heap)
+        if members is previous and heap:
+            count, tie, members, held = *heapq.heappop(heap), (count, tie, members)
+            heapq.heappush(heap, held)
+        order.append(members.pop())
+        previous = members
+        if members:
+            heapq.heappush(heap, (count + 1, tie, members))
+    return order
+
+
+@transaction.atomic
+def seats_assign(*, actor, session: ExamSession) -> int:
+    """Seat every candidate of the session, room by room, shuffled; replaces an earlier arrangement."""
+    _require_arranger(actor)
+    session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    _require_arranging(session)
+    candidates = list(session_candidates(batch_id=session.batch_id, part=session.part))
+    if not candidates:
+        raise RuleViolation(_("No city-approved candidate takes this part yet."), code="no_candidates")
+    rooms = list(session.session_rooms.select_related("room").order_by("order"))
+    capacity = sum(session_room.room.capacity for session_room in rooms)
+    if capacity < len(candidates):
+        raise RuleViolation(
+            _("%(candidates)d candidates but %(seats)d seats: add rooms for %(missing)d more.")
+            % {"candidates": len(candidates), "seats": capacity, "missing": len(candidates) - capacity},
+            field="rooms",
+            code="too_few_seats",
+        )
+    session.seats.all().delete()
+    order = iter(seating_order(candidates, random.Random(session.seed)))  # noqa: S311 - a seating shuffle, no secret
+    seats = []
+    for session_room in rooms:
+        for number in range(1, session_room.room.capacity + 1):
+            application = next(order, None)
+            if application is None:
+                break
+            seats.append(
+                Seat(session=session, session_room=session_room, number=number, application=application)
+            )
+    bulk_create_with_history(seats, Seat, default_user=actor, default_change_reason=_("Seats arranged"))
+    return len(seats)
+
+
+@transaction.atomic
+def seat_move(*, actor, seat: Seat, session_room: SessionRoom, number: int) -> Seat:
+    """Move a candidate to another seat of the session before publishing; an occupant there swaps."""
+    _require_arranger(actor)
+    seat = Seat.objects.select_for_update().select_related("session", "session_room").get(pk=seat.pk)
+    _require_arranging(seat.session)
+    if session_room.session_id != seat.session_id:
+        raise RuleViolation(
+            _("Choose a room of this session."), field="session_room", code="room_not_in_session"
+        )
+    if not 1 <= number <= session_room.room.capacity:
+        raise RuleViolation(
+            _("This room has seats 1 to %(capacity)d.") % {"capacity": session_room.room.capacity},
+            field="number",
+            code="no_such_seat",
+        )
+    occupant = Seat.objects.select_for_update().filter(session_room=session_room, number=number).first()
+    origin = (seat.session_room, seat.number)
+    if occupant is not None and occupant.pk != seat.pk:
+        # Park the occupant on seat 0 (never used) while the two change places.
+        occupant.number = 0
+        occupant.save(update_fields=["number"])
+    seat.session_room, seat.number = session_room, number
+    seat._change_reason = _("Moved by hand")
+    seat.save()
+    if occupant is not None and occupant.pk != seat.pk:
+        occupant.session_room, occupant.number = origin
+        occupant._change_reason = _("Moved by hand")
+        occupant.save()
+    return seat
+
+
+def duty_shortfalls(session: ExamSession) -> list[str]:
+    """Rooms of a theory session with fewer proctors than the ratio asks [监考人员守则]."""
+    if session.part != SessionPart.THEORY:
+        return []
+    minimum, per_proctor = settings.PROCTORS_PER_ROOM_MIN, settings.CANDIDATES_PER_PROCTOR
+    problems = []
+    for session_room in session.session_rooms.select_related("room").prefetch_related("proctors"):
+        seated = session_room.seats.count()
+        if not seated:
+            continue
+        needed = max(minimum, math.ceil(seated / per_proctor))
+        if len(session_room.proctors.all()) < needed:
+            problems.append(
+                _("%(room)s: %(seated)d candidates need %(needed)d proctors, %(named)d named.")
+                % {
+                    "room": session_room.room,
+                    "seated": seated,
+                    "needed": needed,
+                    "named": len(session_room.proctors.all()),
+                }
+            )
+    return problems
+
+
+def ticket_number(batch: Batch, place: int) -> str:
+    """YYYYBBBBNNNN: exam year, batch number, place in the seating order of the first session."""
+    return f"{batch.theory_date:%Y}{batch.pk % 10000:04d}{place:04d}"
+
+
+@transaction.atomic
+def tickets_publish(*, actor, batch: Batch) -> int:
+    """Publish every session of a batch and issue the tickets of its seated candidates.
+
+    The batch row is locked, so two clerks publishing at once issue the
+    numbers once: the second finds them published.
+    """
+    _require_arranger(actor)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    sessions = list(batch.sessions.order_by("date", "starts_at", "part", "sitting"))
+    if not sessions:
+        raise RuleViolation(_("Add the batch's sessions first."), code="no_sessions")
+    if all(session.status == SessionStatus.PUBLISHED for session in sessions):
+        raise RuleViolation(_("The tickets of this batch are already published."), code="already_published")
+    problems = []
+    for session in sessions:
+        candidates = session_candidates(batch_id=batch.pk, part=session.part).count()
+        seated = session.seats.count()
+        if seated != candidates:
+            problems.append(
+                _("%(session)s: %(seated)d of %(candidates)d candidates seated; arrange the seats again.")
+                % {"session": session, "seated": seated, "candidates": candidates}
+            )
+        problems.extend(duty_shortfalls(session))
+    if problems:
+        raise RuleViolation(" ".join(problems), code="not_ready")
+    ticketed = set(Ticket.objects.filter(application__batch=batch).values_list("application_id", flat=True))
+    tickets, place = [], len(ticketed)
+    for session in sessions:
+        for seat in session.seats.order_by("session_room__order", "number"):
+            if seat.application_id in ticketed:
+                continue
+            place += 1
+            ticketed.add(seat.application_id)
+            tickets.append(
+                Ticket(
+                    application_id=seat.application_id, number=ticket_number(batch, place), issued_by=actor
+                )
+            )
+    try:
+        bulk_create_with_history(
+            tickets, Ticket, default_user=actor, default_change_reason=_("Tickets published")
+        )
+    except IntegrityError:
+        raise RuleViolation(
+            _("Another ticket already has one of these numbers; try again."), code="ticket_number_taken"
+        ) from None
+    for session in sessions:
+        session.status = SessionStatus.PUBLISHED
+        session._change_reason = _("Tickets published")
+        session.save(update_fields=["status"])
+    return len(tickets)
+
+
+@transaction.atomic
+def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) -> Seat:
+    """Record that the holder of ``ticket_number`` entered the session's room.
+
+    The proctor must guard a room of the session (exam staff may check in
+    anywhere); nobody enters after the batch's cut-off.
+    """
+    now = now or timezone.now()
+    session = ExamSession.objects.get(pk=session.pk)
+    guarded = SessionRoom.objects.filter(session=session, proctors=actor)
+    if not has_role(actor, Role.EXAM_STAFF) and not guarded.exists():
+        raise PermissionDenied
+    if session.status != SessionStatus.PUBLISHED:
+        raise RuleViolation(_("This session is not published yet."), code="session_not_published")
+    number = "".join(ticket_number.split())
+    seat = (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related("session_room__room", "application__applicant", "application__ticket")
+        .filter(session=session, application__ticket__number=number)
+        .first()
+    )
+    if seat is None:
+        raise RuleViolation(
+            _("No candidate of this session holds ticket %(number)s.") % {"number": number},
+            field="ticket_number",
+            code="unknown_ticket",
+        )
+    if not has_role(actor, Role.EXAM_STAFF) and not guarded.filter(pk=seat.session_room_id).exists():
+        raise RuleViolation(
+            _("This candidate sits in %(room)s, seat %(seat)d.")
+            % {"room": seat.session_room.room, "seat": seat.number},
+            field="ticket_number",
+            code="other_room",
+        )
+    if seat.checked_in_at is not None:
+        raise RuleViolation(
+            _("Already checked in at %(time)s.")
+            % {"time": timezone.localtime(seat.checked_in_at).strftime("%H:%M")},
+            field="ticket_number",
+            code="already_checked_in",
+        )
+    if now > session.entry_deadline():
+        raise RuleViolation(
+            _("Entry closed at %(time)s, %(minutes)d minutes after the start; the candidate may not enter.")
+            % {
+                "time": timezone.localtime(session.entry_deadline()).strftime("%H:%M"),
+                "minutes": session.late_entry_minutes,
+            },
+            field="ticket_number",
+            code="too_late",
+        )
+    seat.checked_in_at, seat.checked_in_by = now, actor
+    seat._change_reason = _("Checked in at the door")
+    seat.save(update_fields=["checked_in_at", "checked_in_by"])
+    return seat

@@ -1,0 +1,364 @@
+"""Exam day: rooms, sessions and seats, admission tickets, proctors' duties and check-in."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exams import selectors, services
+from exams.forms import CheckInForm, ProctorsForm, RoomForm, SeatMoveForm, SessionForm
+from exams.models import ExamSession, Room, Seat, SessionRoom, SessionStatus
+from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
+from exams.selectors import batch_list
+from exams.services.seats import ARRANGER_ROLES
+from exams.tasks import tickets_print
+from exams.tickets import tickets_pdf
+from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
+from jianding.jobs import job_create
+from jianding.pdf import pdf_render, pdf_response
+from jianding.permissions import role_required
+from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
+from jianding.spreadsheets import xlsx_response
+
+# --- rooms -----------------------------------------------------------------
+
+
+@role_required(*CATALOGUE_ROLES)
+def list_rooms(request):
+    return render(
+        request,
+        "exams/list_rooms.html",
+        {"rooms": selectors.room_list(), "can_edit": has_role(request.user, *ARRANGER_ROLES)},
+    )
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_rooms(request):
+    return xlsx_response(rooms_dataset(selectors.room_list()), title="考场", filename="rooms.xlsx")
+
+
+@role_required(*ARRANGER_ROLES)
+def create_room(request):
+    return _room_form(request, None)
+
+
+@role_required(*ARRANGER_ROLES)
+def edit_room(request, pk):
+    return _room_form(request, get_object_or_404(Room, pk=pk))
+
+
+def _room_form(request, room):
+    fields = ("name", "building", "kind", "capacity", "equipment", "is_active")
+    initial = {name: getattr(room, name) for name in fields} if room else None
+    form = RoomForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_save(actor=request.user, room=room, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Room saved."))
+            return redirect("exams:list_rooms")
+    return render(request, "exams/edit_room.html", {"form": form, "room": room})
+
+
+# --- sessions and seats ----------------------------------------------------
+
+
+def _session(request, pk) -> ExamSession:
+    return get_object_or_404(selectors.session_list(actor=request.user), pk=pk)
+
+
+@role_required(*CATALOGUE_ROLES)
+def arrange_batch(request, pk):
+    """The sessions of a batch with their rooms, what stops publishing, and the ticket prints."""
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    sessions = [
+        {"session": session, "rooms": list(selectors.session_rooms(session=session))}
+        for session in batch.sessions.order_by("date", "starts_at", "part", "sitting")
+    ]
+    return render(
+        request,
+        "exams/arrange_batch.html",
+        {
+            "batch": batch,
+            "sessions": sessions,
+            "published": bool(sessions)
+            and all(s["session"].status == SessionStatus.PUBLISHED for s in sessions),
+            "can_arrange": has_role(request.user, *ARRANGER_ROLES),
+        },
+    )
+
+
+@role_required(*ARRANGER_ROLES)
+def create_session(request, batch_pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    return _session_form(request, batch, None)
+
+
+@role_required(*ARRANGER_ROLES)
+def edit_session(request, pk):
+    session = _session(request, pk)
+    return _session_form(request, session.batch, session)
+
+
+def _session_form(request, batch, session):
+    if session:
+        initial = {
+            "part": session.part,
+            "sitting": session.sitting,
+            "date": session.date,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "place": session.place,
+            "late_entry_minutes": session.late_entry_minutes,
+            "rooms": [session_room.room_id for session_room in session.session_rooms.all()],
+        }
+    else:
+        initial = {"date": batch.theory_date, "late_entry_minutes": 15, "sitting": 1}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        rooms = list(data.pop("rooms").order_by("building", "name"))
+        try:
+            saved = services.session_save(
+                actor=request.user, batch=batch, session=session, rooms=rooms, **data
+            )
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("exams:view_session", pk=saved.pk)
+    return render(request, "exams/edit_session.html", {"form": form, "batch": batch, "session": session})
+
+
+@role_required(*CATALOGUE_ROLES)
+def view_session(request, pk):
+    """The seating of a session room by room, with proctors and hand moves before publishing."""
+    session = _session(request, pk)
+    rooms = list(selectors.session_rooms(session=session))
+    seats = list(selectors.seat_list(session=session))
+    can_arrange = has_role(request.user, *ARRANGER_ROLES) and session.status == SessionStatus.ARRANGING
+    for session_room in rooms:
+        session_room.seat_rows = [seat for seat in seats if seat.session_room_id == session_room.pk]
+        session_room.proctors_form = ProctorsForm(
+            initial={"proctors": list(session_room.proctors.all())}, prefix=f"room{session_room.pk}"
+        )
+    return render(
+        request,
+        "exams/view_session.html",
+        {
+            "session": session,
+            "rooms": rooms,
+            "seated": len(seats),
+            "shortfalls": services.duty_shortfalls(session),
+            "can_arrange": can_arrange,
+            "move_form": SeatMoveForm(session=session),
+        },
+    )
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def assign_seats(request, pk):
+    session = _session(request, pk)
+    try:
+        count = services.seats_assign(actor=request.user, session=session)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)d candidates seated.") % {"count": count})
+    return redirect("exams:view_session", pk=session.pk)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def move_seat(request, pk):
+    seat = get_object_or_404(Seat.objects.select_related("session"), pk=pk)
+    form = SeatMoveForm(request.POST, session=seat.session)
+    if not form.is_valid():
+        messages.error(request, _("Choose a room of this session and a seat number."))
+    else:
+        try:
+            services.seat_move(actor=request.user, seat=seat, **form.cleaned_data)
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Seat changed."))
+    return redirect("exams:view_session", pk=seat.session_id)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def set_proctors(request, pk):
+    session_room = get_object_or_404(SessionRoom.objects.select_related("session"), pk=pk)
+    form = ProctorsForm(request.POST, prefix=f"room{session_room.pk}")
+    if form.is_valid():
+        try:
+            services.session_room_set_proctors(
+                actor=request.user, session_room=session_room, proctors=list(form.cleaned_data["proctors"])
+            )
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Proctors saved."))
+    else:
+        messages.error(request, _("Choose proctors from the list."))
+    return redirect("exams:view_session", pk=session_room.session_id)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def publish_tickets(request, pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    try:
+        count = services.tickets_publish(actor=request.user, batch=batch)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Published: %(count)d admission tickets issued.") % {"count": count})
+    return redirect("exams:arrange_batch", pk=batch.pk)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def print_tickets(request, pk):
+    """Start the batch's (or a room's) ticket PDF in the background and show its progress."""
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    room = request.POST.get("session_room") or None
+    session_room = get_object_or_404(SessionRoom, pk=room, session__batch=batch) if room else None
+    title = _("Admission tickets of %(batch)s") % {"batch": batch}
+    if session_room:
+        title = f"{title} · {session_room.room}"
+    job = job_create(actor=request.user, title=title)
+    tickets_print.enqueue(
+        job_id=job.pk, batch_id=batch.pk, session_room_id=session_room.pk if session_room else None
+    )
+    return redirect("view_job", pk=job.pk)
+
+
+@role_required(Role.APPLICANT, *REVIEWER_ROLES)
+def print_ticket(request, application_pk):
+    """One admission ticket: the applicant his own, once published; reviewers any."""
+    ticket = selectors.ticket_of(actor=request.user, application_id=application_pk)
+    if ticket is None:
+        raise Http404
+    return pdf_response(tickets_pdf([ticket]), filename=f"ticket-{ticket.number}.pdf")
+
+
+@role_required(*CATALOGUE_ROLES)
+def print_arrangement(request, pk):
+    """The exam-room arrangement (考场安排表) of a session."""
+    session = _session(request, pk)
+    pdf = pdf_render(
+        template_name="print/arrangement.html",
+        context={
+            "session": session,
+            "rooms": selectors.session_rooms(session=session),
+            "seats": selectors.seat_list(session=session),
+            "printed_at": timezone.now(),
+        },
+    )
+    return pdf_response(pdf, filename=f"arrangement-{session.pk}.pdf")
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_arrangement(request, pk):
+    session = _session(request, pk)
+    return xlsx_response(
+        arrangement_dataset(selectors.seat_list(session=session)),
+        title="考场安排表",
+        filename=f"arrangement-{session.pk}.xlsx",
+    )
+
+
+@role_required(*CATALOGUE_ROLES)
+def print_schedule(request, pk):
+    """The implementation schedule (实施安排表) of a batch."""
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    pdf = pdf_render(
+        template_name="print/schedule.html",
+        context={"batch": batch, "rows": selectors.schedule_rows(batch=batch), "printed_at": timezone.now()},
+    )
+    return pdf_response(pdf, filename=f"schedule-{batch.pk}.pdf")
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_schedule(request, pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    return xlsx_response(
+        schedule_dataset(selectors.schedule_rows(batch=batch)),
+        title="实施安排表",
+        filename=f"schedule-{batch.pk}.xlsx",
+    )
+
+
+# --- proctors on the day ---------------------------------------------------
+
+
+@role_required(Role.PROCTOR)
+def my_duties(request):
+    duties = (
+        SessionRoom.objects.filter(proctors=request.user)
+        .select_related("session__batch__occupation", "room")
+        .order_by("session__date", "session__starts_at")
+    )
+    return render(request, "exams/my_duties.html", {"duties": duties})
+
+
+@role_required(Role.PROCTOR, *ARRANGER_ROLES)
+def print_badge(request, pk):
+    """The proctor's badge (监考证) for one room of one session."""
+    rooms = SessionRoom.objects.select_related("session__batch__occupation", "room")
+    if not has_role(request.user, *ARRANGER_ROLES):
+        rooms = rooms.filter(proctors=request.user)
+    session_room = get_object_or_404(rooms, pk=pk)
+    proctors = (
+        [request.user] if not has_role(request.user, *ARRANGER_ROLES) else list(session_room.proctors.all())
+    )
+    pdf = pdf_render(
+        template_name="print/badges.html", context={"session_room": session_room, "proctors": proctors}
+    )
+    return pdf_response(pdf, filename=f"badge-{session_room.pk}.pdf")
+
+
+@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+def check_in(request, pk):
+    """At the door: scan or type the ticket number; the page shows who entered and who is missing."""
+    session = _session(request, pk)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seat = services.seat_check_in(
+                actor=request.user, session=session, ticket_number=form.cleaned_data["ticket_number"]
+            )
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(room)s, seat %(seat)02d.")
+                % {
+                    "name": seat.application.applicant.name,
+                    "room": seat.session_room.room,
+                    "seat": seat.number,
+                },
+            )
+            return redirect("exams:check_in", pk=session.pk)
+    seats = selectors.seat_list(session=session)
+    if not has_role(request.user, Role.EXAM_STAFF):
+        seats = seats.filter(session_room__proctors=request.user)
+    seats = list(seats)
+    return render(
+        request,
+        "exams/check_in.html",
+        {
+            "session": session,
+            "form": form,
+            "seats": seats,
+            "present": sum(1 for seat in seats if seat.checked_in_at),
+        },
+    )
