@@ -7,11 +7,16 @@ from exams.models import (
     Batch,
     ExaminerProfile,
     ExamSession,
+    Incident,
     Occupation,
+    PaperHandover,
+    PatrolVisit,
     PlanLine,
     QuestionBank,
     QuestionBankDownload,
     Room,
+    RoomRecord,
+    RoomRecordSignature,
     Seat,
     SessionRoom,
     Ticket,
@@ -107,3 +112,29 @@ class TicketAdmin(SimpleHistoryAdmin):
     list_display = ("number", "application", "issued_at", "issued_by")
     search_fields = ("number",)
     raw_id_fields = ("application",)
+
+
+@admin.register(RoomRecord)
+class RoomRecordAdmin(SimpleHistoryAdmin):
+    list_display = ("session_room", "signed_at")
+
+
+@admin.register(RoomRecordSignature)
+class RoomRecordSignatureAdmin(SimpleHistoryAdmin):
+    list_display = ("record", "proctor", "signed_at")
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = ("record", "kind", "seat", "recorded_by", "recorded_at")
+    list_filter = ("kind",)
+
+
+@admin.register(PaperHandover)
+class PaperHandoverAdmin(SimpleHistoryAdmin):
+    list_display = ("session_room", "direction", "count", "sealed", "given_by", "received_by", "at")
+
+
+@admin.register(PatrolVisit)
+class PatrolVisitAdmin(SimpleHistoryAdmin):
+    list_display = ("session_room", "patroller", "at", "checked")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
     DocumentKind,
+    IncidentKind,
     Level,
     Occupation,
     PlanLine,
@@ -187,4 +188,51 @@ class CheckInForm(FormHelperMixin, forms.Form):
         max_length=20,
         help_text=_("Scan the QR code on the ticket, or type the 12 digits."),
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class IncidentForm(FormHelperMixin, forms.Form):
+    seat_number = forms.IntegerField(
+        label=_("seat"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text=_("Empty when it concerns the room."),
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=IncidentKind.choices)
+    description = forms.CharField(
+        label=_("what happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SignRecordForm(FormHelperMixin, forms.Form):
+    notes = forms.CharField(
+        label=_("course of the exam"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Start and end, papers, anything the incidents do not say."),
+    )
+    password = forms.CharField(
+        label=_("your password, as signature"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class HandoverForm(FormHelperMixin, forms.Form):
+    count = forms.IntegerField(label=_("papers"), min_value=0, max_value=999)
+    sealed = forms.BooleanField(label=_("seal intact"), required=False, initial=True)
+    given_by = forms.ModelChoiceField(label=_("handed over by"), queryset=User.objects.none())
+
+    def __init__(self, *args, givers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = givers
+
+
+class PatrolForm(FormHelperMixin, forms.Form):
+    checked = forms.CharField(
+        label=_("checked"), max_length=200, initial=_("identity checks, seating, discipline")
+    )
+    findings = forms.CharField(
+        label=_("findings"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

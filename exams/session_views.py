@@ -8,8 +8,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.forms import CheckInForm, ProctorsForm, RoomForm, SeatMoveForm, SessionForm
-from exams.models import ExamSession, Room, Seat, SessionRoom, SessionStatus
+from exams.forms import (
+    CheckInForm,
+    HandoverForm,
+    IncidentForm,
+    PatrolForm,
+    ProctorsForm,
+    RoomForm,
+    SeatMoveForm,
+    SessionForm,
+    SignRecordForm,
+)
+from exams.models import ExamSession, HandoverDirection, Room, RoomRecord, Seat, SessionRoom, SessionStatus
 from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
 from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
@@ -18,6 +28,7 @@ from exams.tickets import tickets_pdf
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.jobs import job_create
+from jianding.models import User
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
@@ -362,3 +373,172 @@ def check_in(request, pk):
             "present": sum(1 for seat in seats if seat.checked_in_at),
         },
     )
+
+
+# --- the room on the day: papers, incidents, patrols, the signed record ----
+
+
+def _session_room(request, pk) -> SessionRoom:
+    rooms = SessionRoom.objects.select_related("session__batch__occupation", "room")
+    if not has_role(request.user, *CATALOGUE_ROLES):
+        rooms = rooms.filter(proctors=request.user)
+    return get_object_or_404(rooms, pk=pk)
+
+
+def _givers(request, session_room, direction):
+    if direction == HandoverDirection.OUT:
+        return User.objects.filter(groups__name=Role.EXAM_STAFF.value, is_active=True).order_by("name")
+    return session_room.proctors.order_by("name")
+
+
+@role_required(Role.PROCTOR, *CATALOGUE_ROLES)
+def room_record(request, pk):
+    """The exam-room record (考场记录表) of one room: attendance, papers, incidents, patrols, signatures."""
+    session_room = _session_room(request, pk)
+    record = (
+        RoomRecord.objects.filter(session_room=session_room).prefetch_related("signatures__proctor").first()
+    )
+    seats = list(selectors.seat_list(session=session_room.session).filter(session_room=session_room))
+    handovers = {
+        handover.direction: handover
+        for handover in session_room.handovers.select_related("given_by", "received_by")
+    }
+    guards = session_room.proctors.filter(pk=request.user.pk).exists()
+    is_exam_staff = has_role(request.user, Role.EXAM_STAFF)
+    handover_direction = None
+    if guards and HandoverDirection.OUT not in handovers:
+        handover_direction = HandoverDirection.OUT
+    elif is_exam_staff and HandoverDirection.OUT in handovers and HandoverDirection.BACK not in handovers:
+        handover_direction = HandoverDirection.BACK
+    signed = record is not None and record.signed_at is not None
+    return render(
+        request,
+        "exams/room_record.html",
+        {
+            "session_room": session_room,
+            "record": record,
+            "seats": seats,
+            "absent": [seat for seat in seats if seat.checked_in_at is None],
+            "incidents": record.incidents.select_related("seat", "recorded_by") if record else [],
+            "handovers": [handovers[d] for d in HandoverDirection.values if d in handovers],
+            "missing": services.handover_missing(session_room),
+            "patrols": session_room.patrols.select_related("patroller"),
+            "signed": signed,
+            "incident_form": IncidentForm() if (guards or is_exam_staff) and not signed else None,
+            "sign_form": (
+                SignRecordForm(initial={"notes": record.notes if record else ""})
+                if guards
+                and not signed
+                and not (record and record.signatures.filter(proctor=request.user).exists())
+                else None
+            ),
+            "handover_direction": handover_direction,
+            "handover_form": (
+                HandoverForm(
+                    givers=_givers(request, session_room, handover_direction), initial={"count": len(seats)}
+                )
+                if handover_direction
+                else None
+            ),
+            "patrol_form": PatrolForm() if has_role(request.user, *services.PATROL_ROLES) else None,
+        },
+    )
+
+
+def _room_step(request, session_room, form, action, done_message):
+    """Run one POST step of a room's record; a refusal comes back as a message naming the field."""
+    if form.is_valid():
+        try:
+            action(**form.cleaned_data)
+        except RuleViolation as error:
+            label = form.fields[error.field].label if error.field in form.fields else ""
+            messages.error(request, f"{label}：{error.message}" if label else error.message)
+        else:
+            messages.success(request, done_message)
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label}：{'；'.join(errors)}" for name, errors in form.errors.items()
+            ),
+        )
+    return redirect("exams:room_record", pk=session_room.pk)
+
+
+@require_POST
+@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+def add_incident(request, pk):
+    session_room = _session_room(request, pk)
+    return _room_step(
+        request,
+        session_room,
+        IncidentForm(request.POST),
+        lambda **data: services.incident_record(actor=request.user, session_room=session_room, **data),
+        _("Incident recorded."),
+    )
+
+
+@require_POST
+@role_required(Role.PROCTOR)
+def sign_room_record(request, pk):
+    session_room = _session_room(request, pk)
+    return _room_step(
+        request,
+        session_room,
+        SignRecordForm(request.POST),
+        lambda **data: services.room_record_sign(actor=request.user, session_room=session_room, **data),
+        _("Signed."),
+    )
+
+
+@require_POST
+@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+def record_handover(request, pk):
+    session_room = _session_room(request, pk)
+    direction = HandoverDirection.BACK if has_role(request.user, Role.EXAM_STAFF) else HandoverDirection.OUT
+    return _room_step(
+        request,
+        session_room,
+        HandoverForm(request.POST, givers=_givers(request, session_room, direction)),
+        lambda **data: services.paper_handover_record(
+            actor=request.user, session_room=session_room, direction=direction, **data
+        ),
+        _("Hand-over recorded."),
+    )
+
+
+@require_POST
+@role_required(*services.PATROL_ROLES)
+def record_patrol(request, pk):
+    session_room = _session_room(request, pk)
+    return _room_step(
+        request,
+        session_room,
+        PatrolForm(request.POST),
+        lambda **data: services.patrol_record(actor=request.user, session_room=session_room, **data),
+        _("Patrol recorded."),
+    )
+
+
+@role_required(Role.PROCTOR, *CATALOGUE_ROLES)
+def print_room_record(request, pk):
+    """The exam-room record as the PDF that goes into the batch's dossier."""
+    session_room = _session_room(request, pk)
+    record = RoomRecord.objects.filter(session_room=session_room).first()
+    seats = list(selectors.seat_list(session=session_room.session).filter(session_room=session_room))
+    absent = [seat for seat in seats if seat.checked_in_at is None]
+    pdf = pdf_render(
+        template_name="print/room_record.html",
+        context={
+            "session_room": session_room,
+            "record": record,
+            "seats": seats,
+            "absent": absent,
+            "present": len(seats) - len(absent),
+            "incidents": record.incidents.select_related("seat") if record else [],
+            "signatures": record.signatures.select_related("proctor") if record else [],
+            "handovers": session_room.handovers.select_related("given_by", "received_by"),
+            "patrols": session_room.patrols.select_related("patroller"),
+        },
+    )
+    return pdf_response(pdf, filename=f"room-record-{session_room.pk}.pdf")

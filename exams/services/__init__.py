@@ -13,6 +13,14 @@ from exams.services.plans import (
     plan_revise,
     plan_submit,
 )
+from exams.services.proctoring import (
+    PATROL_ROLES,
+    handover_missing,
+    incident_record,
+    paper_handover_record,
+    patrol_record,
+    room_record_sign,
+)
 from exams.services.seats import (
     ARRANGER_ROLES,
     duty_shortfalls,
@@ -27,6 +35,7 @@ from exams.services.seats import (
 
 __all__ = [
     "ARRANGER_ROLES",
+    "PATROL_ROLES",
     "TRANSITIONS",
     "bank_decide",
     "bank_download_record",
@@ -37,8 +46,12 @@ __all__ = [
     "batch_update",
     "duty_shortfalls",
     "examiner_profile_sync",
+    "handover_missing",
+    "incident_record",
     "occupation_require_licensed",
     "occupation_save",
+    "paper_handover_record",
+    "patrol_record",
     "plan_approve",
     "plan_create",
     "plan_line_delete",
@@ -46,6 +59,7 @@ __all__ = [
     "plan_return",
     "plan_revise",
     "plan_submit",
+    "room_record_sign",
     "room_save",
     "seat_check_in",
     "seat_move",

@@ -7,31 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from applicants.models import Application, ApplicationStatus
+from applicants.models import ApplicationStatus
 from exams import services
 from exams.models import BatchStatus, ExamSession, Room, Seat, SessionPart, SessionStatus, Ticket
 from exams.services.seats import seating_order
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-from tests.factories.applicants import ApplicantFactory
+from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory
-
-
-def candidates(batch, classes: dict[str, int], status=ApplicationStatus.CITY_APPROVED):
-    made = []
-    for klass, count in classes.items():
-        for _ in range(count):
-            made.append(
-                Application.objects.create(
-                    applicant=ApplicantFactory(),
-                    batch=batch,
-                    category="student",
-                    class_name=klass,
-                    status=status,
-                )
-            )
-    return made
 
 
 @pytest.fixture

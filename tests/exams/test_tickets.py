@@ -1,70 +1,19 @@
 import datetime
 from io import BytesIO
 
-import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from applicants.models import ApplicationDocument
 from exams.models import Room, SessionPart, Ticket
 from jianding.models import Job, JobStatus
 from jianding.roles import Role
-from tests.exams.test_seats import candidates
 from tests.factories.accounts import UserFactory
-from tests.factories.exams import BatchFactory
-from tests.factories.images import portrait
+from tests.factories.applicants import candidates
 
 
 def pdf_text(content: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
-
-
-@pytest.fixture
-def arranged(db, tmp_path, settings, client_as):
-    """A batch with a theory session over two rooms, arranged through the pages as exam staff would."""
-    settings.MEDIA_ROOT = tmp_path
-    staff = UserFactory(username="kaowu", role=Role.EXAM_STAFF)
-    batch = BatchFactory(status="registration_closed")
-    rooms = [Room.objects.create(name=name, building="教学楼", capacity=16) for name in ("301", "302")]
-    proctors = [UserFactory(username=f"proctor{n}", name=f"监考{n}", role=Role.PROCTOR) for n in range(4)]
-    applications = candidates(batch, {"23 机电 1 班": 12, "23 机电 2 班": 8})
-    photo = ApplicationDocument(
-        application=applications[0],
-        kind="photo",
-        content_type="image/jpeg",
-        size=1,
-        sha256="0" * 64,
-        confirmed=True,
-    )
-    photo.file.save("photo.jpg", ContentFile(portrait(size=(358, 441))), save=True)
-    http = client_as(staff)
-    response = http.post(
-        reverse("exams:create_session", args=[batch.pk]),
-        {
-            "part": SessionPart.THEORY,
-            "sitting": 1,
-            "date": batch.theory_date.isoformat(),
-            "starts_at": "09:00",
-            "ends_at": "10:30",
-            "place": "",
-            "late_entry_minutes": 15,
-            "rooms": [room.pk for room in rooms],
-        },
-    )
-    assert response.status_code == 302
-    session = batch.sessions.get()
-    assert http.post(reverse("exams:assign_seats", args=[session.pk])).status_code == 302
-    assert session.seats.count() == 20
-    return {
-        "staff": staff,
-        "batch": batch,
-        "session": session,
-        "proctors": proctors,
-        "applications": applications,
-        "http": http,
-    }
 
 
 def test_session_form_names_the_field_of_a_refusal(arranged):
@@ -98,20 +47,6 @@ def test_publish_is_refused_until_each_room_has_its_proctors(arranged, client_as
     published = http.post(reverse("exams:publish_tickets", args=[arranged["batch"].pk]), follow=True)
     assert Ticket.objects.count() == 20
     assert "20" in published.content.decode()
-
-
-@pytest.fixture
-def published(arranged):
-    http, session = arranged["http"], arranged["session"]
-    for index, session_room in enumerate(session.session_rooms.order_by("order")):
-        pair = arranged["proctors"][index * 2 : index * 2 + 2]
-        http.post(
-            reverse("exams:set_proctors", args=[session_room.pk]),
-            {f"room{session_room.pk}-proctors": [p.pk for p in pair]},
-        )
-    http.post(reverse("exams:publish_tickets", args=[arranged["batch"].pk]))
-    assert Ticket.objects.count() == 20
-    return arranged
 
 
 def test_every_ticket_prints_as_one_pdf_through_a_job_with_progress(

@@ -3,7 +3,7 @@ import datetime
 import factory
 from stdnum.cn import ric
 
-from applicants.models import Applicant
+from applicants.models import Applicant, Application, ApplicationStatus
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -44,3 +44,20 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
         name=factory.SelfAttribute("..name"),
         role=Role.APPLICANT,
     )
+
+
+def candidates(batch, classes: dict[str, int], status=ApplicationStatus.CITY_APPROVED) -> list[Application]:
+    """Applications of ``batch``, ``count`` per class name, each of a new applicant."""
+    made = []
+    for klass, count in classes.items():
+        for _ in range(count):
+            made.append(
+                Application.objects.create(
+                    applicant=ApplicantFactory(),
+                    batch=batch,
+                    category="student",
+                    class_name=klass,
+                    status=status,
+                )
+            )
+    return made

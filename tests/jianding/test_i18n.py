@@ -1,7 +1,7 @@
 """The Chinese catalogue is complete, compiled and current; every model speaks Chinese."""
 
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys

@@ -1,0 +1,133 @@
+"""A room on the exam day: papers handed over, incidents, patrols, and the proctors' signed record."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exams.models import (
+    HandoverDirection,
+    Incident,
+    PaperHandover,
+    PatrolVisit,
+    RoomRecord,
+    RoomRecordSignature,
+    SessionRoom,
+)
+from jianding.errors import RuleViolation
+from jianding.roles import Role, has_role
+
+# Who patrols the rooms [考务组 §5]: the deputy and exam staff (the director may too).
+PATROL_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.EXAM_STAFF)
+
+
+def _guards(actor, session_room: SessionRoom) -> bool:
+    return session_room.proctors.filter(pk=actor.pk).exists()
+
+
+def _open_record(session_room: SessionRoom) -> RoomRecord:
+    record, _created = RoomRecord.objects.get_or_create(session_room=session_room)
+    record = RoomRecord.objects.select_for_update().get(pk=record.pk)
+    if record.signed_at is not None:
+        raise RuleViolation(_("The record of this room is signed and closed."), code="record_signed")
+    return record
+
+
+@transaction.atomic
+def incident_record(
+    *, actor, session_room: SessionRoom, seat_number: int | None, kind: str, description: str
+) -> Incident:
+    """Write an incident into the room's record; a proctor of the room or exam staff may."""
+    if not (_guards(actor, session_room) or has_role(actor, Role.EXAM_STAFF)):
+        raise PermissionDenied
+    record = _open_record(session_room)
+    seat = None
+    if seat_number is not None:
+        seat = session_room.seats.filter(number=seat_number).first()
+        if seat is None:
+            raise RuleViolation(
+                _("Nobody sits at seat %(seat)d of this room.") % {"seat": seat_number},
+                field="seat_number",
+                code="no_such_seat",
+            )
+    return Incident.objects.create(
+        record=record, seat=seat, kind=kind, description=description, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def room_record_sign(*, actor, session_room: SessionRoom, password: str, notes: str) -> RoomRecord:
+    """A proctor signs the room's record with his password; once all have signed it is closed.
+
+    ``notes`` (the course of the exam) replaces what was written before.
+    """
+    if not _guards(actor, session_room):
+        raise PermissionDenied
+    if not actor.check_password(password):
+        raise RuleViolation(
+            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
+        )
+    record = _open_record(session_room)
+    if record.signatures.filter(proctor=actor).exists():
+        raise RuleViolation(_("You have signed this record already."), code="already_signed")
+    record.notes = notes
+    RoomRecordSignature.objects.create(record=record, proctor=actor)
+    signed = set(record.signatures.values_list("proctor_id", flat=True))
+    if signed >= set(session_room.proctors.values_list("pk", flat=True)):
+        record.signed_at = timezone.now()
+    record._change_reason = _("Signed by %(name)s") % {"name": actor.name}
+    record.save()
+    return record
+
+
+@transaction.atomic
+def paper_handover_record(
+    *, actor, session_room: SessionRoom, direction: str, count: int, sealed: bool, given_by
+) -> PaperHandover:
+    """The receiver records a hand-over: a proctor takes the papers out, exam staff take them back."""
+    proctors = session_room.proctors.all()
+    if direction == HandoverDirection.OUT:
+        if not _guards(actor, session_room):
+            raise PermissionDenied
+        if not has_role(given_by, Role.EXAM_STAFF):
+            raise RuleViolation(
+                _("Papers come from exam staff."), field="given_by", code="giver_not_exam_staff"
+            )
+    else:
+        if not has_role(actor, Role.EXAM_STAFF):
+            raise PermissionDenied
+        if given_by not in proctors:
+            raise RuleViolation(
+                _("Papers come back from a proctor of this room."), field="given_by", code="giver_not_proctor"
+            )
+        if not session_room.handovers.filter(direction=HandoverDirection.OUT).exists():
+            raise RuleViolation(_("No papers were handed to this room."), code="nothing_handed_out")
+    try:
+        with transaction.atomic():
+            return PaperHandover.objects.create(
+                session_room=session_room,
+                direction=direction,
+                count=count,
+                sealed=sealed,
+                given_by=given_by,
+                received_by=actor,
+            )
+    except IntegrityError:
+        raise RuleViolation(_("This hand-over is recorded already."), code="handover_recorded") from None
+
+
+def handover_missing(session_room: SessionRoom) -> int | None:
+    """Papers handed out but not back (negative: more came back); None until both are recorded."""
+    counts = dict(session_room.handovers.values_list("direction", "count"))
+    if HandoverDirection.OUT not in counts or HandoverDirection.BACK not in counts:
+        return None
+    return counts[HandoverDirection.OUT] - counts[HandoverDirection.BACK]
+
+
+@transaction.atomic
+def patrol_record(*, actor, session_room: SessionRoom, checked: str, findings: str) -> PatrolVisit:
+    if not has_role(actor, *PATROL_ROLES):
+        raise PermissionDenied
+    return PatrolVisit.objects.create(
+        session_room=session_room, patroller=actor, checked=checked, findings=findings
+    )
