@@ -12,6 +12,7 @@ from exams.models import (
     PaperHandover,
     PatrolVisit,
     PlanLine,
+    ProctorAbsence,
     QuestionBank,
     QuestionBankDownload,
     Room,
@@ -138,3 +139,9 @@ class PaperHandoverAdmin(SimpleHistoryAdmin):
 @admin.register(PatrolVisit)
 class PatrolVisitAdmin(SimpleHistoryAdmin):
     list_display = ("session_room", "patroller", "at", "checked")
+
+
+@admin.register(ProctorAbsence)
+class ProctorAbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ("proctor", "kind", "session_room", "status", "decided_by", "replacement")
+    list_filter = ("kind", "status")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
+    AbsenceKind,
     DocumentKind,
     IncidentKind,
     Level,
@@ -235,4 +236,19 @@ class PatrolForm(FormHelperMixin, forms.Form):
     )
     findings = forms.CharField(
         label=_("findings"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AbsenceRequestForm(FormHelperMixin, forms.Form):
+    kind = forms.ChoiceField(choices=AbsenceKind.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class AbsenceDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("approve")), ("refuse", _("refuse"))])
+    note = forms.CharField(label=_("note on the decision"), max_length=200, required=False)
+    replacement = forms.ModelChoiceField(
+        label=_("replacement"),
+        queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
+        required=False,
     )

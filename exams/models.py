@@ -739,3 +739,60 @@ class PatrolVisit(models.Model):
 
     def __str__(self):
         return f"{self.session_room} {self.at:%H:%M}"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", _("leave before the session")
+    POST = "post", _("leaving the post during the session")
+
+
+class AbsenceStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for a decision")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class ProctorAbsence(models.Model):
+    """A proctor's leave (asked of exam staff before the session, with a replacement) or his
+    leaving the post during it (allowed only by the evaluation-group leader) [监考人员守则 §2–§3]."""
+
+    session_room = models.ForeignKey(
+        SessionRoom, verbose_name=_("exam room"), on_delete=models.PROTECT, related_name="absences"
+    )
+    proctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proctor"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=AbsenceKind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=AbsenceStatus.choices, default=AbsenceStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=200, blank=True)
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replacement"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    returned_at = models.DateTimeField(_("back at the post at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proctor's absence")
+        verbose_name_plural = _("proctors' absences")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.proctor} {self.get_kind_display()} {self.session_room}"

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from exams import selectors, services
 from exams.forms import (
+    AbsenceDecisionForm,
+    AbsenceRequestForm,
     CheckInForm,
     HandoverForm,
     IncidentForm,
@@ -19,7 +21,17 @@ from exams.forms import (
     SessionForm,
     SignRecordForm,
 )
-from exams.models import ExamSession, HandoverDirection, Room, RoomRecord, Seat, SessionRoom, SessionStatus
+from exams.models import (
+    AbsenceKind,
+    ExamSession,
+    HandoverDirection,
+    ProctorAbsence,
+    Room,
+    RoomRecord,
+    Seat,
+    SessionRoom,
+    SessionStatus,
+)
 from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
 from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
@@ -317,7 +329,16 @@ def my_duties(request):
         .select_related("session__batch__occupation", "room")
         .order_by("session__date", "session__starts_at")
     )
-    return render(request, "exams/my_duties.html", {"duties": duties})
+    absences = ProctorAbsence.objects.filter(proctor=request.user).select_related("session_room__room")
+    return render(
+        request,
+        "exams/my_duties.html",
+        {
+            "duties": duties,
+            "absences": absences,
+            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}),
+        },
+    )
 
 
 @role_required(Role.PROCTOR, *ARRANGER_ROLES)
@@ -441,6 +462,12 @@ def room_record(request, pk):
                 else None
             ),
             "patrol_form": PatrolForm() if has_role(request.user, *services.PATROL_ROLES) else None,
+            "absences": session_room.absences.filter(kind=AbsenceKind.POST).select_related(
+                "proctor", "decided_by"
+            ),
+            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST})
+            if guards and not signed
+            else None,
         },
     )
 
@@ -539,6 +566,98 @@ def print_room_record(request, pk):
             "signatures": record.signatures.select_related("proctor") if record else [],
             "handovers": session_room.handovers.select_related("given_by", "received_by"),
             "patrols": session_room.patrols.select_related("patroller"),
+            "absences": session_room.absences.filter(kind=AbsenceKind.POST).select_related(
+                "proctor", "decided_by"
+            ),
         },
     )
     return pdf_response(pdf, filename=f"room-record-{session_room.pk}.pdf")
+
+
+# --- proctors' leave and leaving the post -----------------------------------
+
+
+@require_POST
+@role_required(Role.PROCTOR)
+def request_absence(request, pk):
+    session_room = _session_room(request, pk)
+    form = AbsenceRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.absence_request(actor=request.user, session_room=session_room, **form.cleaned_data)
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Request sent; you will see the decision here."))
+    else:
+        messages.error(request, _("Give a reason."))
+    if form.cleaned_data.get("kind") == AbsenceKind.POST:
+        return redirect("exams:room_record", pk=session_room.pk)
+    return redirect("exams:my_duties")
+
+
+@role_required(Role.EXAM_STAFF, Role.EXAMINER)
+def list_absences(request):
+    """Leave requests for exam staff; requests to leave the post for the evaluation-group leaders."""
+    kind = AbsenceKind.LEAVE if has_role(request.user, Role.EXAM_STAFF) else AbsenceKind.POST
+    absences = (
+        ProctorAbsence.objects.filter(kind=kind)
+        .select_related(
+            "proctor",
+            "decided_by",
+            "replacement",
+            "session_room__room",
+            "session_room__session__batch__occupation",
+        )
+        .order_by("status", "-requested_at")
+    )
+    can_decide = kind == AbsenceKind.LEAVE or services.is_chief_examiner(request.user)
+    return render(
+        request,
+        "exams/list_absences.html",
+        {
+            "absences": absences[:200],
+            "kind": kind,
+            "can_decide": can_decide,
+            "decision_form": AbsenceDecisionForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.EXAM_STAFF, Role.EXAMINER)
+def decide_absence(request, pk):
+    absence = get_object_or_404(ProctorAbsence, pk=pk)
+    form = AbsenceDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.absence_decide(
+                actor=request.user,
+                absence=absence,
+                approve=data["decision"] == "approve",
+                note=data["note"],
+                replacement=data["replacement"],
+            )
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Decision recorded."))
+    else:
+        messages.error(request, _("Choose approve or refuse."))
+    return redirect("exams:list_absences")
+
+
+@require_POST
+@role_required(Role.PROCTOR)
+def return_to_post(request, pk):
+    absence = get_object_or_404(ProctorAbsence, pk=pk, proctor=request.user)
+    try:
+        services.absence_return(actor=request.user, absence=absence)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Back at the post at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+        )
+    return redirect("exams:room_record", pk=absence.session_room_id)

@@ -1,19 +1,26 @@
 """A room on the exam day: papers handed over, incidents, patrols, and the proctors' signed record."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.models import (
+    AbsenceKind,
+    AbsenceStatus,
+    ExaminerProfile,
     HandoverDirection,
     Incident,
     PaperHandover,
     PatrolVisit,
+    ProctorAbsence,
     RoomRecord,
     RoomRecordSignature,
     SessionRoom,
 )
+from exams.services.seats import proctors_required
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -131,3 +138,96 @@ def patrol_record(*, actor, session_room: SessionRoom, checked: str, findings: s
     return PatrolVisit.objects.create(
         session_room=session_room, patroller=actor, checked=checked, findings=findings
     )
+
+
+def is_chief_examiner(user) -> bool:
+    return (
+        has_role(user, Role.EXAMINER)
+        and ExaminerProfile.objects.filter(user=user, is_chief_examiner=True).exists()
+    )
+
+
+@transaction.atomic
+def absence_request(*, actor, session_room: SessionRoom, kind: str, reason: str, now=None) -> ProctorAbsence:
+    """A proctor asks for leave before the session, or to leave his post during it."""
+    if not _guards(actor, session_room):
+        raise PermissionDenied
+    now = now or timezone.now()
+    session = session_room.session
+    start = session.entry_deadline() - datetime.timedelta(minutes=session.late_entry_minutes)
+    if kind == AbsenceKind.LEAVE and now >= start:
+        raise RuleViolation(
+            _(
+                "Leave is asked before the session starts; during it, ask the evaluation-group leader to leave the post."
+            ),
+            code="leave_too_late",
+        )
+    if kind == AbsenceKind.POST and timezone.localdate(now) != session.date:
+        raise RuleViolation(_("Leaving the post is asked on the day of the session."), code="not_exam_day")
+    pending = ProctorAbsence.objects.filter(
+        session_room=session_room, proctor=actor, kind=kind, status=AbsenceStatus.PENDING
+    )
+    if pending.exists():
+        raise RuleViolation(_("Your request waits for a decision already."), code="request_pending")
+    return ProctorAbsence.objects.create(session_room=session_room, proctor=actor, kind=kind, reason=reason)
+
+
+@transaction.atomic
+def absence_decide(
+    *, actor, absence: ProctorAbsence, approve: bool, note: str = "", replacement=None, now=None
+) -> ProctorAbsence:
+    """Exam staff decide leave (naming a replacement when the room would fall below its proctors);
+    the evaluation-group leader decides leaving the post."""
+    absence = (
+        ProctorAbsence.objects.select_for_update().select_related("session_room__session").get(pk=absence.pk)
+    )
+    if absence.kind == AbsenceKind.LEAVE and not has_role(actor, Role.EXAM_STAFF):
+        raise PermissionDenied
+    if absence.kind == AbsenceKind.POST and not is_chief_examiner(actor):
+        raise PermissionDenied
+    if absence.status != AbsenceStatus.PENDING:
+        raise RuleViolation(_("This request is decided already."), code="decided")
+    if not approve and not note:
+        raise RuleViolation(_("Say why the request is refused."), field="note", code="reason_required")
+    session_room = absence.session_room
+    if approve and absence.kind == AbsenceKind.LEAVE:
+        if replacement is not None:
+            if not has_role(replacement, Role.PROCTOR):
+                raise RuleViolation(
+                    _("The replacement must be a proctor."), field="replacement", code="not_proctor"
+                )
+            busy = SessionRoom.objects.filter(session=session_room.session, proctors=replacement)
+            if busy.exists():
+                raise RuleViolation(
+                    _("%(name)s guards a room of this session already.") % {"name": replacement.name},
+                    field="replacement",
+                    code="replacement_busy",
+                )
+        remaining = session_room.proctors.exclude(pk=absence.proctor_id).count() + (replacement is not None)
+        if remaining < proctors_required(session_room.session, session_room.seats.count()):
+            raise RuleViolation(
+                _("Without a replacement the room falls below its proctors; name one."),
+                field="replacement",
+                code="replacement_required",
+            )
+        session_room.proctors.remove(absence.proctor)
+        if replacement is not None:
+            session_room.proctors.add(replacement)
+        absence.replacement = replacement
+    absence.status = AbsenceStatus.APPROVED if approve else AbsenceStatus.REFUSED
+    absence.decided_by, absence.decided_at, absence.decision_note = actor, now or timezone.now(), note
+    absence.save()
+    return absence
+
+
+@transaction.atomic
+def absence_return(*, actor, absence: ProctorAbsence, now=None) -> ProctorAbsence:
+    """The proctor is back at his post."""
+    absence = ProctorAbsence.objects.select_for_update().get(pk=absence.pk)
+    if absence.proctor_id != actor.pk:
+        raise PermissionDenied
+    if absence.kind != AbsenceKind.POST or absence.status != AbsenceStatus.APPROVED or absence.returned_at:
+        raise RuleViolation(_("Only an approved absence from the post ends with a return."), code="not_away")
+    absence.returned_at = now or timezone.now()
+    absence.save(update_fields=["returned_at"])
+    return absence

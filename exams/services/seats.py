@@ -157,6 +157,22 @@ def seating_order(applications, rng: random.Random) -> list:
     return order
 
 
+def seat_plan(candidates, capacities: list[int], rng: random.Random) -> list[tuple[int, int, object]]:
+    """Place candidates in the seating order, room by room and seat by seat from 1.
+
+    Returns (room index, seat number, candidate); stops when candidates or seats run out.
+    """
+    order = iter(seating_order(candidates, rng))
+    plan = []
+    for room_index, capacity in enumerate(capacities):
+        for number in range(1, capacity + 1):
+            candidate = next(order, None)
+            if candidate is None:
+                return plan
+            plan.append((room_index, number, candidate))
+    return plan
+
+
 @transaction.atomic
 def seats_assign(*, actor, session: ExamSession) -> int:
     """Seat every candidate of the session, room by room, shuffled; replaces an earlier arrangement."""
@@ -176,16 +192,12 @@ def seats_assign(*, actor, session: ExamSession) -> int:
             code="too_few_seats",
         )
     session.seats.all().delete()
-    order = iter(seating_order(candidates, random.Random(session.seed)))  # noqa: S311 - a seating shuffle, no secret
-    seats = []
-    for session_room in rooms:
-        for number in range(1, session_room.room.capacity + 1):
-            application = next(order, None)
-            if application is None:
-                break
-            seats.append(
-                Seat(session=session, session_room=session_room, number=number, application=application)
-            )
+    rng = random.Random(session.seed)  # noqa: S311 - a seating shuffle, no secret
+    plan = seat_plan(candidates, [session_room.room.capacity for session_room in rooms], rng)
+    seats = [
+        Seat(session=session, session_room=rooms[room_index], number=number, application=application)
+        for room_index, number, application in plan
+    ]
     bulk_create_with_history(seats, Seat, default_user=actor, default_change_reason=_("Seats arranged"))
     return len(seats)
 
@@ -222,26 +234,23 @@ def seat_move(*, actor, seat: Seat, session_room: SessionRoom, number: int) -> S
     return seat
 
 
+def proctors_required(session: ExamSession, seated: int) -> int:
+    """Proctors a room of ``session`` with ``seated`` candidates needs [监考人员守则]; 0 outside theory."""
+    if session.part != SessionPart.THEORY or not seated:
+        return 0
+    return max(settings.PROCTORS_PER_ROOM_MIN, math.ceil(seated / settings.CANDIDATES_PER_PROCTOR))
+
+
 def duty_shortfalls(session: ExamSession) -> list[str]:
-    """Rooms of a theory session with fewer proctors than the ratio asks [监考人员守则]."""
-    if session.part != SessionPart.THEORY:
-        return []
-    minimum, per_proctor = settings.PROCTORS_PER_ROOM_MIN, settings.CANDIDATES_PER_PROCTOR
+    """Rooms of a session with fewer proctors than the duty ratio asks, as messages."""
     problems = []
     for session_room in session.session_rooms.select_related("room").prefetch_related("proctors"):
         seated = session_room.seats.count()
-        if not seated:
-            continue
-        needed = max(minimum, math.ceil(seated / per_proctor))
-        if len(session_room.proctors.all()) < needed:
+        needed, named = proctors_required(session, seated), len(session_room.proctors.all())
+        if named < needed:
             problems.append(
                 _("%(room)s: %(seated)d candidates need %(needed)d proctors, %(named)d named.")
-                % {
-                    "room": session_room.room,
-                    "seated": seated,
-                    "needed": needed,
-                    "named": len(session_room.proctors.all()),
-                }
+                % {"room": session_room.room, "seated": seated, "needed": needed, "named": named}
             )
     return problems
 
@@ -338,6 +347,17 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
             % {"room": seat.session_room.room, "seat": seat.number},
             field="ticket_number",
             code="other_room",
+        )
+    session_room = seat.session_room
+    needed = proctors_required(session, session_room.seats.count())
+    if session_room.proctors.count() < needed:
+        raise RuleViolation(
+            _(
+                "%(room)s has fewer than its %(needed)d proctors and may not start; ask exam staff for a replacement."
+            )
+            % {"room": session_room.room, "needed": needed},
+            field="ticket_number",
+            code="too_few_proctors",
         )
     if seat.checked_in_at is not None:
         raise RuleViolation(

@@ -6,11 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from applicants.models import ApplicationStatus
 from exams import services
 from exams.models import BatchStatus, ExamSession, Room, Seat, SessionPart, SessionStatus, Ticket
-from exams.services.seats import seating_order
+from exams.services.seats import seat_plan, seating_order
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -53,20 +55,33 @@ def guard(day, session):
         )
 
 
-def test_seating_order_keeps_classmates_apart_whenever_possible():
-    class Candidate:
-        def __init__(self, class_name):
-            self.class_name = class_name
+class Candidate:
+    def __init__(self, class_name: str):
+        self.class_name = class_name
 
-    for seed in range(50):
-        rng = random.Random(seed)
-        people = [Candidate(c) for c in "A" * 10 + "B" * 6 + "C" * 4]
-        order = seating_order(people, rng)
-        assert len(order) == 20
-        assert all(order[i].class_name != order[i + 1].class_name for i in range(19))
-    # One class of 3 and one of 1: two of the class must touch once, no more.
-    order = seating_order([Candidate("A"), Candidate("A"), Candidate("A"), Candidate("B")], random.Random(1))
-    assert sum(order[i].class_name == order[i + 1].class_name for i in range(3)) == 1
+
+classes_strategy = st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=6)
+capacities_strategy = st.lists(st.integers(min_value=1, max_value=99), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=classes_strategy, capacities=capacities_strategy, seed=st.integers(min_value=0, max_value=2**31))
+def test_seat_plan_properties(sizes, capacities, seed):
+    people = [Candidate(f"class{index}") for index, size in enumerate(sizes) for _ in range(size)]
+    plan = seat_plan(people, capacities, random.Random(seed))
+    # Every candidate seated once while seats last; no seat twice; no seat beyond a room's capacity.
+    assert len(plan) == min(len(people), sum(capacities))
+    assert len({id(candidate) for _room, _seat, candidate in plan}) == len(plan)
+    assert len({(room, seat) for room, seat, _candidate in plan}) == len(plan)
+    assert all(1 <= seat <= capacities[room] for room, seat, _candidate in plan)
+    # Classmates never sit side by side when the class sizes allow it.
+    order = seating_order(people, random.Random(seed))
+    if max(sizes) <= (len(people) + 1) // 2:
+        assert all(order[i].class_name != order[i + 1].class_name for i in range(len(order) - 1))
+    else:
+        # Otherwise the big class touches itself only as often as it must.
+        touching = sum(order[i].class_name == order[i + 1].class_name for i in range(len(order) - 1))
+        assert touching == max(sizes) - (len(people) - max(sizes)) - 1
 
 
 def test_only_city_approved_candidates_are_seated_within_capacity(day):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from applicants import services as applicants_services
 from applicants.models import Applicant, Application, ApplicationDocument, Declaration
 from exams import services as exams_services
-from exams.models import BatchStatus, ExamSession, PlanStatus, Room, Seat, SessionRoom, Ticket
+from exams.models import BatchStatus, ExamSession, PlanStatus, ProctorAbsence, Room, Seat, SessionRoom, Ticket
 from jianding.models import Consultation, Job, JobStatus, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
@@ -332,6 +332,17 @@ MATRIX = [
         kwargs={"application_pk": pk_of("application")},
     ),
     row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
+    row("exams:request_absence", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
+    post_row("exams:request_absence", kwargs={"pk": pk_of("session_room")}, proctor=ELSEWHERE),
+    row("exams:list_absences", anonymous=LOGIN, default=FORBIDDEN, **only("exam_staff", "examiner")),
+    row("exams:decide_absence", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("absence")}),
+    post_row(
+        "exams:decide_absence",
+        kwargs={"pk": pk_of("absence")},
+        **only("exam_staff", "examiner", status=ELSEWHERE),
+    ),
+    row("exams:return_to_post", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("absence")}),
+    post_row("exams:return_to_post", kwargs={"pk": pk_of("absence")}, proctor=ELSEWHERE),
     row(
         "exams:room_record",
         anonymous=LOGIN,
@@ -602,7 +613,17 @@ def exam_day(*, world_application, batch, role_users):
         title="准考证", requested_by=role_users["clerk"], status=JobStatus.DONE, filename="t.pdf"
     )
     job.file.save("t.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    return {"room": room, "session": session, "session_room": session_room, "seat": seat, "job": job}
+    absence = ProctorAbsence.objects.create(
+        session_room=session_room, proctor=role_users["proctor"], kind="post", reason="身体不适"
+    )
+    return {
+        "room": room,
+        "session": session,
+        "session_room": session_room,
+        "seat": seat,
+        "job": job,
+        "absence": absence,
+    }
 
 
 def _check(response, expected, admin_login_url, login_url):
