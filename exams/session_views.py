@@ -1,6 +1,7 @@
 """Exam day: rooms, sessions and seats, admission tickets, proctors' duties and check-in."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -251,15 +252,21 @@ def publish_tickets(request, pk):
 def print_tickets(request, pk):
     """Start the batch's (or a room's) ticket PDF in the background and show its progress."""
     batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    room = request.POST.get("session_room") or None
-    session_room = get_object_or_404(SessionRoom, pk=room, session__batch=batch) if room else None
+    room = request.POST.get("session_room", "")
+    session_room = (
+        get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdigit() else None
+    )
     title = _("Admission tickets of %(batch)s") % {"batch": batch}
     if session_room:
         title = f"{title} · {session_room.room}"
     job = job_create(actor=request.user, title=title)
-    tickets_print.enqueue(
-        job_id=job.pk, batch_id=batch.pk, session_room_id=session_room.pk if session_room else None
-    )
+    arguments = {
+        "job_id": job.pk,
+        "batch_id": batch.pk,
+        "session_room_id": session_room.pk if session_room else None,
+    }
+    # The worker must find the job's row: enqueue once it is committed.
+    transaction.on_commit(lambda: tickets_print.enqueue(**arguments))
     return redirect("view_job", pk=job.pk)
 
 

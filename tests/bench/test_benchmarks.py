@@ -14,7 +14,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 def test_benchmark_runs_and_ends_with_its_ratio(script, tmp_path):
     env = {
         **os.environ,
-        "BENCH_ROWS": "120",
+        "BENCH_ROWS": "30",
         "BENCH_RUNS": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3",
         "VAR_DIR": str(tmp_path),

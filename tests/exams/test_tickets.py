@@ -53,7 +53,8 @@ def test_every_ticket_prints_as_one_pdf_through_a_job_with_progress(
     published, client_as, django_capture_on_commit_callbacks
 ):
     http = published["http"]
-    response = http.post(reverse("exams:print_tickets", args=[published["batch"].pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post(reverse("exams:print_tickets", args=[published["batch"].pk]))
     job = Job.objects.get()
     assert response.url == reverse("view_job", args=[job.pk])
     assert (job.status, job.done, job.total) == (JobStatus.DONE, 20, 20)
@@ -78,11 +79,12 @@ def test_every_ticket_prints_as_one_pdf_through_a_job_with_progress(
     assert other.get(reverse("download_job", args=[job.pk])).status_code == 404
 
 
-def test_one_room_prints_only_its_tickets(published):
+def test_one_room_prints_only_its_tickets(published, django_capture_on_commit_callbacks):
     session_room = published["session"].session_rooms.get(order=2)
-    published["http"].post(
-        reverse("exams:print_tickets", args=[published["batch"].pk]), {"session_room": session_room.pk}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        published["http"].post(
+            reverse("exams:print_tickets", args=[published["batch"].pk]), {"session_room": session_room.pk}
+        )
     job = Job.objects.get()
     assert job.total == 4
     assert "302" in job.title
