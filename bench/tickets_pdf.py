@@ -48,7 +48,7 @@ def prepare(database: str, media: str) -> int:
     call_command("migrate", verbosity=0)
     from applicants.models import Applicant, Application, ApplicationDocument, ApplicationStatus
     from exams import services
-    from exams.models import Batch, BatchStatus, Occupation, Room, SessionPart
+    from exams.models import Batch, BatchStatus, ExaminerProfile, Occupation, Room, SessionPart
     from jianding.models import User
     from jianding.roles import Role
 
@@ -123,12 +123,24 @@ def prepare(database: str, media: str) -> int:
         part=SessionPart.SKILL,
         starts_at=datetime.time(13),
         ends_at=datetime.time(16),
+        technician="设备员",
         **common,
     )
     for session in (theory, skill):
         services.seats_assign(actor=staff, session=session)
         for session_room in session.session_rooms.all():
             services.session_room_set_proctors(actor=staff, session_room=session_room, proctors=proctors)
+    for number in range(3):
+        examiner = User.objects.create(username=f"bench-examiner{number}", name=f"考评{number}")
+        examiner.groups.add(Group.objects.get(name=Role.EXAMINER.value))
+        profile = ExaminerProfile.objects.create(
+            user=examiner,
+            highest_level=1,
+            valid_from=today,
+            valid_until=today + datetime.timedelta(days=365),
+        )
+        profile.occupations.add(occupation)
+        services.examiner_assign(actor=staff, session=skill, examiner=profile)
     services.tickets_publish(actor=staff, batch=batch)
     return batch.pk
 
@@ -193,6 +205,8 @@ def measure(kind: str, database: str, media: str, argument: str) -> tuple[float,
 
 
 def main() -> None:
+    # One skill-assessment group of 500 stands for the sittings a center would hold: three examiners.
+    os.environ["CANDIDATES_PER_EXAMINER"] = str(TICKETS)
     work = tempfile.mkdtemp()
     database, media = f"{work}/bench.sqlite3", f"{work}/media"
     os.environ["MEDIA_ROOT"] = media

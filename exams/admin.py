@@ -5,7 +5,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from exams.models import (
     AppraisalPlan,
     Batch,
+    ExaminerAssignment,
     ExaminerProfile,
+    ExaminerRelation,
     ExamSession,
     Incident,
     Occupation,
@@ -15,6 +17,7 @@ from exams.models import (
     ProctorAbsence,
     QuestionBank,
     QuestionBankDownload,
+    Recusal,
     Room,
     RoomRecord,
     RoomRecordSignature,
@@ -145,3 +148,18 @@ class PatrolVisitAdmin(SimpleHistoryAdmin):
 class ProctorAbsenceAdmin(SimpleHistoryAdmin):
     list_display = ("proctor", "kind", "session_room", "status", "decided_by", "replacement")
     list_filter = ("kind", "status")
+
+
+@admin.register(ExaminerRelation)
+class ExaminerRelationAdmin(SimpleHistoryAdmin):
+    list_display = ("examiner", "kind", "declared_at")
+
+
+@admin.register(ExaminerAssignment)
+class ExaminerAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "examiner", "assigned_by", "assigned_at")
+
+
+@admin.register(Recusal)
+class RecusalAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "examiner", "found_at")

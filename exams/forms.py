@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from exams.models import (
     AbsenceKind,
     DocumentKind,
+    ExaminerProfile,
+    ExaminerState,
     IncidentKind,
     Level,
     Occupation,
     PlanLine,
+    RelationKind,
     Room,
     RoomKind,
     SessionPart,
@@ -158,6 +161,12 @@ class SessionForm(FormHelperMixin, forms.Form):
     late_entry_minutes = forms.IntegerField(
         label=_("latest entry (minutes after the start)"), min_value=0, max_value=60, initial=15
     )
+    technician = forms.CharField(
+        label=_("technician on site"),
+        max_length=50,
+        required=False,
+        help_text=_("Skill assessment: who keeps the equipment running."),
+    )
     rooms = forms.ModelMultipleChoiceField(
         label=_("rooms, in seating order"),
         queryset=Room.objects.filter(is_active=True),
@@ -251,4 +260,51 @@ class AbsenceDecisionForm(forms.Form):
         label=_("replacement"),
         queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
         required=False,
+    )
+
+
+class ExaminerProfileForm(FormHelperMixin, forms.Form):
+    certificate_number = forms.CharField(
+        label=_("examiner certificate number"), max_length=30, required=False
+    )
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("occupations he assesses"),
+        queryset=Occupation.objects.filter(is_active=True).order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    highest_level = forms.TypedChoiceField(
+        label=_("highest level he assesses"),
+        choices=[("", "—"), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    valid_from = forms.DateField(
+        label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(label=_("state"), choices=ExaminerState.choices)
+    state_note = forms.CharField(
+        label=_("misconduct and decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class RelationForm(FormHelperMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    id_number = forms.CharField(label=_("resident ID number"), max_length=24)
+    kind = forms.ChoiceField(label=_("relation"), choices=RelationKind.choices)
+
+
+class AssignExaminerForm(forms.Form):
+    examiner = forms.ModelChoiceField(
+        label=_("examiner"),
+        queryset=ExaminerProfile.objects.filter(state=ExaminerState.ACTIVE, user__is_active=True)
+        .select_related("user")
+        .order_by("user__name"),
     )

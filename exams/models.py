@@ -57,8 +57,14 @@ class Occupation(models.Model):
         return [Level(value).label for value in sorted(self.levels, reverse=True)]
 
 
+class ExaminerState(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    REVOKED = "revoked", _("revoked")
+
+
 class ExaminerProfile(models.Model):
-    """The examiner side of a staff account; the scoring issue adds scope and validity."""
+    """An examiner's qualification: certificate, the occupations and highest level he assesses, validity."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -73,7 +79,28 @@ class ExaminerProfile(models.Model):
             "Supervises examiners, reopens signed score sheets and approves a proctor leaving his post."
         ),
     )
-    history = HistoricalRecords()
+    certificate_number = models.CharField(_("examiner certificate number"), max_length=30, blank=True)
+    occupations = models.ManyToManyField(
+        "Occupation", verbose_name=_("occupations he assesses"), blank=True, related_name="examiners"
+    )
+    highest_level = models.PositiveSmallIntegerField(
+        _("highest level he assesses"),
+        choices=Level.choices,
+        null=True,
+        blank=True,
+        help_text=_("He assesses this level and the levels below it."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExaminerState.choices, default=ExaminerState.ACTIVE
+    )
+    state_note = models.TextField(
+        _("misconduct and decision"),
+        blank=True,
+        help_text=_("Required when the qualification is suspended or revoked."),
+    )
+    history = HistoricalRecords(m2m_fields=[occupations])
 
     class Meta:
         verbose_name = _("examiner profile")
@@ -81,6 +108,35 @@ class ExaminerProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class RelationKind(models.TextChoices):
+    RELATIVE = "relative", _("relative")
+    APPRENTICE = "apprentice", _("apprentice")
+
+
+class ExaminerRelation(models.Model):
+    """A relative or apprentice an examiner declares; he is recused where that person is a candidate."""
+
+    examiner = models.ForeignKey(
+        ExaminerProfile, verbose_name=_("examiner"), on_delete=models.CASCADE, related_name="relations"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    kind = models.CharField(_("relation"), max_length=10, choices=RelationKind.choices)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("declared relation")
+        verbose_name_plural = _("declared relations")
+        ordering = ["declared_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["examiner", "id_number"], name="relation_declared_once")
+        ]
+
+    def __str__(self):
+        return f"{self.examiner} {self.get_kind_display()}"
 
 
 class Decided(models.Model):
@@ -489,6 +545,12 @@ class ExamSession(models.Model):
     )
     # Seeds the seating shuffle, so an arrangement can be explained and repeated.
     seed = models.PositiveIntegerField(_("seating seed"), default=0)
+    technician = models.CharField(
+        _("technician on site"),
+        max_length=50,
+        blank=True,
+        help_text=_("Skill assessment: who keeps the equipment running."),
+    )
     history = HistoricalRecords()
 
     objects = ExamSessionQuerySet.as_manager()
@@ -796,3 +858,54 @@ class ProctorAbsence(models.Model):
 
     def __str__(self):
         return f"{self.proctor} {self.get_kind_display()} {self.session_room}"
+
+
+class ExaminerAssignment(models.Model):
+    """An examiner assigned to a session, inside his scope and not recused [考评员 §2, §7]."""
+
+    session = models.ForeignKey(
+        ExamSession,
+        verbose_name=_("exam session"),
+        on_delete=models.CASCADE,
+        related_name="examiner_assignments",
+    )
+    examiner = models.ForeignKey(
+        ExaminerProfile, verbose_name=_("examiner"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("examiner assignment")
+        verbose_name_plural = _("examiner assignments")
+        constraints = [models.UniqueConstraint(fields=["session", "examiner"], name="examiner_assigned_once")]
+
+    def __str__(self):
+        return f"{self.examiner} {self.session}"
+
+
+class Recusal(models.Model):
+    """An examiner who must stay out of a session: a candidate is his declared relation.
+
+    Exam staff see which examiner to replace; the examiner sees only the session.
+    """
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("exam session"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    examiner = models.ForeignKey(
+        ExaminerProfile, verbose_name=_("examiner"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        constraints = [models.UniqueConstraint(fields=["session", "examiner"], name="recused_once")]
+
+    def __str__(self):
+        return f"{self.examiner} {self.session}"

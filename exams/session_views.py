@@ -12,6 +12,7 @@ from exams import selectors, services
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
+    AssignExaminerForm,
     CheckInForm,
     HandoverForm,
     IncidentForm,
@@ -139,6 +140,7 @@ def _session_form(request, batch, session):
             "ends_at": session.ends_at,
             "place": session.place,
             "late_entry_minutes": session.late_entry_minutes,
+            "technician": session.technician,
             "rooms": [session_room.room_id for session_room in session.session_rooms.all()],
         }
     else:
@@ -181,6 +183,11 @@ def view_session(request, pk):
             "shortfalls": services.duty_shortfalls(session),
             "can_arrange": can_arrange,
             "move_form": SeatMoveForm(session=session),
+            "examiners": session.examiner_assignments.select_related("examiner__user").order_by(
+                "examiner__user__name"
+            ),
+            "recusals": session.recusals.select_related("examiner__user"),
+            "assign_examiner_form": AssignExaminerForm(),
         },
     )
 

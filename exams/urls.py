@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exams import session_views, views
+from exams import examiner_views, session_views, views
 
 app_name = "exams"
 urlpatterns = [
@@ -53,6 +53,11 @@ urlpatterns = [
     path("session-rooms/<int:pk>/record/patrol/", session_views.record_patrol, name="record_patrol"),
     path("applications/<int:application_pk>/ticket/", session_views.print_ticket, name="print_ticket"),
     path("duties/", session_views.my_duties, name="my_duties"),
+    path("examiners/", examiner_views.list_examiners, name="list_examiners"),
+    path("examiners/<int:pk>/", examiner_views.edit_examiner, name="edit_examiner"),
+    path("examiners/me/", examiner_views.my_examiner, name="my_examiner"),
+    path("sessions/<int:pk>/examiners/", examiner_views.assign_examiner, name="assign_examiner"),
+    path("examiner-assignments/<int:pk>/remove/", examiner_views.unassign_examiner, name="unassign_examiner"),
     path("session-rooms/<int:pk>/absence/", session_views.request_absence, name="request_absence"),
     path("absences/", session_views.list_absences, name="list_absences"),
     path("absences/<int:pk>/decide/", session_views.decide_absence, name="decide_absence"),

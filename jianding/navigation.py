@@ -39,6 +39,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Exam rooms"), "exams:list_rooms", CATALOGUE_ROLES),
     NavItem(_("My duties"), "exams:my_duties", (Role.PROCTOR,)),
     NavItem(_("Proctors' absences"), "exams:list_absences", (Role.EXAM_STAFF, Role.EXAMINER)),
+    NavItem(_("Examiners"), "exams:list_examiners", CATALOGUE_ROLES),
+    NavItem(_("My qualification"), "exams:my_examiner", (Role.EXAMINER,)),
     NavItem(_("Question banks"), "exams:list_banks", (*CATALOGUE_ROLES, Role.APPLICANT)),
     NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES),
     NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),

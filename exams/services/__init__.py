@@ -2,7 +2,15 @@
 
 from exams.services.banks import bank_decide, bank_download_record, bank_upload
 from exams.services.batches import TRANSITIONS, batch_create, batch_move, batch_transitions_for, batch_update
-from exams.services.examiners import examiner_profile_sync
+from exams.services.examiners import (
+    examiner_assign,
+    examiner_is_recused,
+    examiner_profile_sync,
+    examiner_profile_update,
+    examiner_scope_problem,
+    examiner_unassign,
+    relation_declare,
+)
 from exams.services.occupations import occupation_require_licensed, occupation_save
 from exams.services.plans import (
     plan_approve,
@@ -52,7 +60,12 @@ __all__ = [
     "batch_transitions_for",
     "batch_update",
     "duty_shortfalls",
+    "examiner_assign",
+    "examiner_is_recused",
     "examiner_profile_sync",
+    "examiner_profile_update",
+    "examiner_scope_problem",
+    "examiner_unassign",
     "handover_missing",
     "incident_record",
     "is_chief_examiner",
@@ -67,6 +80,7 @@ __all__ = [
     "plan_return",
     "plan_revise",
     "plan_submit",
+    "relation_declare",
     "room_record_sign",
     "room_save",
     "seat_check_in",

@@ -1,6 +1,21 @@
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from exams.models import ExaminerProfile
+from applicants.selectors import session_candidates
+from exams.models import (
+    ExaminerAssignment,
+    ExaminerProfile,
+    ExaminerRelation,
+    ExaminerState,
+    ExamSession,
+    Level,
+    Recusal,
+    SessionStatus,
+)
+from jianding.errors import RuleViolation
+from jianding.identity import resident_id_parse
+from jianding.roles import Role, has_role
 
 
 @transaction.atomic
@@ -20,3 +35,157 @@ def examiner_profile_sync(*, user, is_examiner: bool, is_chief_examiner: bool) -
     if profile.is_chief_examiner != is_chief_examiner:
         profile.is_chief_examiner = is_chief_examiner
         profile.save(update_fields=["is_chief_examiner"])
+
+
+def _require_director(actor) -> None:
+    if not has_role(actor, Role.DIRECTOR):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def examiner_profile_update(
+    *,
+    actor,
+    profile: ExaminerProfile,
+    certificate_number: str,
+    occupations,
+    highest_level: int | None,
+    valid_from,
+    valid_until,
+    state: str,
+    state_note: str,
+) -> ExaminerProfile:
+    """The director records an examiner's qualification, scope and state."""
+    _require_director(actor)
+    profile = ExaminerProfile.objects.select_for_update().get(pk=profile.pk)
+    if valid_from and valid_until and valid_until < valid_from:
+        raise RuleViolation(
+            _("The qualification must end after it begins."), field="valid_until", code="validity_order"
+        )
+    if occupations and highest_level is None:
+        raise RuleViolation(
+            _("Give the highest level he assesses."), field="highest_level", code="level_required"
+        )
+    if state != ExaminerState.ACTIVE and not state_note.strip():
+        raise RuleViolation(
+            _("Record the misconduct and the decision that suspends or revokes the qualification."),
+            field="state_note",
+            code="note_required",
+        )
+    profile.certificate_number, profile.highest_level = certificate_number, highest_level
+    profile.valid_from, profile.valid_until = valid_from, valid_until
+    profile.state, profile.state_note = state, state_note
+    profile._history_user = actor
+    profile.save()
+    profile.occupations.set(occupations)
+    return profile
+
+
+def examiner_scope_problem(profile: ExaminerProfile, session: ExamSession) -> str:
+    """Why ``profile`` may not assess ``session`` [考评员 §2], or "" when he may."""
+    batch = session.batch
+    if profile.state != ExaminerState.ACTIVE:
+        return _("%(name)s's qualification is %(state)s.") % {
+            "name": profile.user.name,
+            "state": profile.get_state_display(),
+        }
+    if (
+        not profile.valid_from
+        or not profile.valid_until
+        or not profile.valid_from <= session.date <= profile.valid_until
+    ):
+        return _("%(name)s's qualification is not valid on %(date)s.") % {
+            "name": profile.user.name,
+            "date": session.date.isoformat(),
+        }
+    if not profile.occupations.filter(pk=batch.occupation_id).exists():
+        return _("%(name)s does not assess %(occupation)s.") % {
+            "name": profile.user.name,
+            "occupation": batch.occupation.name,
+        }
+    if profile.highest_level is None or batch.level < profile.highest_level:
+        return _("%(name)s assesses up to %(level)s only.") % {
+            "name": profile.user.name,
+            "level": Level(profile.highest_level).label if profile.highest_level else "—",
+        }
+    return ""
+
+
+def examiner_is_recused(profile: ExaminerProfile, session: ExamSession) -> bool:
+    """Whether a declared relation of ``profile`` is a candidate of ``session`` [考评员 §7]."""
+    numbers = profile.relations.values_list("id_number", flat=True)
+    return (
+        session_candidates(batch_id=session.batch_id, part=session.part)
+        .filter(applicant__id_number__in=numbers)
+        .exists()
+    )
+
+
+def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -> ExaminerAssignment:
+    """Assign an examiner to a session, refused outside his scope or when he must be recused.
+
+    A recusal is recorded even though the assignment is refused: exam staff
+    learn which examiner to replace, the examiner only that he is recused.
+    """
+    if not has_role(actor, Role.EXAM_STAFF, Role.CLERK):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.ARRANGING:
+            raise RuleViolation(
+                _("The tickets of this session are published; its seats no longer change."),
+                code="session_published",
+            )
+        problem = examiner_scope_problem(examiner, session)
+        if problem:
+            raise RuleViolation(problem, field="examiner", code="out_of_scope")
+        recused = examiner_is_recused(examiner, session)
+        if recused:
+            Recusal.objects.get_or_create(session=session, examiner=examiner)
+        else:
+            assignment, created = ExaminerAssignment.objects.get_or_create(
+                session=session, examiner=examiner, defaults={"assigned_by": actor}
+            )
+    if recused:
+        raise RuleViolation(
+            _(
+                "%(name)s must be recused from this session: a relation he declared is a candidate. Assign another examiner."
+            )
+            % {"name": examiner.user.name},
+            field="examiner",
+            code="recused",
+        )
+    if not created:
+        raise RuleViolation(_("He is assigned to this session already."), field="examiner", code="assigned")
+    return assignment
+
+
+@transaction.atomic
+def examiner_unassign(*, actor, assignment: ExaminerAssignment) -> None:
+    if not has_role(actor, Role.EXAM_STAFF, Role.CLERK):
+        raise PermissionDenied
+    if assignment.session.status != SessionStatus.ARRANGING:
+        raise RuleViolation(
+            _("The tickets of this session are published; its seats no longer change."),
+            code="session_published",
+        )
+    assignment.delete()
+
+
+@transaction.atomic
+def relation_declare(*, actor, name: str, id_number: str, kind: str) -> ExaminerRelation:
+    """An examiner declares a relative or apprentice; sessions he is assigned to are checked at once."""
+    profile = ExaminerProfile.objects.filter(user=actor).first()
+    if profile is None:
+        raise PermissionDenied
+    try:
+        number = resident_id_parse(id_number).number
+    except ValidationError as error:
+        raise RuleViolation(" ".join(error.messages), field="id_number", code="ric_invalid") from None
+    if profile.relations.filter(id_number=number).exists():
+        raise RuleViolation(_("You have declared this person already."), field="id_number", code="declared")
+    relation = ExaminerRelation.objects.create(examiner=profile, name=name, id_number=number, kind=kind)
+    for assignment in profile.assignments.select_related("session"):
+        if examiner_is_recused(profile, assignment.session):
+            Recusal.objects.get_or_create(session=assignment.session, examiner=profile)
+    return relation

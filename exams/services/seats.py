@@ -241,17 +241,49 @@ def proctors_required(session: ExamSession, seated: int) -> int:
     return max(settings.PROCTORS_PER_ROOM_MIN, math.ceil(seated / settings.CANDIDATES_PER_PROCTOR))
 
 
+def examiners_required(seated: int) -> int:
+    """Examiners a skill-assessment group of ``seated`` candidates needs: at least the ratio, and odd."""
+    needed = max(settings.EXAMINERS_PER_GROUP_MIN, math.ceil(seated / settings.CANDIDATES_PER_EXAMINER))
+    return needed if needed % 2 else needed + 1
+
+
 def duty_shortfalls(session: ExamSession) -> list[str]:
-    """Rooms of a session with fewer proctors than the duty ratio asks, as messages."""
+    """What the duty rules still miss in a session, as messages naming the room or examiner.
+
+    Theory rooms need their proctors; a skill assessment needs an odd group of
+    examiners by the ratio and a technician on site; a recused examiner must be replaced.
+    """
     problems = []
+    seated_total = 0
     for session_room in session.session_rooms.select_related("room").prefetch_related("proctors"):
         seated = session_room.seats.count()
+        seated_total += seated
         needed, named = proctors_required(session, seated), len(session_room.proctors.all())
         if named < needed:
             problems.append(
                 _("%(room)s: %(seated)d candidates need %(needed)d proctors, %(named)d named.")
                 % {"room": session_room.room, "seated": seated, "needed": needed, "named": named}
             )
+    if session.part == SessionPart.SKILL and seated_total:
+        named = session.examiner_assignments.count()
+        needed = examiners_required(seated_total)
+        if named < needed or named % 2 == 0:
+            problems.append(
+                _(
+                    "%(seated)d candidates need an odd group of at least %(needed)d examiners, %(named)d assigned."
+                )
+                % {"seated": seated_total, "needed": needed, "named": named}
+            )
+        if not session.technician.strip():
+            problems.append(_("Name the technician on site."))
+    recused = session.examiner_assignments.filter(examiner__recusals__session=session).select_related(
+        "examiner__user"
+    )
+    for assignment in recused:
+        problems.append(
+            _("%(name)s must be recused from this session; assign another examiner.")
+            % {"name": assignment.examiner.user.name}
+        )
     return problems
 
 

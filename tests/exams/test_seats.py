@@ -214,15 +214,20 @@ def test_two_clerks_publishing_at_once_issue_each_number_once(tmp_path, settings
         actor=staff[0],
         batch=batch,
         rooms=[room],
-        part=SessionPart.SKILL,
+        part=SessionPart.THEORY,
         sitting=1,
-        date=batch.skill_date,
+        date=batch.theory_date,
         starts_at=datetime.time(8, 0),
         ends_at=datetime.time(11, 0),
         place="",
         late_entry_minutes=15,
     )
     services.seats_assign(actor=staff[0], session=session)
+    services.session_room_set_proctors(
+        actor=staff[0],
+        session_room=session.session_rooms.get(),
+        proctors=[UserFactory(username=f"proctor{n}", role=Role.PROCTOR) for n in range(2)],
+    )
     outcomes = []
 
     def publish(actor):

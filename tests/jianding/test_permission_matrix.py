@@ -16,7 +16,17 @@ from django.utils import timezone
 from applicants import services as applicants_services
 from applicants.models import Applicant, Application, ApplicationDocument, Declaration
 from exams import services as exams_services
-from exams.models import BatchStatus, ExamSession, PlanStatus, ProctorAbsence, Room, Seat, SessionRoom, Ticket
+from exams.models import (
+    BatchStatus,
+    ExaminerAssignment,
+    ExamSession,
+    PlanStatus,
+    ProctorAbsence,
+    Room,
+    Seat,
+    SessionRoom,
+    Ticket,
+)
 from jianding.models import Consultation, Job, JobStatus, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
@@ -332,6 +342,21 @@ MATRIX = [
         kwargs={"application_pk": pk_of("application")},
     ),
     row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
+    row("exams:list_examiners", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row(
+        "exams:edit_examiner",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        director=OK,
+        kwargs={"pk": lambda world: world["examiner"].examiner_profile.pk},
+    ),
+    row("exams:my_examiner", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
+    row("exams:assign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:assign_examiner", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row("exams:unassign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("assignment")}),
+    post_row(
+        "exams:unassign_examiner", kwargs={"pk": pk_of("assignment")}, **only(*ARRANGERS, status=ELSEWHERE)
+    ),
     row("exams:request_absence", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
     post_row("exams:request_absence", kwargs={"pk": pk_of("session_room")}, proctor=ELSEWHERE),
     row("exams:list_absences", anonymous=LOGIN, default=FORBIDDEN, **only("exam_staff", "examiner")),
@@ -616,7 +641,11 @@ def exam_day(*, world_application, batch, role_users):
     absence = ProctorAbsence.objects.create(
         session_room=session_room, proctor=role_users["proctor"], kind="post", reason="身体不适"
     )
+    assignment = ExaminerAssignment.objects.create(
+        session=session, examiner=role_users["examiner"].examiner_profile, assigned_by=role_users["clerk"]
+    )
     return {
+        "assignment": assignment,
         "room": room,
         "session": session,
         "session_room": session_room,

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             self._seed_staff()
             self._seed_applicants()
             self._seed_occupations()
+            self._seed_examiner_scope()
             self._seed_plans_and_batches()
             self._seed_rooms()
             self._seed_outreach()
@@ -106,6 +107,19 @@ class Command(BaseCommand):
             user = self._account(login, name, f"1390000{index:04d}", role)
             if role == Role.EXAMINER:
                 ExaminerProfile.objects.update_or_create(user=user, defaults={"is_chief_examiner": chief})
+
+    def _seed_examiner_scope(self) -> None:
+        """The demo examiners assess electricians and welders up to level 3, valid for two more years."""
+        today = timezone.localdate()
+        for number, profile in enumerate(
+            ExaminerProfile.objects.filter(user__username__in=["examiner", "chief"]), 1
+        ):
+            profile.certificate_number = f"KPY-{today.year - 1}-{number:03d}"
+            profile.highest_level = 3
+            profile.valid_from = today - datetime.timedelta(days=365)
+            profile.valid_until = today + datetime.timedelta(days=730)
+            profile.save()
+            profile.occupations.set(Occupation.objects.filter(code__in=["6-31-01-03", "6-18-02-04"]))
 
     def _seed_applicants(self) -> None:
         for number, name, phone, education, employer_or_class in DEMO_APPLICANTS:

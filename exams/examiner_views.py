@@ -1,0 +1,125 @@
+"""Examiners: their qualification and scope, declared relations, and their assignment to sessions."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exams import services
+from exams.forms import AssignExaminerForm, ExaminerProfileForm, RelationForm
+from exams.models import ExaminerAssignment, ExaminerProfile, ExaminerState, ExamSession
+from exams.services.seats import ARRANGER_ROLES
+from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
+from jianding.permissions import role_required
+from jianding.roles import CATALOGUE_ROLES, Role, has_role
+
+
+@role_required(*CATALOGUE_ROLES)
+def list_examiners(request):
+    examiners = (
+        ExaminerProfile.objects.select_related("user").prefetch_related("occupations").order_by("user__name")
+    )
+    state = request.GET.get("state", "")
+    if state in ExaminerState.values:
+        examiners = examiners.filter(state=state)
+    return render(
+        request,
+        "exams/list_examiners.html",
+        {
+            "examiners": examiners,
+            "states": ExaminerState.choices,
+            "state": state,
+            "can_edit": has_role(request.user, Role.DIRECTOR),
+        },
+    )
+
+
+@role_required(Role.DIRECTOR)
+def edit_examiner(request, pk):
+    profile = get_object_or_404(ExaminerProfile.objects.select_related("user"), pk=pk)
+    initial = {
+        "certificate_number": profile.certificate_number,
+        "occupations": list(profile.occupations.all()),
+        "highest_level": profile.highest_level,
+        "valid_from": profile.valid_from,
+        "valid_until": profile.valid_until,
+        "state": profile.state,
+        "state_note": profile.state_note,
+    }
+    form = ExaminerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.examiner_profile_update(actor=request.user, profile=profile, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Qualification saved."))
+            return redirect("exams:list_examiners")
+    history = profile.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "exams/edit_examiner.html", {"form": form, "profile": profile, "history": history})
+
+
+@role_required(Role.EXAMINER)
+def my_examiner(request):
+    """An examiner's own page: scope, declared relations, sessions, and recusals (without names)."""
+    profile = ExaminerProfile.objects.filter(user=request.user).prefetch_related("occupations").first()
+    if profile is None:
+        raise Http404
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_declare(actor=request.user, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(
+                request, _("Declared. Sessions where this person is a candidate will do without you.")
+            )
+            return redirect("exams:my_examiner")
+    return render(
+        request,
+        "exams/my_examiner.html",
+        {
+            "profile": profile,
+            "form": form,
+            "relations": profile.relations.all(),
+            "assignments": profile.assignments.select_related("session__batch__occupation").order_by(
+                "session__date"
+            ),
+            "recusals": profile.recusals.select_related("session__batch__occupation"),
+        },
+    )
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def assign_examiner(request, pk):
+    session = get_object_or_404(ExamSession, pk=pk)
+    form = AssignExaminerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.examiner_assign(
+                actor=request.user, session=session, examiner=form.cleaned_data["examiner"]
+            )
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Examiner assigned."))
+    else:
+        messages.error(request, _("Choose an active examiner."))
+    return redirect("exams:view_session", pk=session.pk)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def unassign_examiner(request, pk):
+    assignment = get_object_or_404(ExaminerAssignment.objects.select_related("session"), pk=pk)
+    try:
+        services.examiner_unassign(actor=request.user, assignment=assignment)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Examiner removed from the session."))
+    return redirect("exams:view_session", pk=assignment.session_id)
