@@ -5,11 +5,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from exams.models import (
     AppraisalPlan,
     Batch,
+    CandidateCode,
     ExaminerAssignment,
     ExaminerProfile,
     ExaminerRelation,
     ExamSession,
     Incident,
+    ItemScore,
     Occupation,
     PaperHandover,
     PatrolVisit,
@@ -21,8 +23,11 @@ from exams.models import (
     Room,
     RoomRecord,
     RoomRecordSignature,
+    ScoreSheet,
+    ScoringStandard,
     Seat,
     SessionRoom,
+    StandardItem,
     Ticket,
 )
 from exams.resources import OccupationResource
@@ -163,3 +168,36 @@ class ExaminerAssignmentAdmin(SimpleHistoryAdmin):
 @admin.register(Recusal)
 class RecusalAdmin(SimpleHistoryAdmin):
     list_display = ("session", "examiner", "found_at")
+
+
+class StandardItemInline(admin.TabularInline):
+    model = StandardItem
+    extra = 0
+
+
+@admin.register(ScoringStandard)
+class ScoringStandardAdmin(SimpleHistoryAdmin):
+    list_display = ("occupation", "level", "part", "version", "effective_from", "combine_rule")
+    list_filter = ("part", "level")
+    inlines = [StandardItemInline]
+
+
+@admin.register(StandardItem)
+class StandardItemAdmin(admin.ModelAdmin):
+    list_display = ("standard", "order", "title", "max_points", "is_subjective")
+
+
+@admin.register(CandidateCode)
+class CandidateCodeAdmin(admin.ModelAdmin):
+    list_display = ("session", "code", "seat")
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "code", "examiner", "status", "signed_at")
+    list_filter = ("status",)
+
+
+@admin.register(ItemScore)
+class ItemScoreAdmin(SimpleHistoryAdmin):
+    list_display = ("sheet", "item", "points")

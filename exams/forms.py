@@ -1,10 +1,12 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
     AbsenceKind,
+    CombineRule,
     DocumentKind,
     ExaminerProfile,
     ExaminerState,
@@ -308,3 +310,39 @@ class AssignExaminerForm(forms.Form):
         .select_related("user")
         .order_by("user__name"),
     )
+
+
+class StandardForm(FormHelperMixin, forms.Form):
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.filter(is_active=True).order_by("code")
+    )
+    level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
+    part = forms.ChoiceField(label=_("part"), choices=SessionPart.choices)
+    effective_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    combine_rule = forms.ChoiceField(label=_("combining the examiners' points"), choices=CombineRule.choices)
+    spread_limit = forms.DecimalField(
+        label=_("largest spread between examiners"), max_digits=4, decimal_places=1, min_value=0, initial=5
+    )
+
+
+class StandardItemForm(forms.Form):
+    title = forms.CharField(label=_("task or item"), max_length=120)
+    max_points = forms.DecimalField(
+        label=_("full marks"), max_digits=5, decimal_places=1, min_value=Decimal("0.5")
+    )
+    deductions = forms.CharField(label=_("deduction notes"), max_length=2000, required=False)
+    is_subjective = forms.BooleanField(label=_("scored by judgement"), required=False)
+
+
+StandardItemFormSet = forms.formset_factory(StandardItemForm, extra=8, min_num=1, validate_min=True)
+
+
+class SignSheetForm(FormHelperMixin, forms.Form):
+    password = forms.CharField(
+        label=_("your password, as signature"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ReopenSheetForm(forms.Form):
+    reason = forms.CharField(label=_("why the sheet is reopened"), max_length=200)

@@ -188,6 +188,7 @@ def view_session(request, pk):
             ),
             "recusals": session.recusals.select_related("examiner__user"),
             "assign_examiner_form": AssignExaminerForm(),
+            "can_open_scoring": has_role(request.user, *services.SCORING_STAFF_ROLES),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exams import examiner_views, session_views, views
+from exams import examiner_views, scoring_views, session_views, views
 
 app_name = "exams"
 urlpatterns = [
@@ -53,6 +53,15 @@ urlpatterns = [
     path("session-rooms/<int:pk>/record/patrol/", session_views.record_patrol, name="record_patrol"),
     path("applications/<int:application_pk>/ticket/", session_views.print_ticket, name="print_ticket"),
     path("duties/", session_views.my_duties, name="my_duties"),
+    path("standards/", scoring_views.list_standards, name="list_standards"),
+    path("standards/new/", scoring_views.create_standard, name="create_standard"),
+    path("sessions/<int:pk>/scoring/open/", scoring_views.open_scoring, name="open_scoring"),
+    path("sessions/<int:pk>/sheets/", scoring_views.session_sheets, name="session_sheets"),
+    path("scoring/", scoring_views.my_scoring, name="my_scoring"),
+    path("sheets/<int:pk>/", scoring_views.score_sheet, name="score_sheet"),
+    path("sheets/<int:pk>/items/<int:item_pk>/", scoring_views.save_item_score, name="save_item_score"),
+    path("sheets/<int:pk>/sign/", scoring_views.sign_sheet, name="sign_sheet"),
+    path("sheets/<int:pk>/reopen/", scoring_views.reopen_sheet, name="reopen_sheet"),
     path("examiners/", examiner_views.list_examiners, name="list_examiners"),
     path("examiners/<int:pk>/", examiner_views.edit_examiner, name="edit_examiner"),
     path("examiners/me/", examiner_views.my_examiner, name="my_examiner"),

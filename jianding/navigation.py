@@ -41,6 +41,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Proctors' absences"), "exams:list_absences", (Role.EXAM_STAFF, Role.EXAMINER)),
     NavItem(_("Examiners"), "exams:list_examiners", CATALOGUE_ROLES),
     NavItem(_("My qualification"), "exams:my_examiner", (Role.EXAMINER,)),
+    NavItem(_("My score sheets"), "exams:my_scoring", (Role.EXAMINER,)),
+    NavItem(_("Scoring standards"), "exams:list_standards", CATALOGUE_ROLES),
     NavItem(_("Question banks"), "exams:list_banks", (*CATALOGUE_ROLES, Role.APPLICANT)),
     NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES),
     NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),

@@ -33,6 +33,16 @@ from exams.services.proctoring import (
     patrol_record,
     room_record_sign,
 )
+from exams.services.scoring import (
+    SCORING_STAFF_ROLES,
+    item_score_save,
+    scoring_open,
+    sheet_reopen,
+    sheet_sign,
+    sheet_total,
+    standard_create,
+    standard_in_force,
+)
 from exams.services.seats import (
     ARRANGER_ROLES,
     duty_shortfalls,
@@ -48,6 +58,7 @@ from exams.services.seats import (
 __all__ = [
     "ARRANGER_ROLES",
     "PATROL_ROLES",
+    "SCORING_STAFF_ROLES",
     "TRANSITIONS",
     "absence_decide",
     "absence_request",
@@ -69,6 +80,7 @@ __all__ = [
     "handover_missing",
     "incident_record",
     "is_chief_examiner",
+    "item_score_save",
     "occupation_require_licensed",
     "occupation_save",
     "paper_handover_record",
@@ -83,10 +95,16 @@ __all__ = [
     "relation_declare",
     "room_record_sign",
     "room_save",
+    "scoring_open",
     "seat_check_in",
     "seat_move",
     "seats_assign",
     "session_room_set_proctors",
     "session_save",
+    "sheet_reopen",
+    "sheet_sign",
+    "sheet_total",
+    "standard_create",
+    "standard_in_force",
     "tickets_publish",
 ]

@@ -18,13 +18,18 @@ from applicants.models import Applicant, Application, ApplicationDocument, Decla
 from exams import services as exams_services
 from exams.models import (
     BatchStatus,
+    CandidateCode,
     ExaminerAssignment,
     ExamSession,
+    ItemScore,
     PlanStatus,
     ProctorAbsence,
     Room,
+    ScoreSheet,
+    ScoringStandard,
     Seat,
     SessionRoom,
+    StandardItem,
     Ticket,
 )
 from jianding.models import Consultation, Job, JobStatus, Notice
@@ -342,6 +347,36 @@ MATRIX = [
         kwargs={"application_pk": pk_of("application")},
     ),
     row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
+    row("exams:list_standards", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:create_standard", anonymous=LOGIN, default=FORBIDDEN, **only(*ARRANGERS)),
+    row("exams:open_scoring", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:open_scoring", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    # Only chief examiners among examiners see every sheet of a session; the world's examiner is not one.
+    row(
+        "exams:session_sheets",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("session")},
+    ),
+    row("exams:my_scoring", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
+    row("exams:score_sheet", anonymous=LOGIN, default=FORBIDDEN, examiner=OK, kwargs={"pk": pk_of("sheet")}),
+    row(
+        "exams:save_item_score",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"pk": pk_of("sheet"), "item_pk": lambda world: world["sheet"].standard.items.get().pk},
+    ),
+    post_row(
+        "exams:save_item_score",
+        kwargs={"pk": pk_of("sheet"), "item_pk": lambda world: world["sheet"].standard.items.get().pk},
+        examiner=OK,
+    ),
+    row("exams:sign_sheet", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("sheet")}),
+    post_row("exams:sign_sheet", kwargs={"pk": pk_of("sheet")}, examiner=ELSEWHERE),
+    row("exams:reopen_sheet", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("sheet")}),
+    # Signed or not, a plain examiner may not reopen: only a chief examiner.
+    post_row("exams:reopen_sheet", kwargs={"pk": pk_of("sheet")}, examiner=ELSEWHERE),
     row("exams:list_examiners", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row(
         "exams:edit_examiner",
@@ -609,7 +644,10 @@ def world(role_users, tmp_path, settings):
             actor=clerk,
             applicants=[
                 Applicant(
-                    name="王芳", id_number=resident_id(400), birth_date=datetime.date(2004, 5, 17), sex="M"
+                    name="王芳",
+                    id_number=resident_id(400, birth=datetime.date(1999, 1, 1)),
+                    birth_date=datetime.date(1999, 1, 1),
+                    sex="M",
                 )
             ],
             reason="matrix",
@@ -644,7 +682,21 @@ def exam_day(*, world_application, batch, role_users):
     assignment = ExaminerAssignment.objects.create(
         session=session, examiner=role_users["examiner"].examiner_profile, assigned_by=role_users["clerk"]
     )
+    standard = ScoringStandard.objects.create(
+        occupation=batch.occupation,
+        level=batch.level,
+        part="theory",
+        effective_from=batch.theory_date,
+        created_by=role_users["clerk"],
+    )
+    item = StandardItem.objects.create(standard=standard, order=1, title="理论", max_points=100)
+    code = CandidateCode.objects.create(seat=seat, session=session, code="ABC234")
+    sheet = ScoreSheet.objects.create(
+        session=session, code=code, examiner=role_users["examiner"].examiner_profile, standard=standard
+    )
+    ItemScore.objects.create(sheet=sheet, item=item)
     return {
+        "sheet": sheet,
         "assignment": assignment,
         "room": room,
         "session": session,

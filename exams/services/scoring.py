@@ -1,0 +1,207 @@
+"""Blind scoring: standards, anonymous codes, the examiners' sheets, signing and reopening."""
+
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exams.models import (
+    CandidateCode,
+    ExaminerProfile,
+    ExamSession,
+    ItemScore,
+    ScoreSheet,
+    ScoringStandard,
+    SessionStatus,
+    SheetStatus,
+    StandardItem,
+)
+from exams.services.proctoring import is_chief_examiner
+from jianding.errors import RuleViolation
+from jianding.roles import Role, has_role
+
+# Who writes scoring standards and opens scoring: exam staff and clerks.
+SCORING_STAFF_ROLES = (Role.EXAM_STAFF, Role.CLERK)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+FULL_MARKS = Decimal(100)
+
+
+def _require_scoring_staff(actor) -> None:
+    if not has_role(actor, *SCORING_STAFF_ROLES):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def standard_create(
+    *,
+    actor,
+    occupation,
+    level: int,
+    part: str,
+    effective_from,
+    combine_rule: str,
+    spread_limit,
+    items: list[dict],
+) -> ScoringStandard:
+    """Write a new version of the standard of a part; its items must add up to 100 points."""
+    _require_scoring_staff(actor)
+    if not items:
+        raise RuleViolation(_("Give at least one item."), field="items", code="no_items")
+    total = sum((item["max_points"] for item in items), Decimal(0))
+    if total != FULL_MARKS:
+        raise RuleViolation(
+            _("The items add up to %(total)s points; a standard has 100.") % {"total": total},
+            field="items",
+            code="not_100",
+        )
+    latest = ScoringStandard.objects.filter(occupation=occupation, level=level, part=part).aggregate(
+        v=Max("version")
+    )["v"]
+    standard = ScoringStandard.objects.create(
+        occupation=occupation,
+        level=level,
+        part=part,
+        version=(latest or 0) + 1,
+        effective_from=effective_from,
+        combine_rule=combine_rule,
+        spread_limit=spread_limit,
+        created_by=actor,
+    )
+    StandardItem.objects.bulk_create(
+        StandardItem(standard=standard, order=order, **item) for order, item in enumerate(items, start=1)
+    )
+    return standard
+
+
+def standard_in_force(session: ExamSession) -> ScoringStandard | None:
+    """The latest version of the session's standard already in force on the exam day."""
+    return (
+        ScoringStandard.objects.filter(
+            occupation_id=session.batch.occupation_id,
+            level=session.batch.level,
+            part=session.part,
+            effective_from__lte=session.date,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def _new_codes(count: int, taken: set[str]) -> list[str]:
+    """Random codes, unrelated to ticket numbers or seats, unique within the session."""
+    codes = []
+    while len(codes) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken:
+            taken.add(code)
+            codes.append(code)
+    return codes
+
+
+@transaction.atomic
+def scoring_open(*, actor, session: ExamSession) -> int:
+    """Give every seated candidate an anonymous code and every assigned examiner a sheet per code."""
+    _require_scoring_staff(actor)
+    session = ExamSession.objects.select_for_update().select_related("batch").get(pk=session.pk)
+    if session.status != SessionStatus.PUBLISHED:
+        raise RuleViolation(_("Scoring opens for a published session."), code="session_not_published")
+    standard = standard_in_force(session)
+    if standard is None:
+        raise RuleViolation(
+            _("No scoring standard of this part is in force on the exam day; write one first."),
+            code="no_standard",
+        )
+    examiners = list(ExaminerProfile.objects.filter(assignments__session=session))
+    if not examiners:
+        raise RuleViolation(_("Assign the examiners first."), code="no_examiners")
+    seats = list(session.seats.filter(code__isnull=True))
+    taken = set(session.codes.values_list("code", flat=True))
+    CandidateCode.objects.bulk_create(
+        CandidateCode(seat=seat, session=session, code=code)
+        for seat, code in zip(seats, _new_codes(len(seats), taken), strict=True)
+    )
+    existing = set(session.sheets.values_list("code_id", "examiner_id"))
+    sheets = [
+        ScoreSheet(session=session, code=code, examiner=examiner, standard=standard)
+        for code in session.codes.all()
+        for examiner in examiners
+        if (code.pk, examiner.pk) not in existing
+    ]
+    ScoreSheet.objects.bulk_create(sheets)
+    items = list(standard.items.all())
+    ItemScore.objects.bulk_create(ItemScore(sheet=sheet, item=item) for sheet in sheets for item in items)
+    return len(sheets)
+
+
+def _own_open_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
+    sheet = ScoreSheet.objects.select_for_update().select_related("examiner").get(pk=sheet.pk)
+    if sheet.examiner.user_id != actor.pk:
+        raise PermissionDenied
+    if sheet.status != SheetStatus.OPEN:
+        raise RuleViolation(_("This sheet is signed and locked."), code="sheet_signed")
+    return sheet
+
+
+@transaction.atomic
+def item_score_save(*, actor, sheet: ScoreSheet, item_id: int, points: Decimal | None) -> ItemScore:
+    """Save one item's points as the examiner types them (empty clears it)."""
+    sheet = _own_open_sheet(actor, sheet)
+    score = sheet.scores.select_related("item").filter(item_id=item_id).first()
+    if score is None:
+        raise RuleViolation(_("This item is not on the sheet."), field="points", code="no_such_item")
+    if points is not None and not Decimal(0) <= points <= score.item.max_points:
+        raise RuleViolation(
+            _("Give 0 to %(max)s points.") % {"max": score.item.max_points},
+            field="points",
+            code="points_out_of_range",
+        )
+    if points is not None and points != points.quantize(Decimal("0.5")):
+        raise RuleViolation(_("Score in steps of half a point."), field="points", code="points_step")
+    score.points = points
+    score.save(update_fields=["points"])
+    return score
+
+
+@transaction.atomic
+def sheet_sign(*, actor, sheet: ScoreSheet, password: str) -> ScoreSheet:
+    """The examiner signs his sheet with his password; every item must be scored; the sheet locks."""
+    sheet = _own_open_sheet(actor, sheet)
+    missing = [str(score.item) for score in sheet.scores.select_related("item") if score.points is None]
+    if missing:
+        raise RuleViolation(
+            _("Score every item first: %(items)s.") % {"items": "、".join(missing)}, code="items_missing"
+        )
+    if not actor.check_password(password):
+        raise RuleViolation(
+            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
+        )
+    sheet.status, sheet.signed_at = SheetStatus.SIGNED, timezone.now()
+    sheet._change_reason = _("Signed")
+    sheet.save(update_fields=["status", "signed_at"])
+    return sheet
+
+
+@transaction.atomic
+def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+    """A chief examiner reopens a signed sheet; the reason stays in its history."""
+    if not is_chief_examiner(actor):
+        raise PermissionDenied
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.status != SheetStatus.SIGNED:
+        raise RuleViolation(_("Only a signed sheet is reopened."), code="sheet_open")
+    if not reason.strip():
+        raise RuleViolation(_("Say why the sheet is reopened."), field="reason", code="reason_required")
+    sheet.status, sheet.signed_at = SheetStatus.OPEN, None
+    sheet._change_reason = reason
+    sheet._history_user = actor
+    sheet.save(update_fields=["status", "signed_at"])
+    return sheet
+
+
+def sheet_total(sheet: ScoreSheet) -> Decimal:
+    return sum((score.points for score in sheet.scores.all() if score.points is not None), Decimal(0))

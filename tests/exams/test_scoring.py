@@ -1,0 +1,148 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from exams import services
+from exams.models import ExaminerProfile, ScoreSheet, SessionPart, SheetStatus
+from jianding.errors import RuleViolation
+from jianding.navigation import NAV_ITEMS
+from jianding.roles import Role
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
+
+ITEMS = [
+    {
+        "title": "安全文明生产",
+        "max_points": Decimal(10),
+        "deductions": "未穿戴防护用品扣 5 分",
+        "is_subjective": False,
+    },
+    {"title": "线路安装", "max_points": Decimal(60), "deductions": "", "is_subjective": False},
+    {"title": "工艺美观", "max_points": Decimal(30), "deductions": "", "is_subjective": True},
+]
+
+
+@pytest.fixture
+def scoring(published):
+    """The published theory session with three examiners, a standard in force, and scoring open."""
+    batch, staff, session = published["batch"], published["staff"], published["session"]
+    session.status = "arranging"
+    session.save()
+    examiners = []
+    for number in range(3):
+        user = UserFactory(username=f"examiner{number}", name=f"考评{number}", role=Role.EXAMINER)
+        profile = ExaminerProfile.objects.create(
+            user=user,
+            highest_level=1,
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=batch.theory_date + datetime.timedelta(days=30),
+            is_chief_examiner=number == 0,
+        )
+        profile.occupations.add(batch.occupation)
+        services.examiner_assign(actor=staff, session=session, examiner=profile)
+        examiners.append(profile)
+    session.status = "published"
+    session.save()
+    services.standard_create(
+        actor=staff,
+        occupation=batch.occupation,
+        level=batch.level,
+        part=SessionPart.THEORY,
+        effective_from=batch.theory_date - datetime.timedelta(days=100),
+        combine_rule="mean",
+        spread_limit=Decimal(5),
+        items=ITEMS,
+    )
+    assert services.scoring_open(actor=staff, session=session) == 20 * 3
+    return {**published, "examiners": examiners}
+
+
+def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
+    staff, batch = published["staff"], published["batch"]
+    common = {
+        "occupation": batch.occupation,
+        "level": batch.level,
+        "part": SessionPart.SKILL,
+        "effective_from": batch.skill_date,
+        "combine_rule": "mean",
+        "spread_limit": Decimal(5),
+    }
+    with pytest.raises(RuleViolation) as caught:
+        services.standard_create(actor=staff, items=ITEMS[:2], **common)
+    assert (caught.value.code, caught.value.field) == ("not_100", "items")
+    first = services.standard_create(actor=staff, items=ITEMS, **common)
+    second = services.standard_create(actor=staff, items=ITEMS, **common)
+    assert (first.version, second.version) == (1, 2)
+
+
+def test_codes_are_random_unique_and_unrelated_to_tickets(scoring):
+    session = scoring["session"]
+    codes = list(session.codes.select_related("seat__application__ticket"))
+    assert len(codes) == 20
+    assert len({code.code for code in codes}) == 20
+    for code in codes:
+        assert code.code not in code.seat.application.ticket.number
+        assert len(code.code) == 6
+
+
+def test_scores_save_as_typed_sign_lock_and_reopen_with_history(scoring, client_as):
+    first = scoring["examiners"][1]
+    http = client_as(first.user)
+    sheet = ScoreSheet.objects.filter(examiner=first).select_related("code").first()
+    item_ids = list(sheet.scores.order_by("item__order").values_list("item_id", flat=True))
+    url = lambda item: reverse("exams:save_item_score", args=[sheet.pk, item])  # noqa: E731
+    saved = http.post(url(item_ids[0]), {"points": "8"}, headers={"HX-Request": "true"}).content.decode()
+    assert "已保存" in saved
+    assert "总分 8.0" in saved
+    refused = http.post(url(item_ids[1]), {"points": "61"}).content.decode()
+    assert "请给 0～60.0 分。" in refused
+    assert "请输入数字，如 8 或 7.5。" in http.post(url(item_ids[1]), {"points": "abc"}).content.decode()
+    http.post(url(item_ids[1]), {"points": "55,5"})
+    signing = http.post(
+        reverse("exams:sign_sheet", args=[sheet.pk]), {"password": TEST_PASSWORD}, follow=True
+    )
+    assert "工艺美观" in signing.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
+    http.post(url(item_ids[2]), {"points": "27"})
+    http.post(reverse("exams:sign_sheet", args=[sheet.pk]), {"password": TEST_PASSWORD})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SIGNED
+    assert services.sheet_total(sheet) == Decimal("90.5")
+    with pytest.raises(RuleViolation) as caught:
+        services.item_score_save(actor=first.user, sheet=sheet, item_id=item_ids[0], points=Decimal(9))
+    assert caught.value.code == "sheet_signed"
+    with pytest.raises(PermissionDenied):
+        services.sheet_reopen(actor=scoring["examiners"][2].user, sheet=sheet, reason="核分")
+    chief = client_as(scoring["examiners"][0].user)
+    chief.post(reverse("exams:reopen_sheet", args=[sheet.pk]), {"reason": "第 2 项计分有误"})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
+    assert sheet.history.latest().history_change_reason == "第 2 项计分有误"
+    # Another examiner cannot open this sheet by its URL.
+    other = client_as(scoring["examiners"][2].user)
+    assert other.get(reverse("exams:score_sheet", args=[sheet.pk])).status_code == 404
+
+
+def test_no_page_an_examiner_can_reach_names_a_candidate(scoring, client_as):
+    candidates = [
+        (application.applicant.name, application.applicant.id_number, application.ticket.number)
+        for application in scoring["applications"]
+    ]
+    for profile in scoring["examiners"]:
+        http = client_as(profile.user)
+        urls = [reverse(item.url_name) for item in NAV_ITEMS if Role.EXAMINER in item.roles]
+        urls += [reverse("exams:score_sheet", args=[sheet.pk]) for sheet in profile.sheets.all()]
+        urls.append(reverse("exams:session_sheets", args=[scoring["session"].pk]))
+        for url in urls:
+            response = http.get(url)
+            if response.status_code != 200:
+                assert response.status_code == 403, url
+                continue
+            page = response.content.decode()
+            for name, number, ticket in candidates:
+                assert name not in page, url
+                assert number not in page, url
+                assert ticket not in page, url
