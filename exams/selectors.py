@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from applicants.selectors import COUNTED_STATUSES, application_list, applied_occupation_levels
 from exams.models import (
+    AbsenceKind,
+    AbsenceStatus,
     AppraisalPlan,
     BankStatus,
     Batch,
@@ -15,10 +17,13 @@ from exams.models import (
     Occupation,
     PlanLine,
     PlanStatus,
+    ProctorAbsence,
     QuestionBank,
     Room,
+    ScoreSheet,
     Seat,
     SessionRoom,
+    SheetStatus,
     Ticket,
 )
 from jianding.roles import Role, has_role
@@ -256,3 +261,17 @@ def schedule_rows(*, batch: Batch) -> list[ScheduleRow]:
             )
         )
     return rows
+
+
+def sheets_to_score(*, actor) -> QuerySet[ScoreSheet]:
+    """The examiner's sheets still open."""
+    return ScoreSheet.objects.of_examiner(actor).filter(status=SheetStatus.OPEN)
+
+
+def leave_requests_pending() -> QuerySet[ProctorAbsence]:
+    return ProctorAbsence.objects.filter(kind=AbsenceKind.LEAVE, status=AbsenceStatus.PENDING)
+
+
+def duties_ahead(*, actor) -> QuerySet[SessionRoom]:
+    """Rooms the proctor guards today or later."""
+    return SessionRoom.objects.filter(proctors=actor, session__date__gte=timezone.localdate())

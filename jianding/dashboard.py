@@ -107,11 +107,38 @@ def _applications_returned(user) -> Card:
     )
 
 
+def _sheets_to_score(user) -> Card:
+    return Card(
+        label=_("Score sheets to finish"),
+        count=exams.sheets_to_score(actor=user).count(),
+        url=reverse("exams:my_scoring"),
+        hint=_("Open sheets: score every item, then sign."),
+    )
+
+
+def _leave_requests(user) -> Card:
+    return Card(
+        label=_("Proctors' leave requests"),
+        count=exams.leave_requests_pending().count(),
+        url=reverse("exams:list_absences"),
+    )
+
+
+def _duties_ahead(user) -> Card:
+    return Card(
+        label=_("Rooms I guard from today"),
+        count=exams.duties_ahead(actor=user).count(),
+        url=reverse("exams:my_duties"),
+    )
+
+
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
     Role.DIRECTOR: (_plans_to_approve, _batches_to_approve_outside_plan, _accounts_not_taken_over),
     Role.DEPUTY: (_batches_to_approve_from_plan, _banks_to_approve),
     Role.CLERK: (_applications_to_review, _plans_returned, _registrations_to_open, _questions_to_answer),
-    Role.EXAM_STAFF: (_applications_to_review,),
+    Role.EXAM_STAFF: (_applications_to_review, _leave_requests),
+    Role.EXAMINER: (_sheets_to_score,),
+    Role.PROCTOR: (_duties_ahead,),
     Role.APPLICANT: (_applications_returned,),
 }
 

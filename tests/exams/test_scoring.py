@@ -146,3 +146,9 @@ def test_no_page_an_examiner_can_reach_names_a_candidate(scoring, client_as):
                 assert name not in page, url
                 assert number not in page, url
                 assert ticket not in page, url
+
+
+def test_the_examiner_dashboard_counts_his_open_sheets(scoring, client_as):
+    response = client_as(scoring["examiners"][1].user).get(reverse("dashboard"))
+    cards = {str(card.label): card.count for card in response.context["cards"]}
+    assert cards["待完成的评分记录表"] == 20
