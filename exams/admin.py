@@ -14,6 +14,7 @@ from exams.models import (
     ItemScore,
     Occupation,
     PaperHandover,
+    PartResult,
     PatrolVisit,
     PlanLine,
     ProctorAbsence,
@@ -201,3 +202,9 @@ class ScoreSheetAdmin(SimpleHistoryAdmin):
 @admin.register(ItemScore)
 class ItemScoreAdmin(SimpleHistoryAdmin):
     list_display = ("sheet", "item", "points")
+
+
+@admin.register(PartResult)
+class PartResultAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "application", "points", "outcome")
+    list_filter = ("outcome",)

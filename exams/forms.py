@@ -320,9 +320,6 @@ class StandardForm(FormHelperMixin, forms.Form):
     part = forms.ChoiceField(label=_("part"), choices=SessionPart.choices)
     effective_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
     combine_rule = forms.ChoiceField(label=_("combining the examiners' points"), choices=CombineRule.choices)
-    spread_limit = forms.DecimalField(
-        label=_("largest spread between examiners"), max_digits=4, decimal_places=1, min_value=0, initial=5
-    )
 
 
 class StandardItemForm(forms.Form):

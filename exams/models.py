@@ -545,6 +545,24 @@ class ExamSession(models.Model):
     )
     # Seeds the seating shuffle, so an arrangement can be explained and repeated.
     seed = models.PositiveIntegerField(_("seating seed"), default=0)
+    tallied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tallied by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     technician = models.CharField(
         _("technician on site"),
         max_length=50,
@@ -917,7 +935,6 @@ class Recusal(models.Model):
 class CombineRule(models.TextChoices):
     MEAN = "mean", _("mean of the examiners")
     TRIMMED = "trimmed", _("drop the highest and lowest, then the mean")
-    CHIEF = "chief", _("the chief examiner decides beyond the spread")
 
 
 class ScoringStandard(models.Model):
@@ -935,13 +952,6 @@ class ScoringStandard(models.Model):
         max_length=8,
         choices=CombineRule.choices,
         default=CombineRule.MEAN,
-    )
-    spread_limit = models.DecimalField(
-        _("largest spread between examiners"),
-        max_digits=4,
-        decimal_places=1,
-        default=5,
-        help_text=_("With the chief examiner's rule: beyond this spread on an item, he decides."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -1066,3 +1076,38 @@ class ItemScore(models.Model):
 
     def __str__(self):
         return f"{self.item} {self.points}"
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", _("passed")
+    FAILED = "failed", _("failed")
+    ABSENT = "absent", _("absent")
+    VOIDED = "voided", _("voided for a breach of discipline")
+
+
+class PartResult(models.Model):
+    """A candidate's result in one part, tallied from the signed sheets once identities are joined back."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("exam session"), on_delete=models.PROTECT, related_name="results"
+    )
+    application = models.ForeignKey(
+        "applicants.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="results",
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
+    outcome = models.CharField(_("result"), max_length=8, choices=Outcome.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("result of a part")
+        verbose_name_plural = _("results of parts")
+        ordering = ["session", "application"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="result_once_per_part")
+        ]
+
+    def __str__(self):
+        return f"{self.application} {self.session.get_part_display()} {self.get_outcome_display()}"

@@ -127,3 +127,32 @@ def schedule_dataset(rows) -> Dataset:
             ]
         )
     return dataset
+
+
+REGISTER_PARTS = (("theory", "理论"), ("skill", "技能"), ("review", "综合评审"))
+
+
+def register_dataset(rows) -> Dataset:
+    """The score register (成绩登记表) as the city center takes it."""
+    headers = ["序号", "准考证号", "姓名", "身份证号", "班级/单位"]
+    for _part, label in REGISTER_PARTS:
+        headers += [f"{label}成绩", f"{label}结果"]
+    dataset = Dataset(headers=[*headers, "是否合格"])
+    for number, row in enumerate(rows, start=1):
+        application = row.application
+        ticket = getattr(application, "ticket", None)
+        line = [
+            number,
+            ticket.number if ticket else "",
+            application.applicant.name,
+            application.applicant.id_number,
+            application.class_name,
+        ]
+        for part, _label in REGISTER_PARTS:
+            result = row.parts.get(part)
+            line += [
+                result.points if result and result.points is not None else "",
+                result.get_outcome_display() if result else "",
+            ]
+        dataset.append([*line, "合格" if row.qualified else "不合格"])
+    return dataset

@@ -4,17 +4,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exams import services
+from exams import selectors, services
 from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet
 from exams.models import ExamSession, ScoreSheet, ScoringStandard
+from exams.resources import register_dataset
+from exams.selectors import batch_list
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
+from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.spreadsheets import xlsx_response
 
 # What an examiner's pages load of a sheet: code, room and seat, the items; nothing of the person.
 SHEET_RELATED = ("session__batch__occupation", "code__seat__session_room__room", "standard")
@@ -177,3 +183,64 @@ def reopen_sheet(request, pk):
         else:
             messages.success(request, _("Sheet %(code)s reopened.") % {"code": sheet.code})
     return redirect("exams:session_sheets", pk=sheet.session_id)
+
+
+@require_POST
+@role_required(*services.TALLY_ROLES)
+def tally_results(request, pk):
+    session = get_object_or_404(ExamSession, pk=pk)
+    try:
+        count = services.results_tally(actor=request.user, session=session)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(count)d results tallied; a second person checks them now.") % {"count": count}
+        )
+    return redirect("exams:view_session", pk=session.pk)
+
+
+@require_POST
+@role_required(*services.TALLY_ROLES)
+def check_results(request, pk):
+    session = get_object_or_404(ExamSession, pk=pk)
+    try:
+        services.results_check(actor=request.user, session=session)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tally checked."))
+    return redirect("exams:view_session", pk=session.pk)
+
+
+def _register(request, pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    return batch, selectors.score_register(batch=batch)
+
+
+@role_required(*CATALOGUE_ROLES)
+def view_register(request, pk):
+    batch, rows = _register(request, pk)
+    return render(request, "exams/score_register.html", {"batch": batch, "rows": rows})
+
+
+@role_required(*CATALOGUE_ROLES)
+def print_register(request, pk):
+    batch, rows = _register(request, pk)
+    if rows is None:
+        raise Http404
+    pdf = pdf_render(
+        template_name="print/score_register.html",
+        context={"batch": batch, "rows": rows, "printed_at": timezone.now()},
+    )
+    return pdf_response(pdf, filename=f"score-register-{batch.pk}.pdf")
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_register(request, pk):
+    batch, rows = _register(request, pk)
+    if rows is None:
+        raise Http404
+    return xlsx_response(
+        register_dataset(rows), title="成绩登记表", filename=f"score-register-{batch.pk}.xlsx"
+    )

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from applicants.selectors import COUNTED_STATUSES, application_list, applied_occupation_levels
+from applicants.selectors import COUNTED_STATUSES, ROSTER_ORDER, application_list, applied_occupation_levels
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
@@ -15,6 +15,8 @@ from exams.models import (
     ExamSession,
     Level,
     Occupation,
+    Outcome,
+    PartResult,
     PlanLine,
     PlanStatus,
     ProctorAbsence,
@@ -275,3 +277,31 @@ def leave_requests_pending() -> QuerySet[ProctorAbsence]:
 def duties_ahead(*, actor) -> QuerySet[SessionRoom]:
     """Rooms the proctor guards today or later."""
     return SessionRoom.objects.filter(proctors=actor, session__date__gte=timezone.localdate())
+
+
+@dataclass
+class RegisterRow:
+    application: object
+    parts: dict
+    qualified: bool
+
+
+def score_register(*, batch: Batch) -> list[RegisterRow] | None:
+    """The score register (成绩登记表) of a batch, or None while a session's tally is not checked.
+
+    A candidate qualifies when every part he sat is passed.
+    """
+    sessions = list(batch.sessions.all())
+    if not sessions or any(session.checked_at is None for session in sessions):
+        return None
+    by_application = {}
+    results = (
+        PartResult.objects.filter(session__batch=batch)
+        .select_related("session", "application__applicant", "application__ticket")
+        .order_by(*(f"application__{field}" for field in ROSTER_ORDER))
+    )
+    for result in results:
+        row = by_application.setdefault(result.application_id, RegisterRow(result.application, {}, True))
+        row.parts[result.session.part] = result
+        row.qualified = row.qualified and result.outcome == Outcome.PASSED
+    return list(by_application.values())

@@ -143,6 +143,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
 PROCTORS_PER_ROOM_MIN = int(os.environ.get("PROCTORS_PER_ROOM_MIN", "2"))
 CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
+# Pass mark of each part, by level (1–5); "default" for the rest [工作规则 §3].
+PASS_MARKS = {"default": int(os.environ.get("PASS_MARK", "60"))}
+
 # A skill-assessment group: an odd number of examiners, at least max(min, ⌈candidates / per examiner⌉).
 EXAMINERS_PER_GROUP_MIN = int(os.environ.get("EXAMINERS_PER_GROUP_MIN", "3"))
 CANDIDATES_PER_EXAMINER = int(os.environ.get("CANDIDATES_PER_EXAMINER", "5"))

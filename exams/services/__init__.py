@@ -33,6 +33,7 @@ from exams.services.proctoring import (
     patrol_record,
     room_record_sign,
 )
+from exams.services.results import TALLY_ROLES, combine, pass_mark, results_check, results_tally
 from exams.services.scoring import (
     SCORING_STAFF_ROLES,
     item_score_save,
@@ -59,6 +60,7 @@ __all__ = [
     "ARRANGER_ROLES",
     "PATROL_ROLES",
     "SCORING_STAFF_ROLES",
+    "TALLY_ROLES",
     "TRANSITIONS",
     "absence_decide",
     "absence_request",
@@ -70,6 +72,7 @@ __all__ = [
     "batch_move",
     "batch_transitions_for",
     "batch_update",
+    "combine",
     "duty_shortfalls",
     "examiner_assign",
     "examiner_is_recused",
@@ -84,6 +87,7 @@ __all__ = [
     "occupation_require_licensed",
     "occupation_save",
     "paper_handover_record",
+    "pass_mark",
     "patrol_record",
     "plan_approve",
     "plan_create",
@@ -93,6 +97,8 @@ __all__ = [
     "plan_revise",
     "plan_submit",
     "relation_declare",
+    "results_check",
+    "results_tally",
     "room_record_sign",
     "room_save",
     "scoring_open",

@@ -45,7 +45,6 @@ def standard_create(
     part: str,
     effective_from,
     combine_rule: str,
-    spread_limit,
     items: list[dict],
 ) -> ScoringStandard:
     """Write a new version of the standard of a part; its items must add up to 100 points."""
@@ -69,7 +68,6 @@ def standard_create(
         version=(latest or 0) + 1,
         effective_from=effective_from,
         combine_rule=combine_rule,
-        spread_limit=spread_limit,
         created_by=actor,
     )
     StandardItem.objects.bulk_create(

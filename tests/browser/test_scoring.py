@@ -53,7 +53,6 @@ def test_an_examiner_scores_a_full_sheet_on_a_tablet_and_signs_it(open_page, tmp
         part=SessionPart.THEORY,
         effective_from=batch.theory_date,
         combine_rule="mean",
-        spread_limit=Decimal(5),
         items=[
             {"title": "单项选择题", "max_points": Decimal(60), "deductions": "", "is_subjective": False},
             {

@@ -1,12 +1,17 @@
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from exams import services
 from exams.models import ExaminerProfile, ScoreSheet, SessionPart, SheetStatus
+from exams.services.results import outcome_for
 from jianding.errors import RuleViolation
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
@@ -52,7 +57,6 @@ def scoring(published):
         part=SessionPart.THEORY,
         effective_from=batch.theory_date - datetime.timedelta(days=100),
         combine_rule="mean",
-        spread_limit=Decimal(5),
         items=ITEMS,
     )
     assert services.scoring_open(actor=staff, session=session) == 20 * 3
@@ -67,7 +71,6 @@ def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
         "part": SessionPart.SKILL,
         "effective_from": batch.skill_date,
         "combine_rule": "mean",
-        "spread_limit": Decimal(5),
     }
     with pytest.raises(RuleViolation) as caught:
         services.standard_create(actor=staff, items=ITEMS[:2], **common)
@@ -152,3 +155,78 @@ def test_the_examiner_dashboard_counts_his_open_sheets(scoring, client_as):
     response = client_as(scoring["examiners"][1].user).get(reverse("dashboard"))
     cards = {str(card.label): card.count for card in response.context["cards"]}
     assert cards["待完成的评分记录表"] == 20
+
+
+def score_everything(scoring, points_by_examiner):
+    """Every examiner scores every sheet: item points from ``points_by_examiner[n]`` and signs."""
+    for number, profile in enumerate(scoring["examiners"]):
+        for sheet in profile.sheets.all():
+            for score, points in zip(
+                sheet.scores.order_by("item__order"), points_by_examiner[number], strict=True
+            ):
+                services.item_score_save(
+                    actor=profile.user, sheet=sheet, item_id=score.item_id, points=Decimal(points)
+                )
+            services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
+
+
+def test_combining_rules_and_the_pass_mark_edge():
+    assert services.combine([Decimal(50), Decimal(55), Decimal(90)], "mean") == Decimal(65)
+    assert services.combine([Decimal(50), Decimal(55), Decimal(90)], "trimmed") == Decimal(55)
+    assert services.combine([Decimal(50), Decimal(60)], "trimmed") == Decimal(55)
+    mark = Decimal(60)
+    assert outcome_for(Decimal("59.9"), present=True, voided=False, mark=mark) == "failed"
+    assert outcome_for(Decimal(60), present=True, voided=False, mark=mark) == "passed"
+    assert outcome_for(Decimal(90), present=False, voided=False, mark=mark) == "absent"
+    assert outcome_for(Decimal(90), present=True, voided=True, mark=mark) == "voided"
+
+
+def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person_checks(scoring, client_as):
+    session, staff = scoring["session"], scoring["staff"]
+    # Everyone but seat 2 of room 1 came in; seat 3 cheated.
+    for seat in session.seats.exclude(session_room__order=1, number=2):
+        seat.checked_in_at = timezone.now()
+        seat.save()
+    cheat = session.seats.get(session_room__order=1, number=3)
+    services.incident_record(
+        actor=session.session_rooms.get(order=1).proctors.first(),
+        session_room=cheat.session_room,
+        seat_number=3,
+        kind="discipline",
+        description="夹带",
+    )
+    with pytest.raises(RuleViolation) as caught:
+        services.results_tally(actor=staff, session=session)
+    assert caught.value.code == "sheets_open"
+    # Examiners: 10+50+0=60, 5+40+14.5=59.5, 10+60+30=100 → mean 73.2
+    score_everything(scoring, [["10", "50", "0"], ["5", "40", "14.5"], ["10", "60", "30"]])
+    assert services.results_tally(actor=staff, session=session) == 20
+    results = {result.application_id: result for result in session.results.all()}
+    absent = session.seats.get(session_room__order=1, number=2).application_id
+    assert (results[absent].outcome, results[absent].points) == ("absent", None)
+    assert results[cheat.application_id].outcome == "voided"
+    passed = [r for r in results.values() if r.outcome == "passed"]
+    assert len(passed) == 18
+    assert passed[0].points == Decimal("73.2")
+    http = client_as(staff)
+    assert http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"] is None
+    with pytest.raises(RuleViolation) as caught:
+        services.results_check(actor=staff, session=session)
+    assert caught.value.code == "same_person"
+    services.results_check(actor=UserFactory(role=Role.CLERK), session=session)
+    rows = http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"]
+    assert len(rows) == 20
+    assert sum(row.qualified for row in rows) == 18
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(
+            BytesIO(http.get(reverse("exams:print_register", args=[scoring["batch"].pk])).content)
+        ).pages
+    )
+    assert "成绩登记表" in text
+    assert scoring["applications"][0].applicant.name in "".join(text.split())
+    sheet = load_workbook(
+        BytesIO(http.get(reverse("exams:export_register", args=[scoring["batch"].pk])).content)
+    ).active
+    assert sheet["F1"].value == "理论成绩"
+    assert sheet.max_row == 21

@@ -359,6 +359,32 @@ MATRIX = [
         **only(*CATALOGUE),
         kwargs={"pk": pk_of("session")},
     ),
+    row("exams:tally_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:tally_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row("exams:check_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:check_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row(
+        "exams:view_register",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    # The world's tally is not checked: no register to print or export yet.
+    row(
+        "exams:print_register",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, status=NOT_FOUND),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row(
+        "exams:export_register",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, status=NOT_FOUND),
+        kwargs={"pk": pk_of("batch")},
+    ),
     row("exams:my_scoring", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
     row("exams:score_sheet", anonymous=LOGIN, default=FORBIDDEN, examiner=OK, kwargs={"pk": pk_of("sheet")}),
     row(
