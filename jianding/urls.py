@@ -46,6 +46,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("healthz/", views.healthz, name="healthz"),
     path("jobs/<int:pk>/", views.view_job, name="view_job"),
     path("jobs/<int:pk>/download/", views.download_job, name="download_job"),
     path("staff/", include(accounts_patterns)),

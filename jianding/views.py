@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -148,3 +149,9 @@ def view_job(request, pk):
 def download_job(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, status=JobStatus.DONE)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers and the benchmarks: the server answers, nothing else."""
+    return HttpResponse("ok", content_type="text/plain")

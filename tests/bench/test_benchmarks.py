@@ -16,6 +16,7 @@ def test_benchmark_runs_and_ends_with_its_ratio(script, tmp_path):
         **os.environ,
         "BENCH_ROWS": "30",
         "BENCH_RUNS": "1",
+        "BENCH_SECONDS": "10",
         "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3",
         "VAR_DIR": str(tmp_path),
     }

@@ -93,6 +93,7 @@ def staff_pk(world):
 
 MATRIX = [
     row("dashboard", anonymous=LOGIN, default=OK),
+    row("healthz", anonymous=OK, default=OK),
     row("login", anonymous=OK, default=ELSEWHERE),
     row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
     row("password_change", anonymous=LOGIN, default=OK),
