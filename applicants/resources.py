@@ -225,7 +225,14 @@ class ClassListResource(resources.ModelResource):
             elif instance.pk is None:
                 resident = self.fields["id_number"].widget.parse(row[self.fields["id_number"].column_name])
                 instance.birth_date, instance.sex = resident.birth_date, resident.sex
-            elif "name" not in errors and instance.name != self.originals[number][0]:
+            elif not instance.education:
+                # An empty cell keeps what the applicant already recorded.
+                instance.education = self.originals[number][3]
+            if (
+                instance.pk is not None
+                and "name" not in errors
+                and instance.name != self.originals[number][0]
+            ):
                 errors["name"] = [
                     _("This ID number is registered for “%(name)s”; check the name and the number.")
                     % {"name": self.originals[number][0]}

@@ -9,7 +9,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -487,7 +487,7 @@ def reissue_invitation(request, pk):
             request,
             _("The old slip of %(name)s no longer works; print the new one.") % {"name": applicant.name},
         )
-    return redirect(f"{reverse('applicants:list_invitations')}?q={applicant.id_number}")
+    return redirect(f"{reverse('applicants:list_invitations')}?{urlencode({'q': applicant.name})}")
 
 
 @login_not_required

@@ -111,9 +111,13 @@ def timed(work) -> float:
 
 def main() -> None:
     setup_django()
+    from django.contrib.auth.models import Group
+
     from jianding.models import User
+    from jianding.roles import Role
 
     actor, _ = User.objects.get_or_create(username="bench-clerk", defaults={"name": "基准"})
+    actor.groups.add(Group.objects.get(name=Role.CLERK.value))
     data = workbook_bytes()
     floors, imports = [], []
     for _run in range(RUNS):

@@ -38,6 +38,7 @@ def prepare(work: str) -> str:
     django.setup()
     from django.contrib.auth.models import Group
     from django.core.management import call_command
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     from applicants.models import Applicant, Application, ApplicationStatus
@@ -114,6 +115,7 @@ def prepare(work: str) -> str:
         profile.occupations.add(occupation)
         services.examiner_assign(actor=staff, session=session, examiner=profile)
     services.tickets_publish(actor=staff, batch=batch)
+    session.seats.update(checked_in_at=timezone.now())
     services.standard_create(
         actor=staff,
         occupation=occupation,

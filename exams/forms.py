@@ -170,7 +170,7 @@ class SessionForm(FormHelperMixin, forms.Form):
         help_text=_("Skill assessment: who keeps the equipment running."),
     )
     rooms = forms.ModelMultipleChoiceField(
-        label=_("rooms, in seating order"),
+        label=_("rooms (seated by building and name)"),
         queryset=Room.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )

@@ -673,7 +673,7 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="ticket",
     )
-    number = models.CharField(_("admission ticket number"), max_length=12, unique=True)
+    number = models.CharField(_("admission ticket number"), max_length=16, unique=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"

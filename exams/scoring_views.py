@@ -106,13 +106,14 @@ def score_sheet(request, pk):
 @role_required(Role.EXAMINER)
 def save_item_score(request, pk, item_pk):
     sheet = _my_sheet(request, pk)
+    get_object_or_404(sheet.scores, item_id=item_pk)
     raw = request.POST.get("points", "").strip().replace("，", ".").replace(",", ".")
     error = ""
     try:
         points = Decimal(raw) if raw else None
         if points is not None and not points.is_finite():
             raise InvalidOperation
-        score = services.item_score_save(actor=request.user, sheet=sheet, item_id=item_pk, points=points)
+        services.item_score_save(actor=request.user, sheet=sheet, item_id=item_pk, points=points)
     except InvalidOperation:
         error = _("Type a number, e.g. 8 or 7.5.")
     except RuleViolation as refusal:

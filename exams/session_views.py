@@ -182,7 +182,6 @@ def view_session(request, pk):
             "seated": len(seats),
             "shortfalls": services.duty_shortfalls(session),
             "can_arrange": can_arrange,
-            "move_form": SeatMoveForm(session=session),
             "examiners": session.examiner_assignments.select_related("examiner__user").order_by(
                 "examiner__user__name"
             ),
@@ -262,7 +261,7 @@ def print_tickets(request, pk):
     batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
     room = request.POST.get("session_room", "")
     session_room = (
-        get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdigit() else None
+        get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdecimal() else None
     )
     title = _("Admission tickets of %(batch)s") % {"batch": batch}
     if session_room:
@@ -352,6 +351,7 @@ def my_duties(request):
             "duties": duties,
             "absences": absences,
             "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}),
+            "today": timezone.localdate(),
         },
     )
 
@@ -421,7 +421,7 @@ def _session_room(request, pk) -> SessionRoom:
     return get_object_or_404(rooms, pk=pk)
 
 
-def _givers(request, session_room, direction):
+def _givers(session_room, direction):
     if direction == HandoverDirection.OUT:
         return User.objects.filter(groups__name=Role.EXAM_STAFF.value, is_active=True).order_by("name")
     return session_room.proctors.order_by("name")
@@ -470,9 +470,7 @@ def room_record(request, pk):
             ),
             "handover_direction": handover_direction,
             "handover_form": (
-                HandoverForm(
-                    givers=_givers(request, session_room, handover_direction), initial={"count": len(seats)}
-                )
+                HandoverForm(givers=_givers(session_room, handover_direction), initial={"count": len(seats)})
                 if handover_direction
                 else None
             ),
@@ -541,7 +539,7 @@ def record_handover(request, pk):
     return _room_step(
         request,
         session_room,
-        HandoverForm(request.POST, givers=_givers(request, session_room, direction)),
+        HandoverForm(request.POST, givers=_givers(session_room, direction)),
         lambda **data: services.paper_handover_record(
             actor=request.user, session_room=session_room, direction=direction, **data
         ),

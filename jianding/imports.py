@@ -120,11 +120,7 @@ def import_run(*, resource: Resource, dataset: Dataset, dry_run: bool, actor) ->
     """Import ``dataset`` (or only try it, with ``dry_run``) in one pass; nothing is saved if a row is bad."""
     report = ImportReport(total=len(dataset))
     columns = {field.attribute: field.column_name for field in resource.get_import_fields()}
-    missing = [
-        columns[name]
-        for name in resource.get_import_id_fields()
-        if columns[name] not in (dataset.headers or [])
-    ]
+    missing = [column for column in columns.values() if column not in (dataset.headers or [])]
     if missing:
         report.problems.append(
             (1, _("The header row lacks the column %(columns)s.") % {"columns": "、".join(missing)})

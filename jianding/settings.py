@@ -135,7 +135,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed sign-ins lock the pair (login name, address) for a while.
 # Long work (batch PDFs) runs in `manage.py db_worker`, which `make run` starts
 # beside the server; the test suite runs them at once (tests/settings.py).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -143,13 +142,17 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
 PROCTORS_PER_ROOM_MIN = int(os.environ.get("PROCTORS_PER_ROOM_MIN", "2"))
 CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
-# Pass mark of each part, by level (1–5); "default" for the rest [工作规则 §3].
+# Pass mark of every part [工作规则 §3]; the table takes a level (1–5) as key where one differs.
 PASS_MARKS = {"default": int(os.environ.get("PASS_MARK", "60"))}
+
+# Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
+EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
 
 # A skill-assessment group: an odd number of examiners, at least max(min, ⌈candidates / per examiner⌉).
 EXAMINERS_PER_GROUP_MIN = int(os.environ.get("EXAMINERS_PER_GROUP_MIN", "3"))
 CANDIDATES_PER_EXAMINER = int(os.environ.get("CANDIDATES_PER_EXAMINER", "5"))
 
+# Repeated failed sign-ins lock the pair (login name, address) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -14,7 +14,7 @@ from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.models import User
 from jianding.pinyin import name_sort_key
-from jianding.roles import Role
+from jianding.roles import Role, has_role
 
 
 def applicant_register(*, name: str, id_number: str, phone: str, password: str) -> Applicant:
@@ -86,6 +86,8 @@ def applicants_create_bulk(*, actor, applicants: list[Applicant], reason: str) -
     each student sets his own with the code of ``applicant_invitation_code``.
     Accounts, their group and both histories are written in bulk.
     """
+    if not has_role(actor, Role.CLERK):
+        raise PermissionDenied
     group = Group.objects.get(name=Role.APPLICANT.value)
     users = [
         User(
@@ -164,6 +166,8 @@ def applicant_activate(*, id_number: str, code: str, password: str) -> User:
 @transaction.atomic
 def applicant_invitation_reissue(*, actor, applicant: Applicant) -> str:
     """Void the printed code of an account not yet in use and return a new one."""
+    if not has_role(actor, Role.CLERK, Role.EXAM_STAFF):
+        raise PermissionDenied
     user = User.objects.select_for_update().get(pk=applicant.user_id)
     if user.has_usable_password():
         raise RuleViolation(

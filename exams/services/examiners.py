@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -164,7 +165,9 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
 def examiner_unassign(*, actor, assignment: ExaminerAssignment) -> None:
     if not has_role(actor, Role.EXAM_STAFF, Role.CLERK):
         raise PermissionDenied
-    if assignment.session.status != SessionStatus.ARRANGING:
+    recused = Recusal.objects.filter(session=assignment.session_id, examiner=assignment.examiner_id).exists()
+    # A recused examiner leaves the session at any time; others only while it is arranged.
+    if assignment.session.status != SessionStatus.ARRANGING and not recused:
         raise RuleViolation(
             _("The tickets of this session are published; its seats no longer change."),
             code="session_published",
@@ -182,9 +185,17 @@ def relation_declare(*, actor, name: str, id_number: str, kind: str) -> Examiner
         number = resident_id_parse(id_number).number
     except ValidationError as error:
         raise RuleViolation(" ".join(error.messages), field="id_number", code="ric_invalid") from None
-    if profile.relations.filter(id_number=number).exists():
+    if profile.relations.count() >= settings.EXAMINER_RELATIONS_MAX:
+        raise RuleViolation(
+            _("At most %(count)d people can be declared; ask exam staff to record more.")
+            % {"count": settings.EXAMINER_RELATIONS_MAX},
+            code="too_many_relations",
+        )
+    relation, created = ExaminerRelation.objects.get_or_create(
+        examiner=profile, id_number=number, defaults={"name": name, "kind": kind}
+    )
+    if not created:
         raise RuleViolation(_("You have declared this person already."), field="id_number", code="declared")
-    relation = ExaminerRelation.objects.create(examiner=profile, name=name, id_number=number, kind=kind)
     for assignment in profile.assignments.select_related("session"):
         if examiner_is_recused(profile, assignment.session):
             Recusal.objects.get_or_create(session=assignment.session, examiner=profile)

@@ -189,7 +189,8 @@ def absence_decide(
         raise RuleViolation(_("This request is decided already."), code="decided")
     if not approve and not note:
         raise RuleViolation(_("Say why the request is refused."), field="note", code="reason_required")
-    session_room = absence.session_room
+    # Lock the room: two leaves approved at once must not both count the other as present.
+    session_room = SessionRoom.objects.select_for_update().get(pk=absence.session_room_id)
     if approve and absence.kind == AbsenceKind.LEAVE:
         if replacement is not None:
             if not has_role(replacement, Role.PROCTOR):

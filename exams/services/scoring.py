@@ -14,6 +14,7 @@ from exams.models import (
     ExaminerProfile,
     ExamSession,
     ItemScore,
+    Occupation,
     ScoreSheet,
     ScoringStandard,
     SessionStatus,
@@ -58,6 +59,8 @@ def standard_create(
             field="items",
             code="not_100",
         )
+    # Lock the occupation: two versions written at once get different numbers.
+    Occupation.objects.select_for_update().get(pk=occupation.pk)
     latest = ScoringStandard.objects.filter(occupation=occupation, level=level, part=part).aggregate(
         v=Max("version")
     )["v"]
@@ -114,10 +117,14 @@ def scoring_open(*, actor, session: ExamSession) -> int:
             _("No scoring standard of this part is in force on the exam day; write one first."),
             code="no_standard",
         )
-    examiners = list(ExaminerProfile.objects.filter(assignments__session=session))
+    # A recused examiner scores nothing in the session, even when still assigned.
+    examiners = list(
+        ExaminerProfile.objects.filter(assignments__session=session).exclude(recusals__session=session)
+    )
     if not examiners:
         raise RuleViolation(_("Assign the examiners first."), code="no_examiners")
-    seats = list(session.seats.filter(code__isnull=True))
+    # Only candidates who came in are scored; the absent stay absent in the tally.
+    seats = list(session.seats.filter(code__isnull=True, checked_in_at__isnull=False))
     taken = set(session.codes.values_list("code", flat=True))
     CandidateCode.objects.bulk_create(
         CandidateCode(seat=seat, session=session, code=code)
@@ -158,7 +165,7 @@ def item_score_save(*, actor, sheet: ScoreSheet, item_id: int, points: Decimal |
             field="points",
             code="points_out_of_range",
         )
-    if points is not None and points != points.quantize(Decimal("0.5")):
+    if points is not None and (points * 2) % 1:
         raise RuleViolation(_("Score in steps of half a point."), field="points", code="points_step")
     score.points = points
     score.save(update_fields=["points"])
@@ -186,10 +193,14 @@ def sheet_sign(*, actor, sheet: ScoreSheet, password: str) -> ScoreSheet:
 
 @transaction.atomic
 def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
-    """A chief examiner reopens a signed sheet; the reason stays in its history."""
+    """A chief examiner of the session reopens a signed sheet before the tally; the reason stays in its history."""
     if not is_chief_examiner(actor):
         raise PermissionDenied
-    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    sheet = ScoreSheet.objects.select_for_update().select_related("session").get(pk=sheet.pk)
+    if not sheet.session.examiner_assignments.filter(examiner__user=actor).exists():
+        raise PermissionDenied
+    if sheet.session.tallied_at is not None:
+        raise RuleViolation(_("The results are tallied; a sheet no longer reopens."), code="tallied")
     if sheet.status != SheetStatus.SIGNED:
         raise RuleViolation(_("Only a signed sheet is reopened."), code="sheet_open")
     if not reason.strip():

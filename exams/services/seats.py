@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -207,6 +208,8 @@ def seat_move(*, actor, seat: Seat, session_room: SessionRoom, number: int) -> S
     """Move a candidate to another seat of the session before publishing; an occupant there swaps."""
     _require_arranger(actor)
     seat = Seat.objects.select_for_update().select_related("session", "session_room").get(pk=seat.pk)
+    # One move at a time per session: a swap parks a seat on number 0 meanwhile.
+    ExamSession.objects.select_for_update().get(pk=seat.session_id)
     _require_arranging(seat.session)
     if session_room.session_id != seat.session_id:
         raise RuleViolation(
@@ -255,8 +258,13 @@ def duty_shortfalls(session: ExamSession) -> list[str]:
     """
     problems = []
     seated_total = 0
-    for session_room in session.session_rooms.select_related("room").prefetch_related("proctors"):
-        seated = session_room.seats.count()
+    rooms = (
+        session.session_rooms.select_related("room")
+        .prefetch_related("proctors")
+        .annotate(seated=Count("seats"))
+    )
+    for session_room in rooms:
+        seated = session_room.seated
         seated_total += seated
         needed, named = proctors_required(session, seated), len(session_room.proctors.all())
         if named < needed:
@@ -288,8 +296,8 @@ def duty_shortfalls(session: ExamSession) -> list[str]:
 
 
 def ticket_number(batch: Batch, place: int) -> str:
-    """YYYYBBBBNNNN: exam year, batch number, place in the seating order of the first session."""
-    return f"{batch.theory_date:%Y}{batch.pk % 10000:04d}{place:04d}"
+    """YYYYBBBBNNNN: exam year, batch number (four digits or more), place in the seating order."""
+    return f"{batch.theory_date:%Y}{batch.pk:04d}{place:04d}"
 
 
 @transaction.atomic

@@ -98,11 +98,11 @@ def test_every_bad_row_is_reported_by_sheet_row_and_column_and_nothing_is_saved(
 
 def test_missing_id_column_is_named(clerk):
     report = run(clerk, [["王芳", "13800138000"]], headers=["姓名", "手机号"])
-    assert report.problems == [(1, "表头缺少“身份证号”列。")]
+    assert report.problems == [(1, "表头缺少“身份证号、班级、文化程度”列。")]
 
 
 def test_known_numbers_update_class_and_phone_but_never_the_name(clerk):
-    known = ApplicantFactory(name="周杰", phone="13900000000", employer_or_class="旧班")
+    known = ApplicantFactory(name="周杰", phone="13900000000", employer_or_class="旧班", education="college")
     other = ApplicantFactory(name="吴磊", phone="13900000001", employer_or_class="22 数控 1 班")
     report = run(
         clerk,
@@ -114,6 +114,7 @@ def test_known_numbers_update_class_and_phone_but_never_the_name(clerk):
     assert (report.new, report.updated, report.unchanged) == (0, 1, 1)
     known.refresh_from_db()
     assert (known.phone, known.employer_or_class) == ("13800138000", "23 数控 1 班")
+    assert known.education == "college"  # the empty cell kept it
     assert known.history.latest().history_change_reason == "由班级名单导入"
     assert other.history.count() == 1
 

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from applicants.models import ApplicationStatus
@@ -46,6 +47,7 @@ def test_an_examiner_scores_a_full_sheet_on_a_tablet_and_signs_it(open_page, tmp
     profile.occupations.add(batch.occupation)
     services.examiner_assign(actor=staff, session=session, examiner=profile)
     services.tickets_publish(actor=staff, batch=batch)
+    session.seats.update(checked_in_at=timezone.now())
     services.standard_create(
         actor=staff,
         occupation=batch.occupation,

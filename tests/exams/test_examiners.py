@@ -103,6 +103,14 @@ def test_declaring_after_assignment_blocks_publishing_until_replaced(skill):
     )
     problems = services.duty_shortfalls(session)
     assert any("考评0" in problem for problem in problems)
+    # Even after publishing, a recused examiner can be taken out of the session.
+    session.status = "published"
+    session.save()
+    services.examiner_unassign(actor=staff, assignment=session.examiner_assignments.get(examiner=profiles[0]))
+    with pytest.raises(RuleViolation):
+        services.examiner_unassign(
+            actor=staff, assignment=session.examiner_assignments.get(examiner=profiles[1])
+        )
 
 
 def test_profile_update_checks_dates_level_and_the_revocation_note(skill):

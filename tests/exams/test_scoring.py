@@ -50,6 +50,10 @@ def scoring(published):
         examiners.append(profile)
     session.status = "published"
     session.save()
+    # Everyone came in but the candidate of seat 2 in the first room.
+    for seat in session.seats.exclude(session_room__order=1, number=2):
+        seat.checked_in_at = timezone.now()
+        seat.save()
     services.standard_create(
         actor=staff,
         occupation=batch.occupation,
@@ -59,7 +63,7 @@ def scoring(published):
         combine_rule="mean",
         items=ITEMS,
     )
-    assert services.scoring_open(actor=staff, session=session) == 20 * 3
+    assert services.scoring_open(actor=staff, session=session) == 19 * 3
     return {**published, "examiners": examiners}
 
 
@@ -83,8 +87,10 @@ def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
 def test_codes_are_random_unique_and_unrelated_to_tickets(scoring):
     session = scoring["session"]
     codes = list(session.codes.select_related("seat__application__ticket"))
-    assert len(codes) == 20
-    assert len({code.code for code in codes}) == 20
+    assert len(codes) == 19
+    assert len({code.code for code in codes}) == 19
+    absent = session.seats.get(session_room__order=1, number=2)
+    assert not session.codes.filter(seat=absent).exists()
     for code in codes:
         assert code.code not in code.seat.application.ticket.number
         assert len(code.code) == 6
@@ -102,6 +108,11 @@ def test_scores_save_as_typed_sign_lock_and_reopen_with_history(scoring, client_
     refused = http.post(url(item_ids[1]), {"points": "61"}).content.decode()
     assert "请给 0～60.0 分。" in refused
     assert "请输入数字，如 8 或 7.5。" in http.post(url(item_ids[1]), {"points": "abc"}).content.decode()
+    assert "评分以 0.5 分为单位。" in http.post(url(item_ids[1]), {"points": "7.3"}).content.decode()
+    assert (
+        http.post(reverse("exams:save_item_score", args=[sheet.pk, 999999]), {"points": "1"}).status_code
+        == 404
+    )
     http.post(url(item_ids[1]), {"points": "55,5"})
     signing = http.post(
         reverse("exams:sign_sheet", args=[sheet.pk]), {"password": TEST_PASSWORD}, follow=True
@@ -154,7 +165,7 @@ def test_no_page_an_examiner_can_reach_names_a_candidate(scoring, client_as):
 def test_the_examiner_dashboard_counts_his_open_sheets(scoring, client_as):
     response = client_as(scoring["examiners"][1].user).get(reverse("dashboard"))
     cards = {str(card.label): card.count for card in response.context["cards"]}
-    assert cards["待完成的评分记录表"] == 20
+    assert cards["待完成的评分记录表"] == 19
 
 
 def score_everything(scoring, points_by_examiner):
@@ -183,10 +194,7 @@ def test_combining_rules_and_the_pass_mark_edge():
 
 def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person_checks(scoring, client_as):
     session, staff = scoring["session"], scoring["staff"]
-    # Everyone but seat 2 of room 1 came in; seat 3 cheated.
-    for seat in session.seats.exclude(session_room__order=1, number=2):
-        seat.checked_in_at = timezone.now()
-        seat.save()
+    # Seat 2 of room 1 stayed away (fixture); seat 3 cheated.
     cheat = session.seats.get(session_room__order=1, number=3)
     services.incident_record(
         actor=session.session_rooms.get(order=1).proctors.first(),
@@ -213,6 +221,10 @@ def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person
     with pytest.raises(RuleViolation) as caught:
         services.results_check(actor=staff, session=session)
     assert caught.value.code == "same_person"
+    signed = session.sheets.first()
+    with pytest.raises(RuleViolation) as caught:
+        services.sheet_reopen(actor=scoring["examiners"][0].user, sheet=signed, reason="补改")
+    assert caught.value.code == "tallied"
     services.results_check(actor=UserFactory(role=Role.CLERK), session=session)
     rows = http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"]
     assert len(rows) == 20
