@@ -70,14 +70,23 @@ class ProfileForm(FormHelperMixin, forms.Form):
     )
 
 
+# What an applicant may choose; "kept" is the portal's finding, never a choice.
+CHOSEN_ATTEMPTS = [(Attempt.NEW.value, Attempt.NEW.label), (Attempt.RETAKE.value, Attempt.RETAKE.label)]
+
+
 class ApplyForm(FormHelperMixin, forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=Category.choices, widget=forms.RadioSelect)
-    theory_attempt = forms.ChoiceField(label=_("theory exam"), choices=Attempt.choices, initial=Attempt.NEW)
+    theory_attempt = forms.ChoiceField(
+        label=_("theory exam"),
+        choices=CHOSEN_ATTEMPTS,
+        initial=Attempt.NEW,
+        help_text=_("A part you passed in the last 12 months is found by your ID number and kept."),
+    )
     skill_attempt = forms.ChoiceField(
-        label=_("skill assessment"), choices=Attempt.choices, initial=Attempt.NEW
+        label=_("skill assessment"), choices=CHOSEN_ATTEMPTS, initial=Attempt.NEW
     )
     review_attempt = forms.ChoiceField(
-        label=_("comprehensive review"), choices=[("", "—"), *Attempt.choices], required=False
+        label=_("comprehensive review"), choices=[("", "—"), *CHOSEN_ATTEMPTS], required=False
     )
 
     def __init__(self, *args, batch=None, **kwargs):

@@ -69,6 +69,8 @@ class Category(models.TextChoices):
 class Attempt(models.TextChoices):
     NEW = "new", _("first attempt")
     RETAKE = "retake", _("retake")
+    # Set by the portal only: the part was passed in an earlier batch and is not sat again.
+    KEPT = "kept", _("passed earlier, not sat again")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -132,6 +134,15 @@ class Application(models.Model):
         choices=Attempt.choices,
         blank=True,
         help_text=_("综合评审, for levels 2 and 1 only."),
+    )
+    retake_of = models.ForeignKey(
+        "self",
+        verbose_name=_("retake of"),
+        on_delete=models.PROTECT,
+        related_name="retakes",
+        null=True,
+        blank=True,
+        help_text=_("The earlier application whose passed part this one keeps."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT

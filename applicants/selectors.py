@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from applicants.models import Applicant, Application, ApplicationStatus, Declaration
+from applicants.models import Applicant, Application, ApplicationStatus, Attempt, Declaration
 from exams.models import DocumentKind
 from jianding.identity import resident_id_parse
 from jianding.roles import REVIEWER_ROLES, has_role
@@ -143,7 +143,9 @@ def session_candidates(*, batch_id: int, part: str) -> QuerySet[Application]:
     Only approved candidates are seated and get tickets [工作规则 §2]; the
     comprehensive review concerns those who applied for it (levels 2 and 1).
     """
-    candidates = Application.objects.filter(batch_id=batch_id, status=ApplicationStatus.CITY_APPROVED)
+    candidates = Application.objects.filter(
+        batch_id=batch_id, status=ApplicationStatus.CITY_APPROVED
+    ).exclude(**{f"{part}_attempt": Attempt.KEPT})
     if part == "review":
         candidates = candidates.exclude(review_attempt="")
     return candidates.select_related("applicant").order_by(*ROSTER_ORDER)

@@ -150,9 +150,11 @@ def register_dataset(rows) -> Dataset:
         ]
         for part, _label in REGISTER_PARTS:
             result = row.parts.get(part)
-            line += [
-                result.points if result and result.points is not None else "",
-                result.get_outcome_display() if result else "",
-            ]
+            # A part kept from an earlier batch reads as such ("已合格，免考").
+            kept = getattr(application, f"{part}_attempt", "") == "kept"
+            outcome = result.get_outcome_display() if result else ""
+            if kept:
+                outcome = str(getattr(application, f"get_{part}_attempt_display")())
+            line += [result.points if result and result.points is not None else "", outcome]
         dataset.append([*line, "合格" if row.qualified else "不合格"])
     return dataset

@@ -1,5 +1,8 @@
+import calendar
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -305,3 +308,43 @@ def score_register(*, batch: Batch) -> list[RegisterRow] | None:
         row.parts[result.session.part] = result
         row.qualified = row.qualified and result.outcome == Outcome.PASSED
     return list(by_application.values())
+
+
+@dataclass(frozen=True)
+class RetakeBasis:
+    """An earlier application whose passed parts a retake keeps, with each part's outcome."""
+
+    application_id: int
+    outcomes: dict
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def retake_basis(*, id_number: str, occupation_id: int, level: int, on: datetime.date) -> RetakeBasis | None:
+    """The person's latest checked results of this occupation and level, still valid on ``on``,
+    where one part was passed and another not — the ground of a retake [报考流程]."""
+    since = months_before(on, settings.RETAKE_VALID_MONTHS)
+    results = (
+        PartResult.objects.filter(
+            application__applicant__id_number=id_number,
+            application__batch__occupation_id=occupation_id,
+            application__batch__level=level,
+            session__checked_at__isnull=False,
+            session__date__gte=since,
+        )
+        .select_related("session")
+        .order_by("-session__date")
+    )
+    by_application = {}
+    for result in results:
+        by_application.setdefault(result.application_id, {})[result.session.part] = result.outcome
+    for application_id, outcomes in by_application.items():
+        passed = [part for part, outcome in outcomes.items() if outcome == Outcome.PASSED]
+        if passed and len(passed) < len(outcomes):
+            return RetakeBasis(application_id, outcomes)
+        return None
+    return None

@@ -145,6 +145,9 @@ CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
 # Pass mark of every part [工作规则 §3]; the table takes a level (1–5) as key where one differs.
 PASS_MARKS = {"default": int(os.environ.get("PASS_MARK", "60"))}
 
+# A part passed stays valid this long for a retake of the other part, which is allowed once.
+RETAKE_VALID_MONTHS = int(os.environ.get("RETAKE_VALID_MONTHS", "12"))
+
 # Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
 EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
 

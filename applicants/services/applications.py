@@ -12,8 +12,8 @@ from applicants.models import (
     Attempt,
 )
 from applicants.photos import photo_convert
-from exams.models import DocumentKind
-from exams.selectors import batch_is_open_for_registration
+from exams.models import DocumentKind, Outcome
+from exams.selectors import batch_is_open_for_registration, retake_basis
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.permissions import require_role
@@ -80,6 +80,29 @@ def application_create(
             field="review_attempt",
             code="review_attempt_required",
         )
+    attempts = {
+        "theory": theory_attempt,
+        "skill": skill_attempt,
+        "review": review_attempt if needs_review else "",
+    }
+    retake_of = None
+    basis = retake_basis(
+        id_number=applicant.id_number,
+        occupation_id=batch.occupation_id,
+        level=batch.level,
+        on=batch.theory_date,
+    )
+    # The earlier passed part is kept once: a second retake starts afresh.
+    if (
+        basis is not None
+        and not Application.objects.filter(retake_of_id=basis.application_id)
+        .exclude(status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED))
+        .exists()
+    ):
+        retake_of = basis.application_id
+        for part, outcome in basis.outcomes.items():
+            if attempts.get(part):
+                attempts[part] = Attempt.KEPT if outcome == Outcome.PASSED else Attempt.RETAKE
     taken = RuleViolation(
         _("You already have an application to this batch; open it instead."), code="application_exists"
     )
@@ -92,9 +115,10 @@ def application_create(
                 batch=batch,
                 category=category,
                 class_name=applicant.employer_or_class,
-                theory_attempt=theory_attempt,
-                skill_attempt=skill_attempt,
-                review_attempt=review_attempt if needs_review else "",
+                theory_attempt=attempts["theory"],
+                skill_attempt=attempts["skill"],
+                review_attempt=attempts["review"],
+                retake_of_id=retake_of,
             )
     except IntegrityError:  # the same applicant, twice at once
         raise taken from None
