@@ -38,6 +38,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
 from jianding.views import locked_out
 
 QUEUE_PAGE_SIZE = 50
@@ -177,12 +178,7 @@ def upload_document(request, pk):
 
 def _step(request, pk, service, done_message):
     application = _application(request, pk)
-    try:
-        service(actor=request.user, application=application)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done_message)
+    step_run(request, lambda: service(actor=request.user, application=application), done_message)
     return redirect("applicants:view_application", pk=application.pk)
 
 
@@ -478,15 +474,11 @@ def print_invitations(request):
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def reissue_invitation(request, pk):
     applicant = get_object_or_404(selectors.invitation_list(), pk=pk)
-    try:
-        services.applicant_invitation_reissue(actor=request.user, applicant=applicant)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The old slip of %(name)s no longer works; print the new one.") % {"name": applicant.name},
-        )
+    step_run(
+        request,
+        lambda: services.applicant_invitation_reissue(actor=request.user, applicant=applicant),
+        _("The old slip of %(name)s no longer works; print the new one.") % {"name": applicant.name},
+    )
     return redirect(f"{reverse('applicants:list_invitations')}?{urlencode({'q': applicant.name})}")
 
 

@@ -14,6 +14,7 @@ from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.steps import step_run
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -116,10 +117,9 @@ def assign_examiner(request, pk):
 @role_required(*ARRANGER_ROLES)
 def unassign_examiner(request, pk):
     assignment = get_object_or_404(ExaminerAssignment.objects.select_related("session"), pk=pk)
-    try:
-        services.examiner_unassign(actor=request.user, assignment=assignment)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Examiner removed from the session."))
+    step_run(
+        request,
+        lambda: services.examiner_unassign(actor=request.user, assignment=assignment),
+        _("Examiner removed from the session."),
+    )
     return redirect("exams:view_session", pk=assignment.session_id)

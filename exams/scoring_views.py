@@ -21,6 +21,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
 
 # What an examiner's pages load of a sheet: code, room and seat, the items; nothing of the person.
 SHEET_RELATED = ("session__batch__occupation", "code__seat__session_room__room", "standard")
@@ -56,12 +57,11 @@ def create_standard(request):
 @role_required(*services.SCORING_STAFF_ROLES)
 def open_scoring(request, pk):
     session = get_object_or_404(ExamSession, pk=pk)
-    try:
-        count = services.scoring_open(actor=request.user, session=session)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Scoring open: %(count)d sheets for the examiners.") % {"count": count})
+    step_run(
+        request,
+        lambda: services.scoring_open(actor=request.user, session=session),
+        lambda count: _("Scoring open: %(count)d sheets for the examiners.") % {"count": count},
+    )
     return redirect("exams:view_session", pk=session.pk)
 
 
@@ -190,14 +190,11 @@ def reopen_sheet(request, pk):
 @role_required(*services.TALLY_ROLES)
 def tally_results(request, pk):
     session = get_object_or_404(ExamSession, pk=pk)
-    try:
-        count = services.results_tally(actor=request.user, session=session)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(count)d results tallied; a second person checks them now.") % {"count": count}
-        )
+    step_run(
+        request,
+        lambda: services.results_tally(actor=request.user, session=session),
+        lambda count: _("%(count)d results tallied; a second person checks them now.") % {"count": count},
+    )
     return redirect("exams:view_session", pk=session.pk)
 
 
@@ -205,12 +202,9 @@ def tally_results(request, pk):
 @role_required(*services.TALLY_ROLES)
 def check_results(request, pk):
     session = get_object_or_404(ExamSession, pk=pk)
-    try:
-        services.results_check(actor=request.user, session=session)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Tally checked."))
+    step_run(
+        request, lambda: services.results_check(actor=request.user, session=session), _("Tally checked.")
+    )
     return redirect("exams:view_session", pk=session.pk)
 
 

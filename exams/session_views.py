@@ -47,6 +47,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
 
 # --- rooms -----------------------------------------------------------------
 
@@ -196,12 +197,11 @@ def view_session(request, pk):
 @role_required(*ARRANGER_ROLES)
 def assign_seats(request, pk):
     session = _session(request, pk)
-    try:
-        count = services.seats_assign(actor=request.user, session=session)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(count)d candidates seated.") % {"count": count})
+    step_run(
+        request,
+        lambda: services.seats_assign(actor=request.user, session=session),
+        lambda count: _("%(count)d candidates seated.") % {"count": count},
+    )
     return redirect("exams:view_session", pk=session.pk)
 
 
@@ -245,12 +245,11 @@ def set_proctors(request, pk):
 @role_required(*ARRANGER_ROLES)
 def publish_tickets(request, pk):
     batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    try:
-        count = services.tickets_publish(actor=request.user, batch=batch)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Published: %(count)d admission tickets issued.") % {"count": count})
+    step_run(
+        request,
+        lambda: services.tickets_publish(actor=request.user, batch=batch),
+        lambda count: _("Published: %(count)d admission tickets issued.") % {"count": count},
+    )
     return redirect("exams:arrange_batch", pk=batch.pk)
 
 
@@ -665,12 +664,12 @@ def decide_absence(request, pk):
 @role_required(Role.PROCTOR)
 def return_to_post(request, pk):
     absence = get_object_or_404(ProctorAbsence, pk=pk, proctor=request.user)
-    try:
-        services.absence_return(actor=request.user, absence=absence)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Back at the post at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
-        )
+    step_run(
+        request,
+        lambda: services.absence_return(actor=request.user, absence=absence),
+        lambda returned: (
+            _("Back at the post at %(time)s.")
+            % {"time": timezone.localtime(returned.returned_at).strftime("%H:%M")}
+        ),
+    )
     return redirect("exams:room_record", pk=absence.session_room_id)
