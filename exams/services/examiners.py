@@ -12,8 +12,8 @@ from exams.models import (
     ExamSession,
     Level,
     Recusal,
-    SessionStatus,
 )
+from exams.services.seats import require_arranger, require_arranging
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.roles import Role, has_role
@@ -128,15 +128,10 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
     A recusal is recorded even though the assignment is refused: exam staff
     learn which examiner to replace, the examiner only that he is recused.
     """
-    if not has_role(actor, Role.EXAM_STAFF, Role.CLERK):
-        raise PermissionDenied
+    require_arranger(actor)
     with transaction.atomic():
         session = ExamSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != SessionStatus.ARRANGING:
-            raise RuleViolation(
-                _("The tickets of this session are published; its seats no longer change."),
-                code="session_published",
-            )
+        require_arranging(session)
         problem = examiner_scope_problem(examiner, session)
         if problem:
             raise RuleViolation(problem, field="examiner", code="out_of_scope")
@@ -163,15 +158,11 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
 
 @transaction.atomic
 def examiner_unassign(*, actor, assignment: ExaminerAssignment) -> None:
-    if not has_role(actor, Role.EXAM_STAFF, Role.CLERK):
-        raise PermissionDenied
+    require_arranger(actor)
     recused = Recusal.objects.filter(session=assignment.session_id, examiner=assignment.examiner_id).exists()
     # A recused examiner leaves the session at any time; others only while it is arranged.
-    if assignment.session.status != SessionStatus.ARRANGING and not recused:
-        raise RuleViolation(
-            _("The tickets of this session are published; its seats no longer change."),
-            code="session_published",
-        )
+    if not recused:
+        require_arranging(assignment.session)
     assignment.delete()
 
 

@@ -35,12 +35,12 @@ ARRANGER_ROLES = (Role.EXAM_STAFF, Role.CLERK)
 ARRANGEABLE = (BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN, BatchStatus.REGISTRATION_CLOSED)
 
 
-def _require_arranger(actor) -> None:
+def require_arranger(actor) -> None:
     if not has_role(actor, *ARRANGER_ROLES):
         raise PermissionDenied
 
 
-def _require_arranging(session: ExamSession) -> None:
+def require_arranging(session: ExamSession) -> None:
     if session.status != SessionStatus.ARRANGING:
         raise RuleViolation(
             _("The tickets of this session are published; its seats no longer change."),
@@ -51,7 +51,7 @@ def _require_arranging(session: ExamSession) -> None:
 @transaction.atomic
 def room_save(*, actor, room: Room | None = None, **fields) -> Room:
     """Create a room or change one; a room keeps its name unique."""
-    _require_arranger(actor)
+    require_arranger(actor)
     room = room or Room()
     for name, value in fields.items():
         setattr(room, name, value)
@@ -66,7 +66,7 @@ def session_save(
     *, actor, batch: Batch, session: ExamSession | None = None, rooms: list[Room], **fields
 ) -> ExamSession:
     """Create or change a session of ``batch`` with its rooms, in the order given, before publishing."""
-    _require_arranger(actor)
+    require_arranger(actor)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in ARRANGEABLE:
         raise RuleViolation(
@@ -75,7 +75,7 @@ def session_save(
         )
     if session is not None:
         session = ExamSession.objects.select_for_update().get(pk=session.pk, batch=batch)
-        _require_arranging(session)
+        require_arranging(session)
     session = session or ExamSession(batch=batch, seed=secrets.randbelow(2**31))
     for name, value in fields.items():
         setattr(session, name, value)
@@ -120,8 +120,8 @@ def session_save(
 @transaction.atomic
 def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> SessionRoom:
     """Name the proctors of a room; only accounts with the proctor role may guard one."""
-    _require_arranger(actor)
-    _require_arranging(session_room.session)
+    require_arranger(actor)
+    require_arranging(session_room.session)
     wrong = [str(user) for user in proctors if not has_role(user, Role.PROCTOR)]
     if wrong:
         raise RuleViolation(
@@ -177,9 +177,9 @@ def seat_plan(candidates, capacities: list[int], rng: random.Random) -> list[tup
 @transaction.atomic
 def seats_assign(*, actor, session: ExamSession) -> int:
     """Seat every candidate of the session, room by room, shuffled; replaces an earlier arrangement."""
-    _require_arranger(actor)
+    require_arranger(actor)
     session = ExamSession.objects.select_for_update().get(pk=session.pk)
-    _require_arranging(session)
+    require_arranging(session)
     candidates = list(session_candidates(batch_id=session.batch_id, part=session.part))
     if not candidates:
         raise RuleViolation(_("No city-approved candidate takes this part yet."), code="no_candidates")
@@ -206,11 +206,11 @@ def seats_assign(*, actor, session: ExamSession) -> int:
 @transaction.atomic
 def seat_move(*, actor, seat: Seat, session_room: SessionRoom, number: int) -> Seat:
     """Move a candidate to another seat of the session before publishing; an occupant there swaps."""
-    _require_arranger(actor)
+    require_arranger(actor)
     seat = Seat.objects.select_for_update().select_related("session", "session_room").get(pk=seat.pk)
     # One move at a time per session: a swap parks a seat on number 0 meanwhile.
     ExamSession.objects.select_for_update().get(pk=seat.session_id)
-    _require_arranging(seat.session)
+    require_arranging(seat.session)
     if session_room.session_id != seat.session_id:
         raise RuleViolation(
             _("Choose a room of this session."), field="session_room", code="room_not_in_session"
@@ -307,7 +307,7 @@ def tickets_publish(*, actor, batch: Batch) -> int:
     The batch row is locked, so two clerks publishing at once issue the
     numbers once: the second finds them published.
     """
-    _require_arranger(actor)
+    require_arranger(actor)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     sessions = list(batch.sessions.order_by("date", "starts_at", "part", "sitting"))
     if not sessions:

@@ -24,62 +24,32 @@ def room(published):
 
 def test_papers_out_and_back_show_what_is_missing(room):
     session_room, (first, _second), staff = room["session_room"], room["pair"], room["staff"]
-    with pytest.raises(RuleViolation) as caught:
-        services.paper_handover_record(
-            actor=staff,
+    out, back = HandoverDirection.OUT, HandoverDirection.BACK
+
+    def hand(actor, direction, count, given_by):
+        return services.paper_handover_record(
+            actor=actor,
             session_room=session_room,
-            direction=HandoverDirection.BACK,
-            count=16,
+            direction=direction,
+            count=count,
             sealed=True,
-            given_by=first,
+            given_by=given_by,
         )
+
+    with pytest.raises(RuleViolation) as caught:
+        hand(staff, back, 16, first)
     assert caught.value.code == "nothing_handed_out"
     with pytest.raises(RuleViolation) as caught:
-        services.paper_handover_record(
-            actor=first,
-            session_room=session_room,
-            direction=HandoverDirection.OUT,
-            count=16,
-            sealed=True,
-            given_by=first,
-        )
+        hand(first, out, 16, first)
     assert caught.value.field == "given_by"
-    services.paper_handover_record(
-        actor=first,
-        session_room=session_room,
-        direction=HandoverDirection.OUT,
-        count=16,
-        sealed=True,
-        given_by=staff,
-    )
+    hand(first, out, 16, staff)
     assert services.handover_missing(session_room) is None
     with pytest.raises(RuleViolation) as caught:
-        services.paper_handover_record(
-            actor=first,
-            session_room=session_room,
-            direction=HandoverDirection.OUT,
-            count=16,
-            sealed=True,
-            given_by=staff,
-        )
+        hand(first, out, 16, staff)
     assert caught.value.code == "handover_recorded"
     with pytest.raises(PermissionDenied):
-        services.paper_handover_record(
-            actor=first,
-            session_room=session_room,
-            direction=HandoverDirection.BACK,
-            count=15,
-            sealed=True,
-            given_by=first,
-        )
-    services.paper_handover_record(
-        actor=staff,
-        session_room=session_room,
-        direction=HandoverDirection.BACK,
-        count=15,
-        sealed=True,
-        given_by=first,
-    )
+        hand(first, back, 15, first)
+    hand(staff, back, 15, first)
     assert services.handover_missing(session_room) == 1
 
 
