@@ -28,8 +28,8 @@ from applicants.forms import (
 from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
 from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
-from exams.models import DocumentKind
-from exams.selectors import batch_list, batch_public_list
+from exams.models import DocumentKind, PartResult
+from exams.selectors import batch_list, batch_public_list, released_results
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.identity import resident_id_mask
@@ -144,6 +144,9 @@ def view_application(request, pk, upload_form=None):
             else resident_id_mask(application.applicant.id_number),
             "rows": rows,
             "is_owner": is_owner,
+            "results": PartResult.objects.released()
+            .filter(application=application)
+            .select_related("session"),
             "missing": services.application_missing(application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
@@ -244,7 +247,10 @@ def download_document(request, pk):
 @role_required(Role.APPLICANT)
 def my_applications(request):
     applications = (
-        selectors.application_list(actor=request.user).select_related("ticket").order_by("-created_at")
+        selectors.application_list(actor=request.user)
+        .select_related("ticket")
+        .prefetch_related(released_results())
+        .order_by("-created_at")
     )
     return render(
         request,

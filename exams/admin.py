@@ -11,7 +11,9 @@ from exams.models import (
     ExaminerRelation,
     ExamSession,
     Incident,
+    ItemDecision,
     ItemScore,
+    Objection,
     Occupation,
     PaperHandover,
     PartResult,
@@ -29,6 +31,7 @@ from exams.models import (
     Seat,
     SessionRoom,
     StandardItem,
+    TheoryMark,
     Ticket,
 )
 from exams.resources import OccupationResource
@@ -208,3 +211,19 @@ class ItemScoreAdmin(SimpleHistoryAdmin):
 class PartResultAdmin(SimpleHistoryAdmin):
     list_display = ("session", "application", "points", "outcome")
     list_filter = ("outcome",)
+
+
+@admin.register(ItemDecision)
+class ItemDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "item", "points", "decided_by", "decided_at")
+
+
+@admin.register(TheoryMark)
+class TheoryMarkAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "points", "imported_by", "imported_at")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(SimpleHistoryAdmin):
+    list_display = ("batch", "raised_by", "raised_at", "answered_by", "answered_at")
+    search_fields = ("raised_by", "text")

@@ -320,6 +320,14 @@ class StandardForm(FormHelperMixin, forms.Form):
     part = forms.ChoiceField(label=_("part"), choices=SessionPart.choices)
     effective_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
     combine_rule = forms.ChoiceField(label=_("combining the examiners' points"), choices=CombineRule.choices)
+    spread = forms.DecimalField(
+        label=_("largest spread (points)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        required=False,
+        help_text=_("Only with the chief examiner's rule."),
+    )
 
 
 class StandardItemForm(forms.Form):
@@ -343,3 +351,35 @@ class SignSheetForm(FormHelperMixin, forms.Form):
 
 class ReopenSheetForm(forms.Form):
     reason = forms.CharField(label=_("why the sheet is reopened"), max_length=200)
+
+
+class ItemDecisionForm(forms.Form):
+    code = forms.IntegerField(widget=forms.HiddenInput)
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    points = forms.DecimalField(label=_("points"), max_digits=5, decimal_places=1, min_value=0)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class ObjectionForm(FormHelperMixin, forms.Form):
+    raised_by = forms.CharField(label=_("your name"), max_length=40)
+    contact = forms.CharField(label=_("phone or e-mail (never published)"), max_length=80)
+    text = forms.CharField(
+        label=_("objection"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "min_length": _("Say in a few more words whom the objection concerns and why."),
+            "max_length": _("Keep the objection under 2000 characters."),
+        },
+    )
+
+
+class ObjectionAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    seen_answer = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+
+class ReportForm(FormHelperMixin, forms.Form):
+    report_number = forms.CharField(label=_("report document number"), max_length=60)
+    reported_on = forms.DateField(label=_("reported on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -363,6 +363,28 @@ class Batch(models.Model):
         blank=True,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    publicity_starts = models.DateField(_("publicity starts"), null=True, blank=True)
+    publicity_ends = models.DateField(
+        _("publicity ends"), null=True, blank=True, help_text=_("The last working day of the publicity.")
+    )
+    publicity_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicity started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    report_number = models.CharField(_("report document number"), max_length=60, blank=True)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords()
 
     objects = BatchQuerySet.as_manager()
@@ -387,6 +409,15 @@ class Batch(models.Model):
 
     def __str__(self):
         return f"{self.theory_date:%Y-%m} {self.occupation.name} {self.get_level_display()}"
+
+    @property
+    def last_exam_date(self) -> datetime.date:
+        return max(self.theory_date, self.skill_date)
+
+    @property
+    def results_released(self) -> bool:
+        """Applicants see their results once the batch is reported to the city center."""
+        return self.status in (BatchStatus.REPORTED, BatchStatus.CLOSED)
 
     def student_document_labels(self) -> list[str]:
         return [DocumentKind(kind).label for kind in self.student_documents]
@@ -935,6 +966,7 @@ class Recusal(models.Model):
 class CombineRule(models.TextChoices):
     MEAN = "mean", _("mean of the examiners")
     TRIMMED = "trimmed", _("drop the highest and lowest, then the mean")
+    CHIEF = "chief", _("mean, or the chief examiner decides beyond a spread")
 
 
 class ScoringStandard(models.Model):
@@ -952,6 +984,17 @@ class ScoringStandard(models.Model):
         max_length=8,
         choices=CombineRule.choices,
         default=CombineRule.MEAN,
+    )
+    spread = models.DecimalField(
+        _("largest spread (points)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_(
+            "With the chief examiner's rule: when the examiners' points on a subjective item differ by "
+            "more than this, the chief examiner decides the item's points."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -1078,11 +1121,69 @@ class ItemScore(models.Model):
         return f"{self.item} {self.points}"
 
 
+class ItemDecision(models.Model):
+    """The chief examiner's points for a subjective item whose examiners differed beyond the spread."""
+
+    code = models.ForeignKey(
+        CandidateCode, verbose_name=_("anonymous code"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    item = models.ForeignKey(StandardItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    reason = models.CharField(_("reason"), max_length=200)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chief examiner's decision")
+        verbose_name_plural = _("chief examiner's decisions")
+        ordering = ["code", "item__order"]
+        constraints = [models.UniqueConstraint(fields=["code", "item"], name="decision_once_per_item")]
+
+    def __str__(self):
+        return f"{self.code} {self.item} {self.points}"
+
+
+class TheoryMark(models.Model):
+    """A theory paper's points marked outside the portal (by hand or machine), imported by code."""
+
+    code = models.OneToOneField(
+        CandidateCode, verbose_name=_("anonymous code"), on_delete=models.CASCADE, related_name="mark"
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("imported theory mark")
+        verbose_name_plural = _("imported theory marks")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0, points__lte=100), name="theory_mark_in_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.points}"
+
+
 class Outcome(models.TextChoices):
     PASSED = "passed", _("passed")
     FAILED = "failed", _("failed")
     ABSENT = "absent", _("absent")
     VOIDED = "voided", _("voided for a breach of discipline")
+
+
+class PartResultQuerySet(models.QuerySet):
+    def released(self) -> "PartResultQuerySet":
+        """Results the applicants may see: of batches reported to the city center [考务组 §6]."""
+        return self.filter(session__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED))
 
 
 class PartResult(models.Model):
@@ -1101,6 +1202,8 @@ class PartResult(models.Model):
     outcome = models.CharField(_("result"), max_length=8, choices=Outcome.choices)
     history = HistoricalRecords()
 
+    objects = PartResultQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("result of a part")
         verbose_name_plural = _("results of parts")
@@ -1111,3 +1214,35 @@ class PartResult(models.Model):
 
     def __str__(self):
         return f"{self.application} {self.session.get_part_display()} {self.get_outcome_display()}"
+
+
+class Objection(models.Model):
+    """An objection (异议) to the publicised list of those qualified, and the center's answer."""
+
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("appraisal batch"), on_delete=models.CASCADE, related_name="objections"
+    )
+    raised_by = models.CharField(_("name"), max_length=40)
+    contact = models.CharField(_("phone or e-mail"), max_length=80)
+    text = models.TextField(_("objection"), max_length=2000)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["batch", "-raised_at"]
+
+    def __str__(self):
+        return f"{self.batch} {self.raised_by}"

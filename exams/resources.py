@@ -1,8 +1,11 @@
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
-from exams.models import Level, Occupation
+from exams.models import CandidateCode, Level, Occupation, TheoryMark
 
 
 def _whole(number: float) -> int:
@@ -157,4 +160,123 @@ def register_dataset(rows) -> Dataset:
                 outcome = str(getattr(application, f"get_{part}_attempt_display")())
             line += [result.points if result and result.points is not None else "", outcome]
         dataset.append([*line, "合格" if row.qualified else "不合格"])
+    return dataset
+
+
+class CodeWidget(widgets.Widget):
+    """考生代码: an anonymous code of the session, however the cell spells its case and spaces."""
+
+    def __init__(self, codes: dict[str, CandidateCode]):
+        super().__init__()
+        self.codes = codes
+
+    def clean(self, value, row=None, **kwargs):
+        code = "".join(str(value if value is not None else "").split()).upper()
+        if code not in self.codes:
+            raise ValueError(_("No candidate of this session has this code."))
+        return self.codes[code]
+
+
+class MarkWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            points = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("Write the points as a number from 0 to 100.")) from None
+        if not Decimal(0) <= points <= Decimal(100) or (points * 2) % 1:
+            raise ValueError(_("Write the points as a number from 0 to 100, in half points."))
+        return points
+
+
+class TheoryMarkResource(resources.ModelResource):
+    """Theory marks (考生代码, 分数) of one session, marked by hand or by a machine.
+
+    A code seen before in the file is refused; a code already imported is
+    updated, its history keeping the earlier points.
+    """
+
+    class Meta:
+        model = TheoryMark
+        import_id_fields = ("code",)
+        fields = ("code", "points")
+        skip_diff = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, session):
+        self.codes = {code.code: code for code in session.codes.all()}
+        super().__init__()
+        self.fields["code"] = fields.Field(
+            attribute="code", column_name="考生代码", widget=CodeWidget(self.codes)
+        )
+        self.fields["points"] = fields.Field(attribute="points", column_name="分数", widget=MarkWidget())
+
+    def before_import(self, dataset, **kwargs):
+        self.actor = kwargs.get("user")
+        self.first_row = {}
+
+    def get_instance(self, instance_loader, row):
+        try:
+            code = self.fields["code"].clean(row)
+        except ValueError:
+            return None
+        return TheoryMark.objects.filter(code=code).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        earlier = self.first_row.setdefault(instance.code_id, kwargs["row_number"])
+        if earlier != kwargs["row_number"]:
+            raise ValidationError({"code": [_("The same code is on row %(row)d.") % {"row": earlier + 1}]})
+        instance.imported_by = self.actor
+
+
+def code_list_dataset(codes) -> Dataset:
+    """The codes to write on the theory papers, by room and seat (staff only: it joins code and seat)."""
+    dataset = Dataset(headers=["考场", "座号", "准考证号", "考生代码", "分数"])
+    for code in codes:
+        seat = code.seat
+        dataset.append(
+            [seat.session_room.room.name, seat.number, seat.application.ticket.number, code.code, ""]
+        )
+    return dataset
+
+
+def qualified_dataset(batch, rows) -> Dataset:
+    """Those qualified (报名与合格人员登记表, its second half) as the city center takes them."""
+    headers = ["序号", "姓名", "性别", "身份证号", "文化程度", "职业（工种）", "等级", "班级/单位"]
+    dataset = Dataset(headers=[*headers, *(f"{label}成绩" for _part, label in REGISTER_PARTS)])
+    for number, row in enumerate(rows, start=1):
+        application = row.application
+        applicant = application.applicant
+        line = [
+            number,
+            applicant.name,
+            applicant.get_sex_display(),
+            applicant.id_number,
+            applicant.get_education_display(),
+            batch.occupation.name,
+            batch.get_level_display(),
+            application.class_name,
+        ]
+        for part, _label in REGISTER_PARTS:
+            result = row.parts.get(part)
+            line.append(result.points if result and result.points is not None else "")
+        dataset.append(line)
+    return dataset
+
+
+def result_statistics_dataset(statistics) -> Dataset:
+    """Pass rates by occupation and level, class and category, then the examiners, on one sheet."""
+    dataset = Dataset(headers=["分组", "项目", "考生人数", "合格人数", "合格率（%）"])
+    for group, rows in (
+        ("职业与等级", statistics.by_occupation),
+        ("班级/单位", statistics.by_class),
+        ("类别", statistics.by_category),
+    ):
+        for row in rows:
+            dataset.append([group, row.label, row.candidates, row.qualified, row.rate])
+    for row in statistics.examiners:
+        dataset.append(
+            ["考评员", row.examiner, row.sheets, "", f"平均 {row.mean_total}，偏离 {row.deviation}"]
+        )
     return dataset

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from exams import selectors, services
 from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet
-from exams.models import ExamSession, ScoreSheet, ScoringStandard
+from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
 from exams.resources import register_dataset
 from exams.selectors import batch_list
 from jianding.errors import RuleViolation
@@ -157,12 +157,14 @@ def session_sheets(request, pk):
     )
     for sheet in sheets:
         sheet.total = services.sheet_total(sheet)
+    signed = [sheet for sheet in sheets if sheet.status == SheetStatus.SIGNED]
     return render(
         request,
         "exams/session_sheets.html",
         {
             "session": session,
             "sheets": sheets,
+            "deviations": selectors.examiner_deviations(signed),
             "can_reopen": services.is_chief_examiner(request.user),
             "reopen_form": ReopenSheetForm(),
         },

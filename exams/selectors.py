@@ -1,6 +1,8 @@
 import calendar
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -17,6 +19,7 @@ from exams.models import (
     BatchStatus,
     ExamSession,
     Level,
+    Objection,
     Occupation,
     Outcome,
     PartResult,
@@ -27,11 +30,14 @@ from exams.models import (
     Room,
     ScoreSheet,
     Seat,
+    SessionPart,
     SessionRoom,
     SheetStatus,
     Ticket,
 )
 from jianding.roles import Role, has_role
+
+TENTH = Decimal("0.1")
 
 
 def occupation_list() -> QuerySet[Occupation]:
@@ -348,3 +354,145 @@ def retake_basis(*, id_number: str, occupation_id: int, level: int, on: datetime
             return RetakeBasis(application_id, outcomes)
         return None
     return None
+
+
+def qualified_rows(*, batch: Batch) -> list[RegisterRow] | None:
+    """The second half of the register (报名与合格人员登记表): those qualified, or None before the register."""
+    rows = score_register(batch=batch)
+    return None if rows is None else [row for row in rows if row.qualified]
+
+
+def batches_publicised(*, today: datetime.date) -> QuerySet[Batch]:
+    return Batch.objects.filter(publicity_starts__lte=today, publicity_ends__gte=today).select_related(
+        "occupation"
+    )
+
+
+def batches_to_report() -> QuerySet[Batch]:
+    """Batches being scored, not yet reported to the city center: the deadline is on the dashboards."""
+    return (
+        Batch.objects.filter(status=BatchStatus.SCORING).select_related("occupation").order_by("skill_date")
+    )
+
+
+def objections_open() -> QuerySet[Objection]:
+    return Objection.objects.filter(answered_at__isnull=True).select_related("batch__occupation")
+
+
+@dataclass
+class RateRow:
+    label: str
+    candidates: int = 0
+    qualified: int = 0
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.qualified / self.candidates, 1) if self.candidates else 0.0
+
+
+@dataclass
+class ExaminerRow:
+    examiner: str
+    sheets: int
+    mean_total: Decimal
+    deviation: Decimal
+
+    @property
+    def flagged(self) -> bool:
+        return abs(self.deviation) > settings.EXAMINER_OUTLIER_POINTS
+
+
+@dataclass
+class ResultStatistics:
+    by_occupation: list[RateRow]
+    by_class: list[RateRow]
+    by_category: list[RateRow]
+    distribution: dict[str, list[int]]
+    examiners: list[ExaminerRow]
+
+
+SCORE_BINS = [f"{low}–{low + 9}" for low in range(0, 90, 10)] + ["90–100"]
+
+
+def _rates(groups: dict[str, list[bool]]) -> list[RateRow]:
+    return [
+        RateRow(label, len(values), sum(values))
+        for label, values in sorted(groups.items(), key=lambda kv: kv[0])
+    ]
+
+
+def examiner_deviations(sheets) -> list[ExaminerRow]:
+    """Each examiner's mean sheet total, and how far on average it stands from his peers' on the same candidates.
+
+    ``sheets`` are signed sheets with ``scores`` prefetched and ``examiner__user`` selected.
+    """
+    totals = defaultdict(dict)
+    names = {}
+    for sheet in sheets:
+        total = sum((score.points for score in sheet.scores.all() if score.points is not None), Decimal(0))
+        totals[sheet.code_id][sheet.examiner_id] = total
+        names[sheet.examiner_id] = sheet.examiner.user.name
+    own, gaps = defaultdict(list), defaultdict(list)
+    for by_examiner in totals.values():
+        for examiner_id, total in by_examiner.items():
+            own[examiner_id].append(total)
+            peers = [value for other, value in by_examiner.items() if other != examiner_id]
+            if peers:
+                gaps[examiner_id].append(total - sum(peers, Decimal(0)) / len(peers))
+    rows = []
+    for examiner_id, values in own.items():
+        mean = sum(values, Decimal(0)) / len(values)
+        gap = sum(gaps[examiner_id], Decimal(0)) / len(gaps[examiner_id]) if gaps[examiner_id] else Decimal(0)
+        rows.append(ExaminerRow(names[examiner_id], len(values), mean.quantize(TENTH), gap.quantize(TENTH)))
+    return sorted(rows, key=lambda row: (-abs(row.deviation), row.examiner))
+
+
+def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultStatistics:
+    """Pass rates by occupation and level, class and category; score distributions per part; examiners.
+
+    Counts candidates of checked tallies held in ``year``; one qualifies when every part he sat is passed.
+    """
+    results = PartResult.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+    if occupation_id:
+        results = results.filter(session__batch__occupation_id=occupation_id)
+    results = results.select_related("session__batch__occupation", "application")
+    passed_all = {}
+    applications = {}
+    distribution = {part.label: [0] * len(SCORE_BINS) for part in SessionPart}
+    for result in results:
+        applications[result.application_id] = (result.application, result.session.batch)
+        passed_all[result.application_id] = passed_all.get(result.application_id, True) and (
+            result.outcome == Outcome.PASSED
+        )
+        if result.points is not None:
+            index = min(int(result.points) // 10, len(SCORE_BINS) - 1)
+            distribution[SessionPart(result.session.part).label][index] += 1
+    by_occupation, by_class, by_category = defaultdict(list), defaultdict(list), defaultdict(list)
+    for application_id, (application, batch) in applications.items():
+        qualified = passed_all[application_id]
+        by_occupation[f"{batch.occupation.name} {batch.get_level_display()}"].append(qualified)
+        by_class[application.class_name or "—"].append(qualified)
+        by_category[application.get_category_display()].append(qualified)
+    sheets = (
+        ScoreSheet.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+        .select_related("examiner__user")
+        .prefetch_related("scores")
+    )
+    if occupation_id:
+        sheets = sheets.filter(session__batch__occupation_id=occupation_id)
+    return ResultStatistics(
+        by_occupation=_rates(by_occupation),
+        by_class=_rates(by_class),
+        by_category=_rates(by_category),
+        distribution=distribution,
+        examiners=examiner_deviations(sheets),
+    )
+
+
+def released_results() -> Prefetch:
+    """An application's results, once its batch is reported, as ``released_results``."""
+    return Prefetch(
+        "results",
+        queryset=PartResult.objects.released().select_related("session").order_by("session__date"),
+        to_attr="released_results",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exams import examiner_views, scoring_views, session_views, views
+from exams import examiner_views, results_views, scoring_views, session_views, views
 
 app_name = "exams"
 urlpatterns = [
@@ -62,6 +62,22 @@ urlpatterns = [
     path("batches/<int:pk>/register/", scoring_views.view_register, name="view_register"),
     path("batches/<int:pk>/register/print/", scoring_views.print_register, name="print_register"),
     path("batches/<int:pk>/register/export/", scoring_views.export_register, name="export_register"),
+    path("sessions/<int:pk>/marks/", results_views.theory_marks, name="theory_marks"),
+    path("sessions/<int:pk>/codes/", results_views.give_codes, name="give_codes"),
+    path("sessions/<int:pk>/codes/export/", results_views.export_codes, name="export_codes"),
+    path("sessions/<int:pk>/spreads/", results_views.session_spreads, name="session_spreads"),
+    path("batches/<int:pk>/publicity/", results_views.batch_publicity, name="batch_publicity"),
+    path("batches/<int:pk>/publicity/start/", results_views.start_publicity, name="start_publicity"),
+    path("batches/<int:pk>/report/", results_views.report_batch, name="report_batch"),
+    path("batches/<int:pk>/qualified/print/", results_views.print_qualified, name="print_qualified"),
+    path("batches/<int:pk>/qualified/export/", results_views.export_qualified, name="export_qualified"),
+    path("objections/<int:pk>/answer/", results_views.answer_objection, name="answer_objection"),
+    path("results/statistics/", results_views.result_statistics, name="result_statistics"),
+    path(
+        "results/statistics/export/",
+        results_views.export_result_statistics,
+        name="export_result_statistics",
+    ),
     path("scoring/", scoring_views.my_scoring, name="my_scoring"),
     path("sheets/<int:pk>/", scoring_views.score_sheet, name="score_sheet"),
     path("sheets/<int:pk>/items/<int:item_pk>/", scoring_views.save_item_score, name="save_item_score"),

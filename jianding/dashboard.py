@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import selectors as applicants
 from exams import selectors as exams
+from exams.services import report_deadline
 from jianding import staff
 from jianding.models import Consultation
 from jianding.roles import Role, primary_role
+from jianding.workdays import working_days_between
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,63 @@ def _duties_ahead(user) -> Card:
     )
 
 
+def _reports_due(user) -> Card:
+    """Batches to report to the city center, with the nearest deadline in working days."""
+    batches = list(exams.batches_to_report())
+    card = Card(
+        label=_("Batches to report to the city center"),
+        count=len(batches),
+        url=reverse("exams:list_batches"),
+    )
+    if not batches:
+        return card
+    today = timezone.localdate()
+    nearest = min(batches, key=report_deadline)
+    deadline = report_deadline(nearest)
+    left = working_days_between(today, deadline)
+    hint = (
+        _("%(batch)s is overdue since %(day)s.")
+        if left < 0
+        else _("%(batch)s: report by %(day)s, %(left)d working days left.")
+    )
+    return Card(
+        label=card.label,
+        count=card.count,
+        url=reverse("exams:batch_publicity", args=[nearest.pk]),
+        hint=hint % {"batch": nearest, "day": deadline, "left": left},
+    )
+
+
+def _objections_to_answer(user) -> Card:
+    objections = exams.objections_open()
+    first = objections.first()
+    return Card(
+        label=_("Objections to answer"),
+        count=objections.count(),
+        url=reverse("exams:batch_publicity", args=[first.batch_id])
+        if first
+        else reverse("exams:list_batches"),
+        hint=_("Answer each on its batch's publicity page before the report."),
+    )
+
+
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
-    Role.DIRECTOR: (_plans_to_approve, _batches_to_approve_outside_plan, _accounts_not_taken_over),
+    Role.DIRECTOR: (
+        _plans_to_approve,
+        _batches_to_approve_outside_plan,
+        _accounts_not_taken_over,
+        _reports_due,
+    ),
     Role.DEPUTY: (_batches_to_approve_from_plan, _banks_to_approve),
-    Role.CLERK: (_applications_to_review, _plans_returned, _registrations_to_open, _questions_to_answer),
-    Role.EXAM_STAFF: (_applications_to_review, _leave_requests),
+    Role.CLERK: (
+        _applications_to_review,
+        _plans_returned,
+        _registrations_to_open,
+        _questions_to_answer,
+        _reports_due,
+        _objections_to_answer,
+    ),
+    Role.EXAM_STAFF: (_applications_to_review, _leave_requests, _reports_due, _objections_to_answer),
     Role.EXAMINER: (_sheets_to_score,),
     Role.PROCTOR: (_duties_ahead,),
     Role.APPLICANT: (_applications_returned,),

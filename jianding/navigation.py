@@ -45,6 +45,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Scoring standards"), "exams:list_standards", CATALOGUE_ROLES),
     NavItem(_("Question banks"), "exams:list_banks", (*CATALOGUE_ROLES, Role.APPLICANT)),
     NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES),
+    NavItem(_("Results statistics"), "exams:result_statistics", CATALOGUE_ROLES),
     NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),
     NavItem(_("Consultations"), "outreach:list_consultations", (Role.CLERK,)),
     NavItem(_("Staff accounts"), "accounts:list_staff", (Role.DIRECTOR,)),
@@ -54,6 +55,7 @@ PUBLIC_NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Open batches"), "public:home", ()),
     NavItem(_("Notices"), "public:list_notices", ()),
     NavItem(_("Consultation"), "public:consult", ()),
+    NavItem(_("Publicity"), "public:publicity", ()),
     NavItem(_("Sign in"), "login", ()),
 )
 

@@ -148,6 +148,14 @@ PASS_MARKS = {"default": int(os.environ.get("PASS_MARK", "60"))}
 # A part passed stays valid this long for a retake of the other part, which is allowed once.
 RETAKE_VALID_MONTHS = int(os.environ.get("RETAKE_VALID_MONTHS", "12"))
 
+# The list of those qualified is publicised (公示) this many working days; the batch is then
+# reported to the city center within REPORT_WORKING_DAYS working days of its last exam.
+PUBLICITY_WORKING_DAYS = int(os.environ.get("PUBLICITY_WORKING_DAYS", "5"))
+REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "10"))
+# An examiner whose sheet totals stand on average this many points from his peers' on the
+# same candidates is flagged for the chief examiner.
+EXAMINER_OUTLIER_POINTS = int(os.environ.get("EXAMINER_OUTLIER_POINTS", "10"))
+
 # Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
 EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
 

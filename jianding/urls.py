@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from exams import results_views
 from jianding import outreach_views, views
 
 accounts_patterns = (
@@ -24,6 +25,8 @@ public_patterns = (
         path("notices/", outreach_views.list_notices, name="list_notices"),
         path("notices/<int:pk>/", outreach_views.view_notice, name="view_notice"),
         path("consult/", outreach_views.consult, name="consult"),
+        path("publicity/", results_views.public_publicity, name="publicity"),
+        path("publicity/<int:pk>/object/", results_views.object_to, name="object_to"),
     ],
     "public",
 )

@@ -23,7 +23,8 @@ class Transition:
 
 
 # The batch's life, each step moved by the role the rules name. Approval of a
-# batch outside the annual plan is the director's alone (see batch_approve).
+# batch outside the annual plan is the director's alone (see batch_approve); the report to the
+# city center has its own step, after the publicity (services.publication.batch_report).
 TRANSITIONS: dict[str, Transition] = {
     "approve": Transition(
         gettext_lazy("Approve batch and implementation scheme"),
@@ -45,12 +46,6 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "start_scoring": Transition(
         gettext_lazy("Start scoring"), BatchStatus.IN_EXAM, BatchStatus.SCORING, (Role.EXAM_STAFF,)
-    ),
-    "report": Transition(
-        gettext_lazy("Mark as reported to the city center"),
-        BatchStatus.SCORING,
-        BatchStatus.REPORTED,
-        (Role.CLERK,),
     ),
     "finish": Transition(
         gettext_lazy("Close the batch"), BatchStatus.REPORTED, BatchStatus.CLOSED, (Role.CLERK,)

@@ -1,6 +1,7 @@
 """Results: identities joined back after every sheet is signed, tallied, then checked by a second person."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -10,7 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from exams.models import CombineRule, ExamSession, IncidentKind, ItemScore, Outcome, PartResult, SheetStatus
+from exams.models import (
+    CandidateCode,
+    CombineRule,
+    ExamSession,
+    IncidentKind,
+    ItemDecision,
+    ItemScore,
+    Outcome,
+    PartResult,
+    SheetStatus,
+    StandardItem,
+    TheoryMark,
+)
+from exams.services.proctoring import is_chief_examiner
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -30,6 +44,78 @@ def combine(points: list[Decimal], rule: str) -> Decimal:
     if rule == CombineRule.TRIMMED and len(values) >= 3:
         values = values[1:-1]
     return sum(values, Decimal(0)) / len(values)
+
+
+@dataclass
+class Spread:
+    """A subjective item whose examiners differ beyond the standard's spread: the chief examiner decides."""
+
+    code: CandidateCode
+    item: StandardItem
+    points: list[Decimal]
+    decision: ItemDecision | None
+
+
+def spreads(session: ExamSession) -> list[Spread]:
+    """The items of the session that wait for, or have, the chief examiner's decision.
+
+    Only under the chief examiner's rule, only for subjective items, and only
+    once every examiner has scored the item.
+    """
+    scores = (
+        ItemScore.objects.filter(
+            sheet__session=session,
+            sheet__standard__combine_rule=CombineRule.CHIEF,
+            item__is_subjective=True,
+        )
+        .select_related("sheet__code", "sheet__standard", "item")
+        .order_by("sheet__code__code", "item__order")
+    )
+    grouped = defaultdict(list)
+    for score in scores:
+        grouped[score.sheet.code, score.item].append(score)
+    decisions = {
+        (decision.code_id, decision.item_id): decision
+        for decision in ItemDecision.objects.filter(code__session=session)
+    }
+    found = []
+    for (code, item), item_scores in grouped.items():
+        points = [score.points for score in item_scores]
+        limit = item_scores[0].sheet.standard.spread
+        if len(points) < 2 or None in points or limit is None or max(points) - min(points) <= limit:
+            continue
+        found.append(Spread(code, item, points, decisions.get((code.pk, item.pk))))
+    return found
+
+
+@transaction.atomic
+def item_decide(
+    *, actor, session: ExamSession, code_id: int, item_id: int, points: Decimal, reason: str
+) -> ItemDecision:
+    """The chief examiner of the session decides an item beyond the spread, before the tally."""
+    if not is_chief_examiner(actor) or not session.examiner_assignments.filter(examiner__user=actor).exists():
+        raise PermissionDenied
+    session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    if session.tallied_at is not None:
+        raise RuleViolation(_("The results are tallied; the decision no longer changes."), code="tallied")
+    spread = next(
+        (found for found in spreads(session) if (found.code.pk, found.item.pk) == (code_id, item_id)), None
+    )
+    if spread is None:
+        raise RuleViolation(_("The examiners agree within the spread on this item."), code="within_spread")
+    if not Decimal(0) <= points <= spread.item.max_points or (points * 2) % 1:
+        raise RuleViolation(
+            _("Give 0 to %(max)s points, in half points.") % {"max": spread.item.max_points},
+            field="points",
+            code="points_out_of_range",
+        )
+    if not reason.strip():
+        raise RuleViolation(_("Say why these points."), field="reason", code="reason_required")
+    decision = spread.decision or ItemDecision(code=spread.code, item=spread.item)
+    decision.points, decision.reason, decision.decided_by = points, reason.strip(), actor
+    decision._change_reason, decision._history_user = reason.strip(), actor
+    decision.save()
+    return decision
 
 
 def outcome_for(points: Decimal | None, *, present: bool, voided: bool, mark: Decimal) -> str:
@@ -53,8 +139,11 @@ def results_tally(*, actor, session: ExamSession) -> int:
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
     sheets = session.sheets.all()
-    if not sheets.exists():
-        raise RuleViolation(_("Scoring has not been opened for this session."), code="no_sheets")
+    unmarked = session.seats.filter(checked_in_at__isnull=False).exclude(code__mark__isnull=False)
+    if not sheets.exists() and unmarked.exists():
+        raise RuleViolation(
+            _("Open scoring, or import the theory marks of every candidate who came in."), code="no_sheets"
+        )
     open_sheets = sheets.filter(status=SheetStatus.OPEN).count()
     if open_sheets:
         raise RuleViolation(
@@ -62,20 +151,40 @@ def results_tally(*, actor, session: ExamSession) -> int:
             % {"count": open_sheets},
             code="sheets_open",
         )
+    undecided = sum(found.decision is None for found in spreads(session))
+    if undecided:
+        raise RuleViolation(
+            _("%(count)d items differ beyond the spread and wait for the chief examiner's decision.")
+            % {"count": undecided},
+            code="decisions_missing",
+        )
     by_seat = defaultdict(lambda: defaultdict(list))
     rule = {}
     scores = ItemScore.objects.filter(sheet__session=session).select_related("sheet__code", "sheet__standard")
     for score in scores:
         by_seat[score.sheet.code.seat_id][score.item_id].append(score.points)
         rule[score.sheet.code.seat_id] = score.sheet.standard.combine_rule
+    decided = {
+        (decision.code.seat_id, decision.item_id): decision.points
+        for decision in ItemDecision.objects.filter(code__session=session).select_related("code")
+    }
+    marks = dict(TheoryMark.objects.filter(code__session=session).values_list("code__seat_id", "points"))
     voided = set(session.seats.filter(incidents__kind=IncidentKind.DISCIPLINE).values_list("pk", flat=True))
     mark = pass_mark(session.batch.level)
     results = []
     for seat in session.seats.all():
         items = by_seat.get(seat.pk)
-        points = None
-        if items:
-            total = sum((combine(values, rule[seat.pk]) for values in items.values()), Decimal(0))
+        points = marks.get(seat.pk)
+        if points is None and items:
+            total = sum(
+                (
+                    decided[seat.pk, item_id]
+                    if (seat.pk, item_id) in decided
+                    else combine(values, rule[seat.pk])
+                    for item_id, values in items.items()
+                ),
+                Decimal(0),
+            )
             points = total.quantize(TENTH, rounding=ROUND_HALF_UP)
         present = seat.checked_in_at is not None
         results.append(

@@ -8,15 +8,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from exams.models import (
     CandidateCode,
+    CombineRule,
     ExaminerProfile,
     ExamSession,
     ItemScore,
     Occupation,
     ScoreSheet,
     ScoringStandard,
+    SessionPart,
     SessionStatus,
     SheetStatus,
     StandardItem,
@@ -47,6 +50,7 @@ def standard_create(
     effective_from,
     combine_rule: str,
     items: list[dict],
+    spread: Decimal | None = None,
 ) -> ScoringStandard:
     """Write a new version of the standard of a part; its items must add up to 100 points."""
     _require_scoring_staff(actor)
@@ -58,6 +62,20 @@ def standard_create(
             _("The items add up to %(total)s points; a standard has 100.") % {"total": total},
             field="items",
             code="not_100",
+        )
+    if combine_rule == CombineRule.CHIEF and (spread is None or spread <= 0):
+        raise RuleViolation(
+            _("Give the spread beyond which the chief examiner decides."),
+            field="spread",
+            code="spread_required",
+        )
+    if combine_rule == CombineRule.CHIEF and not any(item.get("is_subjective") for item in items):
+        raise RuleViolation(
+            _(
+                "The chief examiner's rule concerns subjective items; mark at least one as scored by judgement."
+            ),
+            field="items",
+            code="no_subjective_items",
         )
     # Lock the occupation: two versions written at once get different numbers.
     Occupation.objects.select_for_update().get(pk=occupation.pk)
@@ -71,6 +89,7 @@ def standard_create(
         version=(latest or 0) + 1,
         effective_from=effective_from,
         combine_rule=combine_rule,
+        spread=spread if combine_rule == CombineRule.CHIEF else None,
         created_by=actor,
     )
     StandardItem.objects.bulk_create(
@@ -123,13 +142,7 @@ def scoring_open(*, actor, session: ExamSession) -> int:
     )
     if not examiners:
         raise RuleViolation(_("Assign the examiners first."), code="no_examiners")
-    # Only candidates who came in are scored; the absent stay absent in the tally.
-    seats = list(session.seats.filter(code__isnull=True, checked_in_at__isnull=False))
-    taken = set(session.codes.values_list("code", flat=True))
-    CandidateCode.objects.bulk_create(
-        CandidateCode(seat=seat, session=session, code=code)
-        for seat, code in zip(seats, _new_codes(len(seats), taken), strict=True)
-    )
+    _codes_give(session)
     existing = set(session.sheets.values_list("code_id", "examiner_id"))
     sheets = [
         ScoreSheet(session=session, code=code, examiner=examiner, standard=standard)
@@ -137,10 +150,43 @@ def scoring_open(*, actor, session: ExamSession) -> int:
         for examiner in examiners
         if (code.pk, examiner.pk) not in existing
     ]
-    ScoreSheet.objects.bulk_create(sheets)
+    reason = _("Scoring opened")
+    sheets = bulk_create_with_history(sheets, ScoreSheet, default_user=actor, default_change_reason=reason)
     items = list(standard.items.all())
-    ItemScore.objects.bulk_create(ItemScore(sheet=sheet, item=item) for sheet in sheets for item in items)
+    bulk_create_with_history(
+        [ItemScore(sheet=sheet, item=item) for sheet in sheets for item in items],
+        ItemScore,
+        default_user=actor,
+        default_change_reason=reason,
+    )
     return len(sheets)
+
+
+def _codes_give(session: ExamSession) -> None:
+    """An anonymous code for every candidate who came in; the absent stay absent in the tally."""
+    seats = list(session.seats.filter(code__isnull=True, checked_in_at__isnull=False))
+    taken = set(session.codes.values_list("code", flat=True))
+    CandidateCode.objects.bulk_create(
+        CandidateCode(seat=seat, session=session, code=code)
+        for seat, code in zip(seats, _new_codes(len(seats), taken), strict=True)
+    )
+
+
+@transaction.atomic
+def codes_give(*, actor, session: ExamSession) -> int:
+    """Codes for a theory session marked outside the portal: written on the papers, then imported with the marks."""
+    _require_scoring_staff(actor)
+    session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.PUBLISHED:
+        raise RuleViolation(_("Codes are given for a published session."), code="session_not_published")
+    if session.part != SessionPart.THEORY:
+        raise RuleViolation(
+            _("Marks are imported for a theory session; skills are scored on the tablets."), code="not_theory"
+        )
+    if session.tallied_at is not None:
+        raise RuleViolation(_("This session is tallied already."), code="tallied")
+    _codes_give(session)
+    return session.codes.count()
 
 
 def _own_open_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
@@ -214,3 +260,16 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
 
 def sheet_total(sheet: ScoreSheet) -> Decimal:
     return sum((score.points for score in sheet.scores.all() if score.points is not None), Decimal(0))
+
+
+def marks_import_check(*, actor, session: ExamSession) -> None:
+    """Theory marks are imported by code, after the codes are given and before the tally."""
+    _require_scoring_staff(actor)
+    if session.part != SessionPart.THEORY:
+        raise RuleViolation(
+            _("Marks are imported for a theory session; skills are scored on the tablets."), code="not_theory"
+        )
+    if session.tallied_at is not None:
+        raise RuleViolation(_("This session is tallied already."), code="tallied")
+    if not session.codes.exists():
+        raise RuleViolation(_("Give the codes first, then write them on the papers."), code="no_codes")

@@ -1,16 +1,21 @@
 """Fixtures of the exam day: a batch arranged through the pages, then published."""
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from applicants.models import ApplicationDocument
-from exams.models import Room, SessionPart, Ticket
+from exams import services
+from exams.models import ExaminerProfile, Room, SessionPart, Ticket
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory
 from tests.factories.images import portrait
+from tests.factories.scoring import ITEMS
 
 
 @pytest.fixture
@@ -71,3 +76,41 @@ def published(arranged):
     http.post(reverse("exams:publish_tickets", args=[arranged["batch"].pk]))
     assert Ticket.objects.count() == 20
     return arranged
+
+
+@pytest.fixture
+def scoring(published):
+    """The published theory session with three examiners, a standard in force, and scoring open."""
+    batch, staff, session = published["batch"], published["staff"], published["session"]
+    session.status = "arranging"
+    session.save()
+    examiners = []
+    for number in range(3):
+        user = UserFactory(username=f"examiner{number}", name=f"考评{number}", role=Role.EXAMINER)
+        profile = ExaminerProfile.objects.create(
+            user=user,
+            highest_level=1,
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=batch.theory_date + datetime.timedelta(days=30),
+            is_chief_examiner=number == 0,
+        )
+        profile.occupations.add(batch.occupation)
+        services.examiner_assign(actor=staff, session=session, examiner=profile)
+        examiners.append(profile)
+    session.status = "published"
+    session.save()
+    # Everyone came in but the candidate of seat 2 in the first room.
+    for seat in session.seats.exclude(session_room__order=1, number=2):
+        seat.checked_in_at = timezone.now()
+        seat.save()
+    services.standard_create(
+        actor=staff,
+        occupation=batch.occupation,
+        level=batch.level,
+        part=SessionPart.THEORY,
+        effective_from=batch.theory_date - datetime.timedelta(days=100),
+        combine_rule="mean",
+        items=ITEMS,
+    )
+    assert services.scoring_open(actor=staff, session=session) == 19 * 3
+    return {**published, "examiners": examiners}

@@ -1,70 +1,20 @@
-import datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from exams import services
-from exams.models import ExaminerProfile, ScoreSheet, SessionPart, SheetStatus
+from exams.models import ScoreSheet, SessionPart, SheetStatus
 from exams.services.results import outcome_for
 from jianding.errors import RuleViolation
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
-
-ITEMS = [
-    {
-        "title": "安全文明生产",
-        "max_points": Decimal(10),
-        "deductions": "未穿戴防护用品扣 5 分",
-        "is_subjective": False,
-    },
-    {"title": "线路安装", "max_points": Decimal(60), "deductions": "", "is_subjective": False},
-    {"title": "工艺美观", "max_points": Decimal(30), "deductions": "", "is_subjective": True},
-]
-
-
-@pytest.fixture
-def scoring(published):
-    """The published theory session with three examiners, a standard in force, and scoring open."""
-    batch, staff, session = published["batch"], published["staff"], published["session"]
-    session.status = "arranging"
-    session.save()
-    examiners = []
-    for number in range(3):
-        user = UserFactory(username=f"examiner{number}", name=f"考评{number}", role=Role.EXAMINER)
-        profile = ExaminerProfile.objects.create(
-            user=user,
-            highest_level=1,
-            valid_from=datetime.date(2020, 1, 1),
-            valid_until=batch.theory_date + datetime.timedelta(days=30),
-            is_chief_examiner=number == 0,
-        )
-        profile.occupations.add(batch.occupation)
-        services.examiner_assign(actor=staff, session=session, examiner=profile)
-        examiners.append(profile)
-    session.status = "published"
-    session.save()
-    # Everyone came in but the candidate of seat 2 in the first room.
-    for seat in session.seats.exclude(session_room__order=1, number=2):
-        seat.checked_in_at = timezone.now()
-        seat.save()
-    services.standard_create(
-        actor=staff,
-        occupation=batch.occupation,
-        level=batch.level,
-        part=SessionPart.THEORY,
-        effective_from=batch.theory_date - datetime.timedelta(days=100),
-        combine_rule="mean",
-        items=ITEMS,
-    )
-    assert services.scoring_open(actor=staff, session=session) == 19 * 3
-    return {**published, "examiners": examiners}
+from tests.factories.scoring import ITEMS, score_everything
 
 
 def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
@@ -166,19 +116,6 @@ def test_the_examiner_dashboard_counts_his_open_sheets(scoring, client_as):
     response = client_as(scoring["examiners"][1].user).get(reverse("dashboard"))
     cards = {str(card.label): card.count for card in response.context["cards"]}
     assert cards["待完成的评分记录表"] == 19
-
-
-def score_everything(scoring, points_by_examiner):
-    """Every examiner scores every sheet: item points from ``points_by_examiner[n]`` and signs."""
-    for number, profile in enumerate(scoring["examiners"]):
-        for sheet in profile.sheets.all():
-            for score, points in zip(
-                sheet.scores.order_by("item__order"), points_by_examiner[number], strict=True
-            ):
-                services.item_score_save(
-                    actor=profile.user, sheet=sheet, item_id=score.item_id, points=Decimal(points)
-                )
-            services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
 
 
 def test_combining_rules_and_the_pass_mark_edge():

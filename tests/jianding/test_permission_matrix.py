@@ -22,6 +22,7 @@ from exams.models import (
     ExaminerAssignment,
     ExamSession,
     ItemScore,
+    Objection,
     PlanStatus,
     ProctorAbsence,
     Room,
@@ -386,6 +387,65 @@ MATRIX = [
         **only(*CATALOGUE, status=NOT_FOUND),
         kwargs={"pk": pk_of("batch")},
     ),
+    # theory marks by code, the chief examiner's decisions, publicity and the report
+    row(
+        "exams:theory_marks",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*ARRANGERS),
+        kwargs={"pk": pk_of("session")},
+    ),
+    post_row("exams:theory_marks", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS)),  # empty form again
+    row("exams:give_codes", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
+    post_row("exams:give_codes", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row(
+        "exams:export_codes",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*ARRANGERS),
+        kwargs={"pk": pk_of("session")},
+    ),
+    # The world's examiner is not a chief examiner; staff read the page, only a chief examiner decides.
+    row(
+        "exams:session_spreads",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("session")},
+    ),
+    post_row("exams:session_spreads", kwargs={"pk": pk_of("session")}),
+    row(
+        "exams:batch_publicity",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row("exams:start_publicity", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
+    post_row("exams:start_publicity", kwargs={"pk": pk_of("batch")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    row("exams:report_batch", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
+    post_row("exams:report_batch", kwargs={"pk": pk_of("batch")}, clerk=ELSEWHERE),
+    row("exams:answer_objection", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("objection")}),
+    post_row(
+        "exams:answer_objection", kwargs={"pk": pk_of("objection")}, **only(*ARRANGERS, status=ELSEWHERE)
+    ),
+    # The world's tally is not checked: no list of those qualified yet.
+    row(
+        "exams:print_qualified",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, status=NOT_FOUND),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row(
+        "exams:export_qualified",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only(*CATALOGUE, status=NOT_FOUND),
+        kwargs={"pk": pk_of("batch")},
+    ),
+    row("exams:result_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    row("exams:export_result_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:my_scoring", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
     row("exams:score_sheet", anonymous=LOGIN, default=FORBIDDEN, examiner=OK, kwargs={"pk": pk_of("sheet")}),
     row(
@@ -556,6 +616,10 @@ MATRIX = [
     row("public:list_notices", anonymous=OK, default=OK),
     row("public:view_notice", anonymous=OK, default=OK, kwargs={"pk": pk_of("notice")}),
     row("public:consult", anonymous=OK, default=OK),
+    row("public:publicity", anonymous=OK, default=OK),
+    # The world's batch is being publicised; an empty objection is shown again with its errors.
+    row("public:object_to", anonymous=OK, default=OK, kwargs={"pk": pk_of("batch")}),
+    row("public:object_to", anonymous=OK, default=OK, kwargs={"pk": pk_of("batch")}, method="post"),
     # the clerks' side of notices and consultations
     row("outreach:list_notices", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
     row("outreach:create_notice", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
@@ -636,7 +700,13 @@ def world(role_users, tmp_path, settings):
     old_plan = PlanFactory(year=2027, revision=1, status=PlanStatus.SUPERSEDED, created_by=clerk)
     line = PlanLineFactory(plan__year=2027, plan__revision=2, plan__created_by=clerk)
     occupation = line.occupation
-    batch = BatchFactory(occupation=occupation, status=BatchStatus.REGISTRATION_OPEN)
+    today = timezone.localdate()
+    batch = BatchFactory(
+        occupation=occupation,
+        status=BatchStatus.REGISTRATION_OPEN,
+        publicity_starts=today - datetime.timedelta(days=1),
+        publicity_ends=today + datetime.timedelta(days=3),
+    )
     bank = exams_services.bank_upload(
         actor=exam_staff, occupation=occupation, level=4, title="复习题", upload=pdf_upload()
     )
@@ -666,6 +736,9 @@ def world(role_users, tmp_path, settings):
             title="报名通知", body="……", publish_at=timezone.now(), created_by=clerk
         ),
         "consultation": Consultation.objects.create(question="何时报名？", asker_name="张三"),
+        "objection": Objection.objects.create(
+            batch=batch, raised_by="李四", contact="13800000000", text="某人未参加考试"
+        ),
         **exam_day(world_application=application, batch=batch, role_users=role_users),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,

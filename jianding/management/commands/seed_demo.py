@@ -11,23 +11,34 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from stdnum.cn import ric
 
-from applicants.models import Applicant, Application
+from applicants.models import Applicant, Application, ApplicationStatus
+from exams import services
 from exams.models import (
     AppraisalPlan,
     Batch,
     BatchStatus,
     ExaminerProfile,
+    ExamSession,
+    Objection,
     Occupation,
     PlanLine,
     PlanStatus,
     Room,
     RoomKind,
+    Seat,
+    SessionPart,
+    SessionRoom,
+    SessionStatus,
+    TheoryMark,
+    Ticket,
 )
 from jianding.identity import resident_id_parse
 from jianding.models import Consultation, Notice, User
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role
+from jianding.workdays import working_days_between
 
 DEMO_PASSWORD = "jianding2026"
 
@@ -49,6 +60,18 @@ DEMO_STAFF = (
 DEMO_APPLICANTS = (
     ("320102200503151230", "张伟", "13812345678", "vocational", "23 机电 1 班"),
     ("320106198807204560", "李娜", "13987654321", "senior_high", "南京某电气安装公司"),
+)
+
+# The cookery class examined two weeks ago (names and classes), whose list is being publicised.
+DEMO_COOKS = tuple(
+    (f"{family}{given}", "23 烹饪 1 班" if n < 14 else "23 烹饪 2 班")
+    for n, (family, given) in enumerate(
+        zip(
+            "陈林黄周吴徐孙胡朱高何郭马罗梁宋郑谢韩唐冯于董萧",
+            "晓明子涵浩然欣怡宇轩梓萱俊杰雨桐博文佳琪思远诗雨",
+            strict=True,
+        )
+    )
 )
 
 # Occupations of the national classification (2022 edition) and the levels
@@ -86,6 +109,7 @@ class Command(BaseCommand):
             self._seed_rooms()
             self._seed_outreach()
             self._seed_applications()
+            self._seed_scored_batch()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
             extra = " + chief examiner" if chief else ""
@@ -243,3 +267,95 @@ class Command(BaseCommand):
                 batch=batch,
                 defaults={"category": category, "class_name": applicant.employer_or_class},
             )
+
+    def _seed_scored_batch(self) -> None:
+        """A cookery batch examined two weeks ago: theory marked on paper, tallied, checked, being publicised."""
+        line = PlanLine.objects.get(occupation__code="4-03-02-01", level=5)
+        if Batch.objects.filter(plan_line=line).exists():
+            return
+        today = timezone.localdate()
+        clerk, staff, deputy = (User.objects.get(username=name) for name in ("clerk", "examstaff", "deputy"))
+        theory = today - datetime.timedelta(days=14)
+        batch = Batch.objects.create(
+            plan_line=line,
+            occupation=line.occupation,
+            level=line.level,
+            status=BatchStatus.SCORING,
+            registration_opens=theory - datetime.timedelta(days=50),
+            registration_closes=theory - datetime.timedelta(days=20),
+            theory_date=theory,
+            skill_date=theory,
+            fee="120.00",
+            eligibility="旅游烹饪系在校生，完成中式烹调课程。",
+            scheme="理论考试在教学楼 302，纸笔作答，人工阅卷。",
+            created_by=clerk,
+            approved_by=deputy,
+            approved_at=timezone.now(),
+        )
+        session = ExamSession.objects.create(
+            batch=batch,
+            part=SessionPart.THEORY,
+            date=theory,
+            starts_at=datetime.time(9),
+            ends_at=datetime.time(10, 30),
+            status=SessionStatus.PUBLISHED,
+        )
+        session_room = SessionRoom.objects.create(session=session, room=Room.objects.get(name="302"), order=1)
+        session_room.proctors.set(User.objects.filter(username__in=["proctor", "proctor2"]))
+        for number, (name, class_name) in enumerate(DEMO_COOKS, start=1):
+            birth = datetime.date(2007, 1 + number % 12, 1 + number)
+            body = f"320102{birth:%Y%m%d}{600 + number:03d}"
+            id_number = body + ric.calc_check_digit(body)
+            user = self._account(id_number, name, f"1370000{number:04d}", Role.APPLICANT)
+            applicant, _created = Applicant.objects.update_or_create(
+                user=user,
+                defaults={
+                    "name": name,
+                    "name_sort_key": name_sort_key(name),
+                    "id_number": id_number,
+                    "birth_date": birth,
+                    "sex": "M" if number % 2 else "F",
+                    "phone": user.phone,
+                    "education": "vocational",
+                    "employer_or_class": class_name,
+                },
+            )
+            application = Application.objects.create(
+                applicant=applicant,
+                batch=batch,
+                category="student",
+                class_name=class_name,
+                status=ApplicationStatus.APPROVED,
+                submitted_at=timezone.now(),
+                reviewed_by=staff,
+                reviewed_at=timezone.now(),
+            )
+            Ticket.objects.create(
+                application=application, number=f"{theory:%Y}{batch.pk:04d}{number:04d}", issued_by=staff
+            )
+            seat = Seat.objects.create(
+                session=session, session_room=session_room, number=number, application=application
+            )
+            # One stayed away; the others came in.
+            if number != 7:
+                seat.checked_in_at = timezone.make_aware(
+                    datetime.datetime.combine(theory, datetime.time(8, 50))
+                )
+                seat.checked_in_by = User.objects.get(username="proctor")
+                seat.save()
+        services.codes_give(actor=staff, session=session)
+        # Marks spread from 45 to 96, a few under the pass mark.
+        for index, code in enumerate(session.codes.order_by("seat__number")):
+            TheoryMark.objects.create(code=code, points=45 + index * 37 % 52, imported_by=staff)
+        services.results_tally(actor=staff, session=session)
+        services.results_check(actor=clerk, session=session)
+        started = today
+        while working_days_between(started, today) < 2:
+            started -= datetime.timedelta(days=1)
+        services.publicity_start(actor=staff, batch=batch, today=started)
+        Objection.objects.create(
+            batch=batch,
+            raised_by="刘先生",
+            contact="13700001111",
+            text="名单中的一位考生考试当天似乎未到场，请核实。",
+        )

@@ -1,0 +1,154 @@
+"""After the register: publicity (公示) of those qualified, objections, and the report to the city center.
+
+[考务组 §6, 工作规则 §3] The list of those qualified is publicised for
+PUBLICITY_WORKING_DAYS working days; objections are recorded and answered;
+then the clerk reports the register (报备) to the city center, within
+REPORT_WORKING_DAYS working days of the last exam. Applicants see their
+results only once the batch is reported.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exams.models import Batch, BatchStatus, Objection
+from exams.selectors import score_register
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role
+from jianding.workdays import working_days_after
+
+PUBLICITY_ROLES = (Role.CLERK, Role.EXAM_STAFF)
+# What one address may object in a day: enough for a real objection and its corrections.
+OBJECTIONS_PER_DAY = 5
+
+
+def report_deadline(batch: Batch) -> datetime.date:
+    """The last day to report the batch: REPORT_WORKING_DAYS working days after its last exam."""
+    return working_days_after(batch.last_exam_date, settings.REPORT_WORKING_DAYS)
+
+
+def publicity_is_on(batch: Batch, today: datetime.date) -> bool:
+    return batch.publicity_starts is not None and batch.publicity_starts <= today <= batch.publicity_ends
+
+
+def _locked(batch: Batch) -> Batch:
+    return Batch.objects.select_for_update(of=("self",)).select_related("occupation").get(pk=batch.pk)
+
+
+@transaction.atomic
+def publicity_start(*, actor, batch: Batch, today: datetime.date | None = None) -> Batch:
+    """Publicise the list of those qualified from today for PUBLICITY_WORKING_DAYS working days."""
+    require_role(actor, *PUBLICITY_ROLES)
+    today = today or timezone.localdate()
+    batch = _locked(batch)
+    if batch.publicity_starts is not None:
+        raise RuleViolation(_("The list is publicised already."), code="publicised")
+    if score_register(batch=batch) is None:
+        raise RuleViolation(
+            _("Every session's tally must be checked before the list of those qualified is publicised."),
+            code="register_not_ready",
+        )
+    batch.publicity_starts = today
+    batch.publicity_ends = working_days_after(today, settings.PUBLICITY_WORKING_DAYS - 1)
+    batch.publicity_started_by = actor
+    batch._change_reason, batch._history_user = _("Publicity started"), actor
+    batch.save(update_fields=["publicity_starts", "publicity_ends", "publicity_started_by"])
+    return batch
+
+
+def objection_raise(
+    *,
+    batch: Batch,
+    raised_by: str,
+    contact: str,
+    text: str,
+    ip_address: str,
+    today: datetime.date | None = None,
+) -> Objection:
+    """Anyone may object while the list is publicised, a few times a day from one address."""
+    today = today or timezone.localdate()
+    if not publicity_is_on(batch, today):
+        raise RuleViolation(
+            _("Objections are taken only while the list is publicised."), code="not_publicised"
+        )
+    since = timezone.now() - datetime.timedelta(days=1)
+    if Objection.objects.filter(ip_address=ip_address, raised_at__gte=since).count() >= OBJECTIONS_PER_DAY:
+        raise RuleViolation(
+            _("You have raised %(count)d objections today; the office will answer them before the next.")
+            % {"count": OBJECTIONS_PER_DAY},
+            field="text",
+            code="too_many_objections",
+        )
+    return Objection.objects.create(
+        batch=batch, raised_by=raised_by, contact=contact, text=text, ip_address=ip_address
+    )
+
+
+@transaction.atomic
+def objection_answer(*, actor, objection: Objection, answer: str, seen_answer: str) -> Objection:
+    """Answer an objection; a second answer over one the clerk had not seen is refused."""
+    require_role(actor, *PUBLICITY_ROLES)
+    if not answer.strip():
+        raise RuleViolation(_("Write the answer."), field="answer", code="answer_required")
+    objection = Objection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
+    if objection.answer != seen_answer:
+        raise RuleViolation(
+            _("%(name)s answered this objection meanwhile; read that answer before changing it.")
+            % {"name": objection.answered_by},
+            field="answer",
+            code="answered_meanwhile",
+        )
+    objection.answer, objection.answered_by, objection.answered_at = answer.strip(), actor, timezone.now()
+    objection._change_reason, objection._history_user = _("Objection answered"), actor
+    objection.save(update_fields=["answer", "answered_by", "answered_at"])
+    return objection
+
+
+@transaction.atomic
+def batch_report(
+    *, actor, batch: Batch, report_number: str, reported_on: datetime.date, today: datetime.date | None = None
+) -> Batch:
+    """Record the report of the register to the city center; results are then released to applicants."""
+    require_role(actor, Role.CLERK)
+    today = today or timezone.localdate()
+    batch = _locked(batch)
+    if batch.status != BatchStatus.SCORING:
+        raise RuleViolation(
+            _("A batch is reported from scoring; this one is %(status)s.")
+            % {"status": batch.get_status_display()},
+            code="not_scoring",
+        )
+    if batch.publicity_ends is None:
+        raise RuleViolation(_("Publicise the list of those qualified first."), code="not_publicised")
+    if today <= batch.publicity_ends:
+        raise RuleViolation(
+            _("The publicity runs until %(end)s; report after it.") % {"end": batch.publicity_ends},
+            code="publicity_running",
+        )
+    unanswered = batch.objections.filter(answered_at__isnull=True).count()
+    if unanswered:
+        raise RuleViolation(
+            _("%(count)d objections wait for an answer; answer them before the report.")
+            % {"count": unanswered},
+            code="objections_open",
+        )
+    if not report_number.strip():
+        raise RuleViolation(
+            _("Write the document number of the report."), field="report_number", code="number_required"
+        )
+    if not batch.publicity_ends < reported_on <= today:
+        raise RuleViolation(
+            _("The report date lies after the publicity (%(end)s) and not in the future.")
+            % {"end": batch.publicity_ends},
+            field="reported_on",
+            code="report_date",
+        )
+    batch.report_number, batch.reported_on, batch.reported_by = report_number.strip(), reported_on, actor
+    batch.status = BatchStatus.REPORTED
+    batch._change_reason, batch._history_user = _("Reported to the city center"), actor
+    batch.save(update_fields=["report_number", "reported_on", "reported_by", "status"])
+    return batch
