@@ -3,7 +3,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Attempt, Category, Education
-from jianding.forms import FormHelperMixin, phone_validator
+from jianding.forms import DateInput, FormHelperMixin, phone_validator
 from jianding.identity import resident_id_parse
 
 
@@ -112,9 +112,7 @@ class ReviewForm(FormHelperMixin, forms.Form):
 
 class CityApprovalForm(FormHelperMixin, forms.Form):
     document_number = forms.CharField(label=_("city center's document number"), max_length=60)
-    approved_on = forms.DateField(
-        label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    approved_on = forms.DateField(label=_("approved on"), widget=DateInput)
     scan = forms.FileField(label=_("scan of the approval (PDF)"), required=False)
     applications = forms.TypedMultipleChoiceField(
         label=_("applications approved"),

@@ -22,18 +22,9 @@ from exams.models import (
     default_social_documents,
     default_student_documents,
 )
-from jianding.forms import FormHelperMixin
+from jianding.forms import DateInput, FormHelperMixin
 from jianding.models import User
 from jianding.roles import Role
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which wants ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class OccupationForm(FormHelperMixin, forms.Form):
@@ -156,7 +147,7 @@ class SessionForm(FormHelperMixin, forms.Form):
         initial=1,
         help_text=_("2, 3 … when one sitting is not enough."),
     )
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=DateInput)
     starts_at = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("place"), max_length=100, required=False)
@@ -282,12 +273,8 @@ class ExaminerProfileForm(FormHelperMixin, forms.Form):
         empty_value=None,
         required=False,
     )
-    valid_from = forms.DateField(
-        label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label=_("valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=DateInput)
+    valid_until = forms.DateField(label=_("valid until"), required=False, widget=DateInput)
     state = forms.ChoiceField(label=_("state"), choices=ExaminerState.choices)
     state_note = forms.CharField(
         label=_("misconduct and decision"),
@@ -318,7 +305,7 @@ class StandardForm(FormHelperMixin, forms.Form):
     )
     level = forms.TypedChoiceField(label=_("level"), choices=Level.choices, coerce=int)
     part = forms.ChoiceField(label=_("part"), choices=SessionPart.choices)
-    effective_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("in force from"), widget=DateInput)
     combine_rule = forms.ChoiceField(label=_("combining the examiners' points"), choices=CombineRule.choices)
     spread = forms.DecimalField(
         label=_("largest spread (points)"),
@@ -382,4 +369,4 @@ class ObjectionAnswerForm(forms.Form):
 
 class ReportForm(FormHelperMixin, forms.Form):
     report_number = forms.CharField(label=_("report document number"), max_length=60)
-    reported_on = forms.DateField(label=_("reported on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(label=_("reported on"), widget=DateInput)

@@ -24,6 +24,15 @@ class FormHelperMixin:
         self.helper.form_tag = False
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, which wants ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class SignInForm(FormHelperMixin, AuthenticationForm):
     """Sign-in; an ID number typed with a small x or full-width digits still matches."""
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from exams import services
+from exams.forms import ExaminerProfileForm
 from exams.models import ExaminerProfile, ExaminerState, Recusal, SessionPart
 from jianding.errors import RuleViolation
 from jianding.roles import Role
@@ -143,3 +144,10 @@ def test_profile_update_checks_dates_level_and_the_revocation_note(skill):
     profile.refresh_from_db()
     assert profile.state == ExaminerState.REVOKED
     assert profile.history.latest().history_user == director
+
+
+def test_date_fields_keep_their_value_for_the_browsers_date_picker():
+    # The Chinese input format (2020/01/01) is not a value <input type="date"> accepts: an edit
+    # page would show the field empty and saving it would wipe the date.
+    form = ExaminerProfileForm(initial={"valid_from": datetime.date(2020, 1, 1)})
+    assert 'value="2020-01-01"' in str(form["valid_from"])
