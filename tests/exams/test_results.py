@@ -447,3 +447,24 @@ def test_examiners_still_see_no_names_on_the_pages_added_for_results(chief_rule,
     for application in chief_rule["applications"]:
         assert application.applicant.name not in text
         assert application.applicant.id_number not in text
+
+
+def test_publicity_pages_keep_their_queries_flat(registered, client, client_as, django_assert_num_queries):
+    batch = registered["batch"]
+    services.results_check(actor=registered["clerk"], session=registered["session"])
+    batch = services.publicity_start(actor=registered["staff"], batch=batch)
+    http = client_as(registered["clerk"])
+    url = reverse("exams:batch_publicity", args=[batch.pk])
+    for total in (1, 20):
+        while (count := batch.objections.count()) < total:
+            services.objection_raise(
+                batch=batch,
+                raised_by="赵六",
+                contact="139",
+                text="异议内容足够长",
+                ip_address=f"10.0.0.{count}",
+            )
+        with django_assert_num_queries(7):
+            assert http.get(url).status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get(reverse("public:publicity")).status_code == 200
