@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from applicants.models import Applicant
 from jianding.errors import RuleViolation
+from jianding.history import history_copy_created, history_copy_m2m_created
 from jianding.identity import resident_id_parse
 from jianding.models import User
 from jianding.pinyin import name_sort_key
@@ -100,23 +100,18 @@ def applicants_create_bulk(*, actor, applicants: list[Applicant], reason: str) -
     ]
     with transaction.atomic():
         User.objects.bulk_create(users)
-        records = User.history.bulk_history_create(users, default_user=actor, default_change_reason=reason)
-        memberships = User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=user.pk, group_id=group.pk) for user in users]
+        user_pks = [user.pk for user in users]
+        history_copy_created(User, user_pks, user=actor, reason=reason)
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=pk, group_id=group.pk) for pk in user_pks]
         )
-        groups_history = User.history.model.groups.model
-        groups_history.objects.bulk_create(
-            [
-                groups_history(id=membership.pk, history=record, user_id=record.id, group_id=group.pk)
-                for membership, record in zip(memberships, records, strict=True)
-            ]
-        )
+        history_copy_m2m_created(User, "groups", user_pks)
         for applicant, user in zip(applicants, users, strict=True):
             applicant.user_id = user.pk
             applicant.name_sort_key = name_sort_key(applicant.name)
-        return bulk_create_with_history(
-            applicants, Applicant, default_user=actor, default_change_reason=reason
-        )
+        Applicant.objects.bulk_create(applicants)
+        history_copy_created(Applicant, [applicant.pk for applicant in applicants], user=actor, reason=reason)
+        return applicants
 
 
 def applicant_invitation_code(user: User) -> str:
