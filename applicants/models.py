@@ -48,6 +48,7 @@ class Applicant(models.Model):
     work_history = models.TextField(_("work history"), blank=True)
     employer_or_class = models.CharField(_("employer or class"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    signed_up_from = models.GenericIPAddressField(_("signed up from"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ApplicantQuerySet.as_manager()

@@ -30,6 +30,7 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind, PartResult
 from exams.selectors import batch_list, batch_public_list, released_results
+from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.identity import resident_id_mask
@@ -57,6 +58,7 @@ def sign_up(request):
                 id_number=data["id_number"],
                 phone=data["phone"],
                 password=data["password1"],
+                ip_address=client_ip(request),
             )
         except RuleViolation as error:
             form_refuse(form, error)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jianding.models import Consultation, Job, Notice, User
+from jianding.models import Consultation, Download, Job, Notice, User
 
 
 @admin.register(User)
@@ -53,3 +53,10 @@ class JobAdmin(admin.ModelAdmin):
         "filename",
         "finished_at",
     )
+
+
+@admin.register(Download)
+class DownloadAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "ip_address", "filename")
+    search_fields = ("user__username", "filename", "path")
+    date_hierarchy = "at"

@@ -21,9 +21,13 @@ class JiandingConfig(AppConfig):
     verbose_name = _("Jianding portal")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models import fields
 
+        from jianding.middleware import session_clock_start
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        user_logged_in.connect(session_clock_start, dispatch_uid="jianding.session_clock_start")
         # Django 6.1's own label has no Chinese translation yet; Django invites
         # apps to set their own here.
         fields.BLANK_CHOICE_LABEL = _("- choose -")

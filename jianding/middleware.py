@@ -1,5 +1,17 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jianding.roles import Role, has_role
+
+SESSION_STARTED, SESSION_SEEN = "jianding_started", "jianding_seen"
+SEEN_RESOLUTION = 60  # seconds
 
 # Pages a user with a password someone else chose may still open.
 _ALLOWED_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language"}
@@ -21,3 +33,38 @@ class PasswordChangeRequiredMiddleware:
         if request.resolver_match and request.resolver_match.url_name in _ALLOWED_URL_NAMES:
             return None
         return redirect(reverse("password_change"))
+
+
+def session_clock_start(sender, request, user, **kwargs):
+    """On sign-in (user_logged_in): the session's clock starts."""
+    now = int(time.time())
+    request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = now
+
+
+class StaffSessionTimeoutMiddleware:
+    """End a staff session after STAFF_IDLE_MINUTES without a request, and STAFF_SESSION_HOURS after sign-in.
+
+    Examiners share tablets and clerks leave desks: a session left open must
+    not outlive its owner's attention. Applicants keep Django's session age.
+    The time seen is written at most once a minute, not on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not has_role(user, Role.APPLICANT):
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            if (
+                now - seen > settings.STAFF_IDLE_MINUTES * 60
+                or now - started > settings.STAFF_SESSION_HOURS * 3600
+            ):
+                logout(request)
+                messages.info(request, _("You were signed out after a while away; sign in again."))
+                return redirect_to_login(request.get_full_path())
+            if SESSION_STARTED not in request.session or now - seen >= SEEN_RESOLUTION:
+                request.session[SESSION_STARTED], request.session[SESSION_SEEN] = started, now
+        return self.get_response(request)

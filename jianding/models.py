@@ -147,3 +147,23 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == JobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
+
+
+class Download(models.Model):
+    """A file that left the portal: a confidential document, a register, an export [#9]."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    ip_address = models.GenericIPAddressField(_("address"))
+    path = models.CharField(_("page"), max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.filename}"

@@ -49,6 +49,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),
     NavItem(_("Consultations"), "outreach:list_consultations", (Role.CLERK,)),
     NavItem(_("Staff accounts"), "accounts:list_staff", (Role.DIRECTOR,)),
+    NavItem(_("Audit"), "audit_changes", (Role.DIRECTOR,)),
 )
 # What visitors who have not signed in see.
 PUBLIC_NAV_ITEMS: tuple[NavItem, ...] = (

@@ -73,8 +73,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "jianding.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jianding.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "jianding.audit.DownloadLogMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +158,9 @@ REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "10"))
 # same candidates is flagged for the chief examiner.
 EXAMINER_OUTLIER_POINTS = int(os.environ.get("EXAMINER_OUTLIER_POINTS", "10"))
 
+# Accounts one address may open an hour (three times as many a day).
+SIGNUPS_PER_ADDRESS_HOUR = int(os.environ.get("SIGNUPS_PER_ADDRESS_HOUR", "20"))
+
 # Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
 EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
 
@@ -169,6 +174,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "jianding.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Failed sign-ins are kept for the audit page, with whether they locked the account.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -226,6 +233,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Staff sessions end after this idle time and at most this long after sign-in (shared tablets).
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

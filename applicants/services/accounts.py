@@ -1,10 +1,13 @@
+import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -17,12 +20,34 @@ from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
 
 
-def applicant_register(*, name: str, id_number: str, phone: str, password: str) -> Applicant:
+def applicant_register(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    password: str,
+    ip_address: str = "0.0.0.0",  # noqa: S104
+) -> Applicant:
     """Create an applicant's account, signed in with his resident ID number.
 
     Birth date and sex are taken from the ID number; ``validate_password`` runs
     against the new account so the ID number itself is refused as a password.
+    One address may open ``SIGNUPS_PER_ADDRESS_HOUR`` accounts an hour and
+    three times as many a day (a school's computer room shares one address).
     """
+    now = timezone.now()
+    per_hour = settings.SIGNUPS_PER_ADDRESS_HOUR
+    for window, limit in (
+        (datetime.timedelta(hours=1), per_hour),
+        (datetime.timedelta(days=1), 3 * per_hour),
+    ):
+        if Applicant.objects.filter(signed_up_from=ip_address, created_at__gte=now - window).count() >= limit:
+            raise RuleViolation(
+                _(
+                    "Too many accounts were opened from this network recently; try again later or ask the center."
+                ),
+                code="too_many_sign_ups",
+            )
     resident = resident_id_parse(id_number)
     user = User(username=resident.number, name=name, phone=phone)
     try:
@@ -50,6 +75,7 @@ def applicant_register(*, name: str, id_number: str, phone: str, password: str) 
                 birth_date=resident.birth_date,
                 sex=resident.sex,
                 phone=phone,
+                signed_up_from=ip_address,
             )
     except IntegrityError:
         # Two sign-ups with one number at the same moment: the second loses here.

@@ -9,6 +9,7 @@ from jianding.errors import RuleViolation
 from jianding.models import User
 from jianding.roles import Role, has_role
 from tests.factories.accounts import UserFactory
+from tests.factories.applicants import resident_id
 
 ID_NUMBER = "11010519491231002X"
 
@@ -94,3 +95,26 @@ def test_applicants_see_only_themselves_and_reviewers_see_all(alice, bob, charli
     assert set(Applicant.objects.visible_to(bob)) == {alice.applicant, charlie.applicant}
     examiner = UserFactory(role=Role.EXAMINER)
     assert not Applicant.objects.visible_to(examiner).exists()
+
+
+@pytest.mark.django_db
+def test_one_address_opens_a_limited_number_of_accounts(client, settings):
+    settings.SIGNUPS_PER_ADDRESS_HOUR = 2
+    numbers = [resident_id(n, birth=datetime.date(1990, 5, 6)) for n in range(4)]
+    for number in numbers[:2]:
+        response = client.post(reverse("applicants:sign_up"), form(id_number=number))
+        assert response.status_code == 302
+        client.post(reverse("logout"))
+    response = client.post(reverse("applicants:sign_up"), form(id_number=numbers[2]))
+    assert response.status_code == 200
+    assert "这个网络" in " ".join(response.context["form"].non_field_errors())
+    assert not Applicant.objects.filter(id_number=numbers[2]).exists()
+    assert Applicant.objects.filter(signed_up_from="127.0.0.1").count() == 2
+    # Another address is not held back by this one.
+    applicant_register(
+        name="李雷",
+        id_number=numbers[3],
+        phone="13812345679",
+        password="Shen-bao-2026",
+        ip_address="10.1.2.3",
+    )

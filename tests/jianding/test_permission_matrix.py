@@ -95,6 +95,15 @@ def staff_pk(world):
 MATRIX = [
     row("dashboard", anonymous=LOGIN, default=OK),
     row("healthz", anonymous=OK, default=OK),
+    row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    row(
+        "audit_record",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        director=OK,
+        kwargs={"kind": "applicants.application", "pk": pk_of("application")},
+    ),
     row("login", anonymous=OK, default=ELSEWHERE),
     row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
     row("password_change", anonymous=LOGIN, default=OK),

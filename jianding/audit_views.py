@@ -1,0 +1,108 @@
+"""The director's audit pages: changes by person, kind and date; sign-ins and downloads; one record's history."""
+
+import datetime
+
+from django.http import Http404
+from django.shortcuts import render
+
+from jianding import audit
+from jianding.models import User
+from jianding.permissions import role_required
+from jianding.roles import Role
+
+PAGE_SIZE = 50
+
+
+def _day(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _page(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 40))
+    except ValueError:
+        return 1
+
+
+@role_required(Role.DIRECTOR)
+def audit_changes(request):
+    models = audit.audited_models()
+    kind = request.GET.get("kind", "")
+    user = User.objects.filter(pk=request.GET.get("user") or None).first()
+    start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
+    page = _page(request)
+    found = audit.changes_search(kind=kind, user=user, start=start, end=end, limit=page * PAGE_SIZE + 1)
+    rows = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return render(
+        request,
+        "audit/changes.html",
+        {
+            "rows": rows,
+            "kinds": [(label, model._meta.verbose_name) for label, model in models.items()],
+            "kind": kind,
+            "chosen_user": user,
+            "staff": User.objects.filter(
+                is_active=True, groups__name__in=[r.value for r in Role if r != Role.APPLICANT]
+            )
+            .distinct()
+            .order_by("username"),
+            "start": start,
+            "end": end,
+            "page": page,
+            "has_next": len(found) > page * PAGE_SIZE,
+        },
+    )
+
+
+@role_required(Role.DIRECTOR)
+def audit_record(request, kind, pk):
+    """Every recorded change of one record, each with what changed: before and after."""
+    model = audit.audited_models().get(kind)
+    if model is None:
+        raise Http404
+    records = list(
+        model.history.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    if not records:
+        raise Http404
+    labels = {field.name: field.verbose_name for field in model._meta.concrete_fields}
+    steps = []
+    previous = None
+    for record in records:
+        changes = record.diff_against(previous).changes if previous is not None else []
+        steps.append(
+            {
+                "record": record,
+                "changes": [
+                    (labels.get(change.field, change.field), change.old, change.new) for change in changes
+                ],
+            }
+        )
+        previous = record
+    steps.reverse()
+    return render(request, "audit/record.html", {"model": model, "pk": pk, "steps": steps})
+
+
+@role_required(Role.DIRECTOR)
+def audit_access(request):
+    who = request.GET.get("who", "").strip()[:50]
+    start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
+    page = _page(request)
+    found = audit.access_search(who=who, start=start, end=end, limit=page * PAGE_SIZE + 1)
+    return render(
+        request,
+        "audit/access.html",
+        {
+            "rows": found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "who": who,
+            "start": start,
+            "end": end,
+            "page": page,
+            "has_next": len(found) > page * PAGE_SIZE,
+        },
+    )

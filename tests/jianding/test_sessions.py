@@ -1,0 +1,40 @@
+"""Staff sessions end when left idle or too long after sign-in; applicants keep theirs."""
+
+import time
+
+from django.urls import reverse
+
+from jianding.middleware import SESSION_SEEN, SESSION_STARTED
+from jianding.roles import Role
+from tests.factories.accounts import UserFactory
+
+
+def _shift(client, key, seconds):
+    session = client.session
+    session[key] = int(time.time()) - seconds
+    session.save()
+
+
+def test_a_staff_session_ends_after_thirty_idle_minutes(client_as):
+    http = client_as(UserFactory(role=Role.EXAMINER))
+    assert http.get(reverse("dashboard")).status_code == 200
+    _shift(http, SESSION_SEEN, 29 * 60)
+    assert http.get(reverse("dashboard")).status_code == 200
+    _shift(http, SESSION_SEEN, 31 * 60)
+    response = http.get(reverse("exams:my_scoring"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "next=/exams/scoring/" in response["Location"]
+    assert http.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+
+
+def test_a_staff_session_ends_twelve_hours_after_sign_in_however_busy(client_as, settings):
+    http = client_as(UserFactory(role=Role.CLERK))
+    _shift(http, SESSION_STARTED, 12 * 3600 + 5)
+    assert http.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+
+
+def test_applicants_are_not_signed_out_for_being_idle(client_as, alice):
+    http = client_as(alice)
+    _shift(http, SESSION_SEEN, 3 * 3600)
+    assert http.get(reverse("dashboard")).status_code == 200
