@@ -93,3 +93,13 @@ def form_refuse(form: forms.Form, error: RuleViolation) -> None:
     """Show a service's refusal on the field it names (or above the form), keeping its code."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, forms.ValidationError(error.message, code=error.code))
+
+
+class SecondFactorForm(FormHelperMixin, forms.Form):
+    token = forms.CharField(
+        label=_("code from the app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jianding.roles import Role, has_role
+from jianding.second_factor import second_factor_enrolled, second_factor_required
 
 SESSION_STARTED, SESSION_SEEN = "jianding_started", "jianding_seen"
 SEEN_RESOLUTION = 60  # seconds
@@ -68,3 +70,27 @@ class StaffSessionTimeoutMiddleware:
             if SESSION_STARTED not in request.session or now - seen >= SEEN_RESOLUTION:
                 request.session[SESSION_STARTED], request.session[SESSION_SEEN] = started, now
         return self.get_response(request)
+
+
+# Pages a user who has signed in with his password but not yet his second factor may open.
+_BEFORE_SECOND_FACTOR = {"two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz"}
+
+
+class SecondFactorRequiredMiddleware:
+    """After the password, staff of SECOND_FACTOR_ROLES verify a second factor (or enrol one) first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified() or not second_factor_required(user):
+            return None
+        match = request.resolver_match
+        if match and (match.url_name in _BEFORE_SECOND_FACTOR or match.namespace == "public"):
+            return None
+        target = "two_factor_verify" if second_factor_enrolled(user) else "two_factor_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

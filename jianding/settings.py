@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "jianding.middleware.SecondFactorRequiredMiddleware",
     "jianding.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jianding.middleware.StaffSessionTimeoutMiddleware",
@@ -233,6 +238,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Roles that sign in with a second factor (TOTP, recovery codes for when the phone is lost);
+# comma-separated role names, e.g. add "exam_staff,examiner" to require it of them too.
+SECOND_FACTOR_ROLES = [
+    name.strip()
+    for name in os.environ.get("SECOND_FACTOR_ROLES", "director,deputy,finance,clerk").split(",")
+    if name.strip()
+]
+OTP_TOTP_ISSUER = "职业技能鉴定所"
+
 # Staff sessions end after this idle time and at most this long after sign-in (shared tablets).
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))

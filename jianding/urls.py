@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from exams import results_views
-from jianding import audit_views, outreach_views, views
+from jianding import audit_views, outreach_views, second_factor_views, views
 
 accounts_patterns = (
     [
@@ -50,6 +50,9 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz/", views.healthz, name="healthz"),
+    path("two-factor/setup/", second_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", second_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", second_factor_views.renew_recovery_codes, name="renew_recovery_codes"),
     path("audit/", audit_views.audit_changes, name="audit_changes"),
     path("audit/access/", audit_views.audit_access, name="audit_access"),
     path("audit/<str:kind>/<int:pk>/", audit_views.audit_record, name="audit_record"),

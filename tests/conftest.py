@@ -1,9 +1,11 @@
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from exams.models import ExaminerProfile
 from jianding.roles import Role
-from tests.factories.accounts import UserFactory
+from jianding.second_factor import second_factor_required
+from tests.factories.accounts import UserFactory, second_factor_phone
 from tests.factories.applicants import ApplicantFactory
 
 
@@ -49,6 +51,11 @@ def client_as(request, db):
             user = request.getfixturevalue(user)
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if second_factor_required(user):
+            # As if the user had typed his phone's code after the password.
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = second_factor_phone(user).persistent_id
+            session.save()
         return client
 
     return make

@@ -9,6 +9,10 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from jianding.models import User
+from jianding.second_factor import second_factor_required
+from tests.factories.accounts import second_factor_code
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # test itself (factories, checks) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,10 +70,16 @@ def open_page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the pages; staff who need a second factor type one of their recovery codes."""
+    user = User.objects.filter(username=username).first()
+    code = second_factor_code(user) if user is not None and second_factor_required(user) else None
     page.goto("/")
     page.get_by_label("登录名或身份证号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    if code is not None:
+        page.get_by_label("手机应用显示的验证码或恢复码").fill(code)
+        page.get_by_role("button", name="验证").click()
 
 
 def sign_up(page, *, name: str, id_number: str, phone: str, password: str = "Shen-bao-2026") -> None:

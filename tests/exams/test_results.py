@@ -464,7 +464,7 @@ def test_publicity_pages_keep_their_queries_flat(registered, client, client_as, 
                 text="异议内容足够长",
                 ip_address=f"10.0.0.{count}",
             )
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert http.get(url).status_code == 200
     with django_assert_num_queries(3):
         assert client.get(reverse("public:publicity")).status_code == 200

@@ -1,8 +1,11 @@
 import factory
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jianding.models import User
 from jianding.roles import Role
+from jianding.second_factor import PHONE, RECOVERY
 
 TEST_PASSWORD = "correct-horse-42"
 
@@ -36,3 +39,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=Role(extracted).value))
         if create:
             self.save()
+
+
+def second_factor_phone(user) -> TOTPDevice:
+    """The user's confirmed phone app (TOTP device), made once."""
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name=PHONE, defaults={"confirmed": True})
+    return device
+
+
+def second_factor_code(user) -> str:
+    """A fresh recovery code of ``user``, for a test that signs in through the pages."""
+    second_factor_phone(user)
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY, defaults={"confirmed": True}
+    )
+    token = StaticToken.random_token()
+    device.token_set.create(token=token)
+    return token

@@ -95,6 +95,16 @@ def staff_pk(world):
 MATRIX = [
     row("dashboard", anonymous=LOGIN, default=OK),
     row("healthz", anonymous=OK, default=OK),
+    # Anyone signed in may enrol a phone; the roles that need one (signed in with it here) verify with it.
+    row("two_factor_setup", anonymous=LOGIN, default=OK),
+    row(
+        "two_factor_verify",
+        anonymous=LOGIN,
+        default=ELSEWHERE,
+        **only("director", "deputy", "finance", "clerk"),
+    ),
+    row("renew_recovery_codes", anonymous=LOGIN, default=NOT_ALLOWED),
+    row("renew_recovery_codes", anonymous=LOGIN, default=OK, method="post"),
     row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row(

@@ -119,11 +119,11 @@ def test_staff_list_filters_and_keeps_queries_flat(director, client_as, django_a
     url = reverse("accounts:list_staff")
     http.get(url)  # warm the session and caches
     # session, user, the user's roles, the row count, one page of rows, their groups
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         http.get(url)
     for n in range(20):
         UserFactory(username=f"clerk-{n}", role=Role.CLERK)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = http.get(url)
     assert "clerk-1" in response.content.decode()
     filtered = http.get(url, {"role": "examiner"}).content.decode()

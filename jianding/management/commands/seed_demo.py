@@ -5,12 +5,15 @@ Refused when DEBUG is off, so it never runs against a real installation.
 """
 
 import datetime
+from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
 from applicants.models import Applicant, Application, ApplicationStatus
@@ -38,9 +41,13 @@ from jianding.identity import resident_id_parse
 from jianding.models import Consultation, Notice, User
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role
+from jianding.second_factor import PHONE, RECOVERY
 from jianding.workdays import working_days_between
 
 DEMO_PASSWORD = "jianding2026"
+# Development only (seed_demo refuses to run without DEBUG): a known second factor for the demo.
+DEMO_TOTP_KEY = "6a69616e64696e672d64656d6f2d6b6579"
+DEMO_RECOVERY_CODES = ("demo2026a", "demo2026b", "demo2026c")
 
 # (login, name, role, chief examiner)
 DEMO_STAFF = (
@@ -110,12 +117,18 @@ class Command(BaseCommand):
             self._seed_outreach()
             self._seed_applications()
             self._seed_scored_batch()
+            self._seed_second_factor()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
             extra = " + chief examiner" if chief else ""
+            extra += " + second factor" if role.value in settings.SECOND_FACTOR_ROLES else ""
             self.stdout.write(f"  {login:<12} {role.label}{extra} ({name})")
         for number, name, *_rest in DEMO_APPLICANTS:
             self.stdout.write(f"  {number} {Role.APPLICANT.label} ({name})")
+        self.stdout.write(
+            f"Second factor: add the key {b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip('=')} to an authenticator app "
+            f"(one key for every demo account), or type a recovery code: {', '.join(DEMO_RECOVERY_CODES)}."
+        )
 
     def _account(self, username: str, name: str, phone: str, role: Role) -> User:
         user, created = User.objects.get_or_create(username=username, defaults={"name": name, "phone": phone})
@@ -359,3 +372,17 @@ class Command(BaseCommand):
             contact="13700001111",
             text="名单中的一位考生考试当天似乎未到场，请核实。",
         )
+
+    def _seed_second_factor(self) -> None:
+        """The demo accounts that need a second factor share one TOTP key and fixed recovery codes."""
+        for login, _name, role, _chief in DEMO_STAFF:
+            if role.value not in settings.SECOND_FACTOR_ROLES:
+                continue
+            user = User.objects.get(username=login)
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(user=user, name=PHONE, key=DEMO_TOTP_KEY, confirmed=True)
+            device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY)
+            device.token_set.all().delete()
+            device.token_set.bulk_create(
+                StaticToken(device=device, token=code) for code in DEMO_RECOVERY_CODES
+            )

@@ -1,0 +1,117 @@
+"""Two-factor sign-in for staff: a TOTP app on the phone, and printed recovery codes.
+
+``SECOND_FACTOR_ROLES`` (director, deputy, finance, clerk by default) must
+verify a second factor after the password; enrolment is guided on the first
+sign-in. django-otp keeps the devices and throttles wrong codes; a session
+is verified once a device accepted a code (``django_otp.login``).
+"""
+
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jianding.errors import RuleViolation
+from jianding.roles import user_roles
+
+RECOVERY_CODES = 10
+PHONE = "phone"
+RECOVERY = "recovery"
+
+
+def second_factor_required(user) -> bool:
+    return not user_roles(user).isdisjoint(settings.SECOND_FACTOR_ROLES)
+
+
+def second_factor_enrolled(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_device_pending(user) -> TOTPDevice:
+    """The phone app being set up: unconfirmed until the first code it shows is typed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=PHONE, confirmed=False)
+
+
+def totp_enrol(user, token: str) -> list[str]:
+    """Confirm the phone app with a code it shows; return fresh recovery codes to print.
+
+    A wrong code is refused after the transaction, so django-otp's count of failures stays.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is not None:
+            _require_not_throttled([device])
+        accepted = device is not None and device.verify_token(_digits(token))
+        if accepted:
+            TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return recovery_codes_renew(user)
+    raise RuleViolation(
+        _("This code is not the one the app shows now; type the six digits it shows."),
+        field="token",
+        code="wrong_code",
+    )
+
+
+@transaction.atomic
+def recovery_codes_renew(user) -> list[str]:
+    """Replace the user's recovery codes (each works once) and return them to print."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _require_not_throttled(devices) -> None:
+    """After a wrong code django-otp makes the next try wait 1, 2, 4 … seconds; say how long."""
+    now = timezone.now()
+    waits = [
+        math.ceil((data["locked_until"] - now).total_seconds())
+        for device in devices
+        for allowed, data in [device.verify_is_allowed()]
+        if not allowed and data and "locked_until" in data
+    ]
+    if waits:
+        raise RuleViolation(
+            _("Too many wrong codes; wait %(seconds)d seconds, then type the code again.")
+            % {"seconds": max(waits)},
+            field="token",
+            code="throttled",
+        )
+
+
+def second_factor_check(user, token: str):
+    """The device that accepts ``token`` (the phone app's code or a recovery code).
+
+    Devices are locked while checked, so django-otp's throttling counts every
+    try; a wrong code is refused after the transaction, so the count stays.
+    """
+    token = "".join(token.split())
+    with transaction.atomic():
+        phones = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
+        recoveries = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+        _require_not_throttled([*phones, *recoveries])
+        for device in phones:
+            if device.verify_token(_digits(token)):
+                return device
+        for device in recoveries:
+            if device.verify_token(token.lower()):
+                return device
+    raise RuleViolation(
+        _("The code is wrong or has expired; type the code the app shows now, or an unused recovery code."),
+        field="token",
+        code="wrong_code",
+    )
+
+
+def _digits(token: str) -> str:
+    return "".join(token.split())

@@ -1,0 +1,81 @@
+"""A stolen staff password alone signs nobody in: director, deputy, finance and clerk type a second factor."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jianding.roles import Role
+from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code, second_factor_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def _password(client, user):
+    return client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
+
+
+def _now_code(device) -> str:
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+def test_the_first_sign_in_enrols_a_phone_and_prints_recovery_codes(client):
+    clerk = UserFactory(username="wenyuan", role=Role.CLERK)
+    response = _password(client, clerk)
+    assert response["Location"] == reverse("dashboard")
+    # The password is not enough: every page leads to the enrolment.
+    response = client.get(reverse("applicants:list_applications"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+    page = client.get(response["Location"])
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=clerk, confirmed=False)
+    wrong = client.post(reverse("two_factor_setup"), {"token": "000000"})
+    assert "这不是手机应用现在显示的验证码" in wrong.content.decode()
+    # Right after a wrong code the next try waits (django-otp's throttling), and says so.
+    throttled = client.post(reverse("two_factor_setup"), {"token": _now_code(device)})
+    assert "请等待 1 秒" in throttled.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()
+    done = client.post(
+        reverse("two_factor_setup"), {"token": _now_code(device), "next": "/applicants/applications/"}
+    )
+    codes = done.context["codes"]
+    assert len(codes) == 10
+    assert client.get(reverse("applicants:list_applications")).status_code == 200
+
+
+def test_later_sign_ins_ask_for_the_code_and_a_recovery_code_works_once(client):
+    finance = UserFactory(username="caiwu", role=Role.FINANCE)
+    phone = second_factor_phone(finance)
+    code = second_factor_code(finance)
+    _password(client, finance)
+    response = client.get(reverse("dashboard"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    wrong = client.post(reverse("two_factor_verify"), {"token": "123456"})
+    assert "验证码错误或已过期" in wrong.content.decode()
+    for device in (*finance.totpdevice_set.all(), *finance.staticdevice_set.all()):
+        device.throttle_reset()
+    assert client.post(reverse("two_factor_verify"), {"token": code})["Location"] == "/"
+    assert client.get(reverse("dashboard")).status_code == 200
+    client.post(reverse("logout"))
+    _password(client, finance)
+    assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 200  # used up
+    phone.refresh_from_db()
+    phone.throttle_reset()
+    response = client.post(
+        reverse("two_factor_verify"), {"token": _now_code(phone), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"  # never sent off the site
+
+
+def test_roles_without_the_requirement_sign_in_with_the_password_and_a_setting_adds_them(client, settings):
+    examiner = UserFactory(username="kaoping", role=Role.EXAMINER)
+    _password(client, examiner)
+    assert client.get(reverse("exams:my_scoring")).status_code == 200
+    client.post(reverse("logout"))
+    settings.SECOND_FACTOR_ROLES = [*settings.SECOND_FACTOR_ROLES, "examiner"]
+    _password(client, examiner)
+    assert client.get(reverse("exams:my_scoring"))["Location"].startswith(reverse("two_factor_setup"))
+    # Public pages stay open between the two steps.
+    assert client.get(reverse("public:home")).status_code == 200
