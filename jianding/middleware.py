@@ -16,7 +16,14 @@ SESSION_STARTED, SESSION_SEEN = "jianding_started", "jianding_seen"
 SEEN_RESOLUTION = 60  # seconds
 
 # Pages a user with a password someone else chose may still open.
-_ALLOWED_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language"}
+_ALLOWED_URL_NAMES = {
+    "password_change",
+    "password_change_done",
+    "logout",
+    "set_language",
+    "two_factor_setup",
+    "two_factor_verify",
+}
 
 
 class PasswordChangeRequiredMiddleware:

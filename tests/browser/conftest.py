@@ -77,7 +77,8 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("登录名或身份证号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    if code is not None:
+    page.wait_for_load_state()
+    if code is not None and "/two-factor/verify/" in page.url:
         page.get_by_label("手机应用显示的验证码或恢复码").fill(code)
         page.get_by_role("button", name="验证").click()
 

@@ -79,3 +79,14 @@ def test_roles_without_the_requirement_sign_in_with_the_password_and_a_setting_a
     assert client.get(reverse("exams:my_scoring"))["Location"].startswith(reverse("two_factor_setup"))
     # Public pages stay open between the two steps.
     assert client.get(reverse("public:home")).status_code == 200
+
+
+def test_a_new_clerk_verifies_first_then_changes_the_password_someone_else_chose(client):
+    clerk = UserFactory(username="xinlai", role=Role.CLERK, must_change_password=True)
+    code = second_factor_code(clerk)
+    _password(client, clerk)
+    assert client.get(reverse("password_change"))["Location"].startswith(reverse("two_factor_verify"))
+    assert client.get(reverse("two_factor_verify")).status_code == 200
+    client.post(reverse("two_factor_verify"), {"token": code})
+    assert client.get(reverse("dashboard"))["Location"] == reverse("password_change")
+    assert client.get(reverse("password_change")).status_code == 200
