@@ -430,7 +430,7 @@ def _tar_extract(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) ->
 
 
 def _manifest_read(tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo]) -> dict:
-    """Read and check the manifest: known format, and every member it lists present."""
+    """Read and check the manifest: known format, safe names, and every member it lists present."""
     if MANIFEST not in members:
         raise BackupError("The archive has no manifest.json: it was not written by manage.py backup.")
     try:
@@ -441,6 +441,13 @@ def _manifest_read(tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo]) ->
         raise BackupError(
             f"The archive has format {manifest.get('format')}; this version of the portal reads format {FORMAT}."
         )
+    for name in manifest["files"]:
+        if name.startswith(MEDIA_PREFIX):
+            _media_path(Path(settings.MEDIA_ROOT), name)  # refuses a name that would leave MEDIA_ROOT
+        elif name != manifest["database"]["member"]:
+            raise BackupError(f"The archive lists an unexpected file: {name}")
+    if manifest["database"]["member"] not in DATABASE_MEMBER.values():
+        raise BackupError(f"The archive names an unexpected database file: {manifest['database']['member']}")
     missing = [name for name in manifest["files"] if name not in members]
     unlisted = [name for name in members if name != MANIFEST and name not in manifest["files"]]
     if missing or unlisted:

@@ -234,6 +234,28 @@ def test_restore_refuses_what_is_not_an_archive(tmp_path):
         call_command("restore", str(junk))
 
 
+def test_restore_refuses_a_file_name_that_leaves_media_root(tmp_path):
+    evil = tmp_path / "evil.tar.gz"
+    manifest = {
+        "format": 1,
+        "database": {"vendor": "sqlite", "member": "database.sqlite3"},
+        "migrations": {},
+        "tables": {},
+        "files": {"media/../../outside.txt": {"size": 1, "sha256": "0" * 64}},
+    }
+    with tarfile.open(evil, "w:gz") as tar:
+        for name, data in (
+            ("media/../../outside.txt", b"x"),
+            ("manifest.json", json.dumps(manifest).encode()),
+        ):
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+    with pytest.raises(CommandError, match="unsafe file name"):
+        call_command("restore", "--force", str(evil))
+    assert not (tmp_path.parent / "outside.txt").exists()
+
+
 def test_backup_refuses_to_overwrite_an_archive(tmp_path):
     existing = tmp_path / "existing.tar.gz"
     existing.write_bytes(b"an earlier backup")
