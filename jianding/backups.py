@@ -78,8 +78,10 @@ def backup_create(*, output: Path) -> dict:
     media_root = Path(settings.MEDIA_ROOT)
     output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = output.with_name(output.name + ".part")
+    created_at = timezone.now()
     try:
-        with tempfile.TemporaryDirectory(prefix="jianding-backup-") as tmp:
+        # Beside the archive rather than in /tmp: the database copy is as large as the database.
+        with tempfile.TemporaryDirectory(prefix=".jianding-backup-", dir=output.parent) as tmp:
             database = Path(tmp) / DATABASE_MEMBER[vendor]
             if vendor == "sqlite":
                 tables, migrations = _sqlite_copy(database)
@@ -93,7 +95,7 @@ def backup_create(*, output: Path) -> dict:
                     files[name] = _tar_add(tar, path, name)
                 manifest = {
                     "format": FORMAT,
-                    "created_at": timezone.now().isoformat(),
+                    "created_at": created_at.isoformat(),
                     "database": {"vendor": vendor, "member": database.name},
                     "migrations": migrations,
                     "tables": tables,

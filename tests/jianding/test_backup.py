@@ -270,4 +270,5 @@ def test_default_archive_goes_under_var_dir(installation):
     assert archive.parent == installation.var_dir / "backups"
     assert archive.name.startswith("jianding-")
     assert archive.name.endswith(".tar.gz")
+    assert list(archive.parent.iterdir()) == [archive]  # no temporary copy or .part left behind
     archive.unlink()
