@@ -1,0 +1,73 @@
+"""State changes of the finance app, one module per aggregate."""
+
+from finance.services.books import (
+    account_create,
+    entry_reverse,
+    fee_item_create,
+    money_require_positive,
+    receipt_book_create,
+    subject_create,
+)
+from finance.services.collections import (
+    FeeStatus,
+    application_fee_status,
+    applications_unsettled,
+    collection_record,
+    deferral_grant,
+    refund_approve,
+    refund_refuse,
+    refund_request,
+    tickets_require_fees,
+)
+from finance.services.expenses import (
+    budget_line_for,
+    expense_book,
+    expense_may_sign,
+    expense_over_budget,
+    expense_return,
+    expense_sign,
+    expense_signers,
+    expense_submit,
+    expense_why_waiting,
+)
+from finance.services.plans import (
+    budget_line_save,
+    fee_plan_approve,
+    fee_plan_create,
+    fee_plan_return,
+    fee_plan_submit,
+    plan_fee_add,
+)
+
+__all__ = [
+    "FeeStatus",
+    "account_create",
+    "application_fee_status",
+    "applications_unsettled",
+    "budget_line_for",
+    "budget_line_save",
+    "collection_record",
+    "deferral_grant",
+    "entry_reverse",
+    "expense_book",
+    "expense_may_sign",
+    "expense_over_budget",
+    "expense_return",
+    "expense_sign",
+    "expense_signers",
+    "expense_submit",
+    "expense_why_waiting",
+    "fee_item_create",
+    "fee_plan_approve",
+    "fee_plan_create",
+    "fee_plan_return",
+    "fee_plan_submit",
+    "money_require_positive",
+    "plan_fee_add",
+    "receipt_book_create",
+    "refund_approve",
+    "refund_refuse",
+    "refund_request",
+    "subject_create",
+    "tickets_require_fees",
+]
