@@ -1,0 +1,175 @@
+"""The pages of the books: query counts that do not grow with rows, the signature by password, exports."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from finance import services
+from finance.models import Expense, ExpenseStatus, LedgerEntry
+from tests.factories.accounts import TEST_PASSWORD
+from tests.factories.applicants import ApplicantFactory, candidates
+from tests.finance.conftest import invoice
+from tests.finance.test_services import collect, submit
+
+
+def _expenses(ledger, count):
+    for n in range(count):
+        Expense.objects.create(
+            subject=ledger["expense"],
+            amount=Decimal("1.00"),
+            purpose=f"用途{n}",
+            submitted_by=ledger["staff"],
+        )
+
+
+def _dues(ledger, count):
+    candidates(ledger["batch"], {"23 机电 5 班": count})
+
+
+def _entries(ledger, count):
+    for application in candidates(ledger["batch"], {"23 机电 6 班": count}, paid=False):
+        collect(ledger, application=application)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "who", "make", "queries"),
+    [
+        # session, user, groups; then the page's own: count, rows, and the filter's choices
+        ("finance:list_expenses", "finance", _expenses, 6),
+        ("finance:list_dues", "finance", _dues, 5),
+        ("finance:list_entries", "finance", _entries, 6),
+        ("finance:list_fee_plans", "clerk", lambda ledger, count: None, 5),
+    ],
+)
+def test_list_pages_take_the_same_queries_for_1_and_20_rows(
+    ledger, client_as, django_assert_num_queries, url_name, who, make, queries
+):
+    http = client_as(ledger[who])
+    make(ledger, 1)
+    with django_assert_num_queries(queries):
+        assert http.get(reverse(url_name)).status_code == 200
+    make(ledger, 19)
+    with django_assert_num_queries(queries):
+        assert http.get(reverse(url_name)).status_code == 200
+
+
+def test_the_director_signs_with_his_password_on_the_page(ledger, client_as):
+    expense = submit(ledger)
+    http = client_as(ledger["director"])
+    url = reverse("finance:sign_expense", args=[expense.pk])
+    response = http.post(url, {"password": "wrong"})
+    assert response.status_code == 200
+    assert response.context["sign_form"].has_error("password", "wrong_password")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.SUBMITTED
+    assert http.post(url, {"password": TEST_PASSWORD}).status_code == 302
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.SIGNED
+
+
+def test_an_expense_submitted_through_the_page_keeps_its_invoices(ledger, client_as):
+    http = client_as(ledger["staff"])
+    response = http.post(
+        reverse("finance:create_expense"),
+        {
+            "subject": ledger["expense"].pk,
+            "amount": "88.50",
+            "purpose": "考场矿泉水",
+            "invoices": [invoice("a.png"), invoice("b.png")],
+        },
+    )
+    assert response.status_code == 302
+    expense = Expense.objects.get()
+    assert expense.attachments.count() == 2
+    download = http.get(reverse("finance:download_attachment", args=[expense.attachments.first().pk]))
+    assert download.status_code == 200
+    assert download["Cache-Control"] == "private, no-store"
+
+
+def test_reports_reconcile_to_the_fen_and_the_export_neutralises_formulas(ledger, client_as):
+    for application in candidates(ledger["batch"], {"23 机电 7 班": 3}, paid=False):
+        collect(ledger, application=application)
+    sneaky = ApplicantFactory(name="=HYPERLINK(1)")
+    odd = candidates(ledger["batch"], {"23 机电 8 班": 1}, paid=False)[0]
+    odd.applicant = sneaky
+    odd.save()
+    collect(ledger, application=odd)
+    payment = ledger["applications"][0]
+    first = collect(ledger, application=payment)
+    refund = services.refund_request(
+        actor=ledger["finance"], payment=first, amount=Decimal("33.33"), reason="部分退费"
+    )
+    services.refund_approve(actor=ledger["director"], refund=refund)
+    for amount in ("0.01", "99.99", "300.33"):
+        expense = submit(ledger, amount=amount, batch=ledger["batch"])
+        services.expense_sign(actor=ledger["director"], expense=expense, password=TEST_PASSWORD)
+        services.expense_book(actor=ledger["finance"], expense=expense, account=ledger["bank"])
+    income = Decimal("150.00") * 5 - Decimal("33.33")
+    spent = Decimal("0.01") + Decimal("99.99") + Decimal("300.33")
+    http = client_as(ledger["finance"])
+    page = http.get(reverse("finance:view_reports"))
+    assert page.context["income_total"] == income == Decimal("716.67")
+    assert page.context["expense_total"] == -spent
+    assert page.context["net_total"] == income - spent == Decimal("316.34")
+    assert sum(entry.amount for entry in LedgerEntry.objects.all()) == page.context["net_total"]
+    [row] = page.context["budget_rows"]
+    assert row.actual == spent
+    assert row.left == Decimal("1000.00") - spent
+    [batch] = page.context["batch_rows"]
+    assert batch["net"] == income - spent
+
+    day = http.get(reverse("finance:export_daily_report"))
+    sheet = load_workbook(BytesIO(day.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    formula = next(cell for cell in cells if cell.value == "=HYPERLINK(1)")
+    assert formula.data_type == "s"
+    total = sum(Decimal(str(cell.value)) for cell in sheet["H"][1:])
+    assert total == Decimal("716.67")
+    report = load_workbook(BytesIO(http.get(reverse("finance:export_reports")).content)).active
+    net = next(row for row in report.iter_rows(values_only=True) if row[0] == "净额")
+    assert Decimal(str(net[-1])) == Decimal("316.34")
+
+
+def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, client_as):
+    http = client_as(ledger["finance"])
+    application = ledger["applications"][0]
+    page = http.get(reverse("finance:view_dues", args=[application.pk]))
+    assert page.context["collection_form"].initial["receipt_number"] == 1
+    response = http.post(
+        reverse("finance:collect_fee", args=[application.pk]),
+        {
+            "plan_fee": ledger["plan_fee"].pk,
+            "amount": "150.00",
+            "method": "desk",
+            "account": ledger["cash"].pk,
+            "receipt_book": ledger["book"].pk,
+            "receipt_number": 1,
+        },
+        follow=True,
+    )
+    assert "已收费并入账" in response.content.decode()
+    again = http.post(
+        reverse("finance:collect_fee", args=[ledger["applications"][1].pk]),
+        {
+            "plan_fee": ledger["plan_fee"].pk,
+            "amount": "150.00",
+            "method": "desk",
+            "account": ledger["cash"].pk,
+            "receipt_book": ledger["book"].pk,
+            "receipt_number": 1,
+        },
+        follow=True,
+    )
+    assert "已使用" in again.content.decode()
+    entry = LedgerEntry.objects.get()
+    ledger_page = http.get(reverse("finance:list_entries")).content.decode()
+    assert reverse("finance:reverse_entry", args=[entry.pk]) in ledger_page
+    http.post(reverse("finance:reverse_entry", args=[entry.pk]), {"reason": "收错人"})
+    assert LedgerEntry.objects.filter(reverses=entry).exists()
+    assert "已被冲销" in http.get(reverse("finance:list_entries")).content.decode()
+    assert (
+        client_as(ledger["clerk"]).post(reverse("finance:reverse_entry", args=[entry.pk])).status_code == 403
+    )
