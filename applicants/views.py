@@ -30,6 +30,7 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind
 from exams.selectors import batch_list, batch_public_list
+from finance.services import application_fee_status
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.identity import resident_id_mask
@@ -145,6 +146,7 @@ def view_application(request, pk, upload_form=None):
             "rows": rows,
             "is_owner": is_owner,
             "missing": services.application_missing(application),
+            "fee_status": application_fee_status(application=application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),

@@ -173,3 +173,44 @@ def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, clie
     assert (
         client_as(ledger["clerk"]).post(reverse("finance:reverse_entry", args=[entry.pk])).status_code == 403
     )
+
+
+def test_with_no_active_director_the_request_waits_and_the_dashboard_says_why(ledger, client_as):
+    expense = submit(ledger)
+    ledger["director"].is_active = False
+    ledger["director"].save()
+    cards = client_as(ledger["finance"]).get("/").context["cards"]
+    card = next(card for card in cards if card.label == "等待所长签批的支出申请")
+    assert card.count == 1
+    assert "没有有效的所长账户" in card.hint
+    assert "绝不自动批准" in card.hint
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.SUBMITTED
+
+
+def test_the_application_page_shows_whether_the_fee_is_paid(ledger, client_as):
+    application = ledger["applications"][0]
+    http = client_as(ledger["clerk"])
+    url = reverse("applicants:view_application", args=[application.pk])
+    assert "未缴费（¥150.00）" in http.get(url).content.decode()
+    collect(ledger, application=application)
+    assert "已缴费" in http.get(url).content.decode()
+
+
+def test_money_records_keep_who_when_before_and_after(ledger):
+    payment = collect(ledger)
+    refund = services.refund_request(
+        actor=ledger["finance"], payment=payment, amount=Decimal("20.00"), reason="多收"
+    )
+    services.refund_approve(actor=ledger["director"], refund=refund)
+    latest = refund.history.latest()
+    diff = latest.diff_against(latest.prev_record)
+    changes = {change.field: (change.old, change.new) for change in diff.changes}
+    assert changes["status"] == ("pending", "booked")
+    assert latest.history_user == ledger["director"]
+    assert latest.prev_record.history_user == ledger["finance"]
+    assert latest.history_date >= latest.prev_record.history_date
+    book = ledger["book"]
+    book_history = book.history.latest()
+    assert book_history.history_user == ledger["finance"]
+    assert book_history.diff_against(book_history.prev_record).changes[0].new == 2
