@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import Batch
-from finance.models import Account, Collection, FeeItem, PlanFee, ReceiptBook, Subject
+from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
+from finance.selectors import plan_fees_approved
 from jianding.forms import FormHelperMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -81,7 +82,7 @@ class ReasonForm(FormHelperMixin, forms.Form):
 
 
 class CollectionForm(FormHelperMixin, forms.Form):
-    plan_fee = forms.ModelChoiceField(label=_("fee"), queryset=PlanFee.objects.none())
+    plan_fee = forms.ModelChoiceField(label=_("fee"), queryset=plan_fees_approved(year=0))
     amount = forms.DecimalField(label=_("amount (yuan)"), **MONEY)
     method = forms.ChoiceField(label=_("paid"), choices=Collection.Method.choices)
     account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.filter(active=True))
@@ -91,9 +92,7 @@ class CollectionForm(FormHelperMixin, forms.Form):
     def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)
         year = year or timezone.localdate().year
-        self.fields["plan_fee"].queryset = PlanFee.objects.filter(
-            plan__year=year, plan__status="approved"
-        ).select_related("fee_item")
+        self.fields["plan_fee"].queryset = plan_fees_approved(year=year)
 
 
 class RefundForm(FormHelperMixin, forms.Form):

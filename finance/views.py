@@ -280,7 +280,18 @@ def _application(request, pk):
 def view_dues(request, pk):
     application = _application(request, pk)
     book = ReceiptBook.objects.filter(next_number__lte=F("last_number")).order_by("series").first()
-    initial = {"method": Collection.Method.DESK}
+    initial = {
+        "method": Collection.Method.DESK,
+        "account": Account.objects.filter(kind="cash", active=True).first(),
+    }
+    # the fee of the approved plan at the batch's fee is the one usually collected
+    fee = (
+        selectors.plan_fees_approved(year=timezone.localdate().year)
+        .filter(amount=application.batch.fee)
+        .first()
+    )
+    if fee is not None:
+        initial.update(plan_fee=fee, amount=fee.amount)
     if book is not None:
         initial.update(receipt_book=book, receipt_number=book.next_number)
     return render(

@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from finance import services
-from finance.models import Expense, ExpenseStatus, LedgerEntry
-from tests.factories.accounts import TEST_PASSWORD
+from finance.models import Expense, ExpenseStatus, FeeItem, FeePlan, FeePlanStatus, LedgerEntry, Subject
+from jianding.roles import Role
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory, candidates
 from tests.finance.conftest import invoice
 from tests.finance.test_services import collect, submit
@@ -138,6 +139,8 @@ def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, clie
     application = ledger["applications"][0]
     page = http.get(reverse("finance:view_dues", args=[application.pk]))
     assert page.context["collection_form"].initial["receipt_number"] == 1
+    assert page.context["collection_form"].initial["plan_fee"] == ledger["plan_fee"]
+    assert page.context["collection_form"].initial["amount"] == Decimal("150.00")
     response = http.post(
         reverse("finance:collect_fee", args=[application.pk]),
         {
@@ -214,3 +217,79 @@ def test_money_records_keep_who_when_before_and_after(ledger):
     book_history = book.history.latest()
     assert book_history.history_user == ledger["finance"]
     assert book_history.diff_against(book_history.prev_record).changes[0].new == 2
+
+
+def test_the_fee_plan_goes_through_its_pages(people, client_as, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    finance, clerk, director = (client_as(people[who]) for who in ("finance", "clerk", "director"))
+    finance.post(
+        reverse("finance:create_subject"),
+        {"subject-code": "4101", "subject-name": "鉴定费收入", "subject-kind": "income"},
+    )
+    finance.post(
+        reverse("finance:create_subject"),
+        {"subject-code": "5101", "subject-name": "考务费", "subject-kind": "expense"},
+    )
+    finance.post(reverse("finance:create_account"), {"account-name": "现金", "account-kind": "cash"})
+    finance.post(
+        reverse("finance:create_receipt_book"),
+        {"book-series": "A", "book-first_number": 1, "book-last_number": 50},
+    )
+    response = clerk.post(
+        reverse("finance:create_fee_item"),
+        {
+            "item-name": "鉴定费",
+            "item-subject": Subject.objects.get(code="4101").pk,
+            "item-amount": "150.00",
+            "item-document_number": "苏价费〔2025〕12号",
+            "item-document_date": "2025-03-01",
+            "item-document_scan": invoice("文件.png"),
+        },
+        follow=True,
+    )
+    assert "收费项目已添加" in response.content.decode()
+    item = FeeItem.objects.get()
+    assert finance.get(reverse("finance:download_fee_document", args=[item.pk])).status_code == 200
+    books_page = finance.get(reverse("finance:view_books")).content.decode()
+    assert "苏价费〔2025〕12号" in books_page
+    assert "现金" in books_page
+
+    response = clerk.post(reverse("finance:create_fee_plan"), {"year": 2031})
+    plan = FeePlan.objects.get(year=2031)
+    assert response["Location"] == reverse("finance:view_fee_plan", args=[plan.pk])
+    clerk.post(reverse("finance:add_plan_fee", args=[plan.pk]), {"fee_item": item.pk, "expected_count": 40})
+    clerk.post(
+        reverse("finance:save_budget_line", args=[plan.pk]),
+        {"subject": Subject.objects.get(code="5101").pk, "amount": "-1"},
+    )
+    assert not plan.budget_lines.exists()
+    clerk.post(
+        reverse("finance:save_budget_line", args=[plan.pk]),
+        {"subject": Subject.objects.get(code="5101").pk, "amount": "2000.00"},
+    )
+    clerk.post(reverse("finance:submit_fee_plan", args=[plan.pk]))
+    page = director.post(
+        reverse("finance:decide_fee_plan", args=[plan.pk]), {"decision": "return", "reason": ""}, follow=True
+    )
+    assert "请说明退回理由" in page.content.decode()
+    director.post(reverse("finance:decide_fee_plan", args=[plan.pk]), {"decision": "approve"})
+    plan.refresh_from_db()
+    assert plan.status == FeePlanStatus.APPROVED
+    assert plan.fees.get().amount == Decimal("150.00")
+
+
+def test_the_named_authority_signs_the_directors_own_request_on_the_page(ledger, client_as, settings):
+    expense = submit(ledger, actor=ledger["director"])
+    principal = UserFactory(username="xiaozhang", name="校长", role=Role.EXAMINER)
+    http = client_as(principal)
+    url = reverse("finance:view_expense", args=[expense.pk])
+    assert http.get(url).status_code == 404
+    settings.EXPENSE_SELF_APPROVER = "xiaozhang"
+    assert http.get(url).context["may_sign"]
+    assert client_as(ledger["director"]).get(url).context["may_sign"] is False
+    assert (
+        http.post(reverse("finance:sign_expense", args=[expense.pk]), {"password": TEST_PASSWORD}).status_code
+        == 302
+    )
+    expense.refresh_from_db()
+    assert expense.decided_by == principal
