@@ -4,13 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
 from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
+from finance.selectors import refunds_waiting_for_director
 
 
 class DueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     paid = django_filters.ChoiceFilter(
         label=_("fee"),
-        choices=[("no", _("not paid")), ("yes", _("paid")), ("deferred", _("deferred"))],
+        choices=[
+            ("no", _("not paid")),
+            ("yes", _("paid")),
+            ("deferred", _("deferred")),
+            ("refund", _("refund to approve")),
+        ],
         method="filter_paid",
         empty_label=_("all"),
     )
@@ -29,6 +35,8 @@ class DueFilter(django_filters.FilterSet):
     def filter_paid(self, queryset, name, value):
         if value == "deferred":
             return queryset.filter(fee_deferral__isnull=False)
+        if value == "refund":
+            return queryset.filter(pk__in=refunds_waiting_for_director().values("application_id"))
         settled = Q(paid__gte=F("batch__fee"))
         return queryset.filter(settled) if value == "yes" else queryset.exclude(settled)
 

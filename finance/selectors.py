@@ -63,6 +63,15 @@ def application_collections(*, application) -> QuerySet[Collection]:
     ).order_by("date", "pk")
 
 
+def application_collections_history(*, application) -> QuerySet:
+    """Every change to the application's payments and refunds, newest first: who, when, what."""
+    return (
+        Collection.history.filter(application_id=application.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
 def collections_of_day(*, day: datetime.date) -> QuerySet[Collection]:
     """Payments recorded on ``day`` and refunds booked on it: the daily collection report."""
     return (

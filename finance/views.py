@@ -307,6 +307,7 @@ def view_dues(request, pk):
             "decision_form": ReasonForm(),
             "is_finance": has_role(request.user, Role.FINANCE),
             "is_director": has_role(request.user, Role.DIRECTOR),
+            "history": selectors.application_collections_history(application=application)[:20],
         },
     )
 

@@ -162,7 +162,7 @@ def _refunds_to_approve(user) -> Card:
     return Card(
         label=_("Refunds to approve"),
         count=finance.refunds_waiting_for_director().count(),
-        url=reverse("finance:list_dues"),
+        url=reverse("finance:list_dues") + "?paid=refund",
     )
 
 

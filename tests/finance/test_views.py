@@ -293,3 +293,15 @@ def test_the_named_authority_signs_the_directors_own_request_on_the_page(ledger,
     )
     expense.refresh_from_db()
     assert expense.decided_by == principal
+
+
+def test_the_director_finds_the_refunds_to_approve_from_his_dashboard(ledger, client_as):
+    payment = collect(ledger)
+    services.refund_request(actor=ledger["finance"], payment=payment, amount=Decimal("150.00"), reason="退考")
+    http = client_as(ledger["director"])
+    card = next(card for card in http.get("/").context["cards"] if card.label == "待审批的退费")
+    assert card.count == 1
+    listed = http.get(card.url).context["table"].data
+    assert [application.pk for application in listed] == [payment.application_id]
+    page = http.get(reverse("finance:view_dues", args=[payment.application_id]))
+    assert [record.history_user for record in page.context["history"]] == [ledger["finance"]] * 2
