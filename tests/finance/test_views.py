@@ -305,3 +305,12 @@ def test_the_director_finds_the_refunds_to_approve_from_his_dashboard(ledger, cl
     assert [application.pk for application in listed] == [payment.application_id]
     page = http.get(reverse("finance:view_dues", args=[payment.application_id]))
     assert [record.history_user for record in page.context["history"]] == [ledger["finance"]] * 2
+
+
+def test_a_reversed_expense_says_so_on_its_page(ledger, client_as):
+    expense = submit(ledger)
+    services.expense_sign(actor=ledger["director"], expense=expense, password=TEST_PASSWORD)
+    entry = services.expense_book(actor=ledger["finance"], expense=expense, account=ledger["bank"])
+    reversal = services.entry_reverse(actor=ledger["finance"], entry=entry, reason="重复报销")
+    page = client_as(ledger["staff"]).get(reverse("finance:view_expense", args=[expense.pk])).content.decode()
+    assert f"已被冲销： {reversal.voucher_number}" in page
