@@ -88,6 +88,9 @@ class CollectionForm(FormHelperMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.filter(active=True))
     receipt_book = forms.ModelChoiceField(label=_("receipt book"), queryset=ReceiptBook.objects.all())
     receipt_number = forms.IntegerField(label=_("receipt number"), min_value=1)
+    scan = forms.FileField(
+        label=_("scan of the receipt or bank slip"), required=False, help_text=_("PDF, JPEG or PNG.")
+    )
 
     def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)

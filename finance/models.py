@@ -250,6 +250,8 @@ class Collection(models.Model):
         blank=True,
     )
     receipt_number = models.PositiveIntegerField(_("receipt number"), null=True, blank=True)
+    scan = models.FileField(_("scan of the receipt or bank slip"), upload_to="finance/receipts/", blank=True)
+    scan_content_type = models.CharField(_("content type"), max_length=40, blank=True)
     refund_of = models.ForeignKey(
         "self",
         verbose_name=_("refund of"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dues/<int:pk>/", views.view_dues, name="view_dues"),
     path("dues/<int:pk>/collect/", views.collect_fee, name="collect_fee"),
     path("dues/<int:pk>/defer/", views.grant_deferral, name="grant_deferral"),
+    path("collections/<int:pk>/scan/", views.download_receipt_scan, name="download_receipt_scan"),
     path("collections/<int:pk>/refund/", views.request_refund, name="request_refund"),
     path("collections/<int:pk>/decide/", views.decide_refund, name="decide_refund"),
     path("collections/daily/", views.daily_report, name="daily_report"),

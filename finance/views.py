@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -318,7 +318,7 @@ def collect_fee(request, pk):
     application = _application(request, pk)
     _form_step(
         request,
-        CollectionForm(request.POST),
+        CollectionForm(request.POST, request.FILES),
         lambda data: services.collection_record(actor=request.user, application=application, **data),
         _("Fee collected and booked."),
     )
@@ -329,6 +329,15 @@ def _collection(request, pk):
     return get_object_or_404(
         Collection.objects.filter(application__in=selectors.application_dues(actor=request.user)), pk=pk
     )
+
+
+@role_required(*BOOKS_ROLES)
+def download_receipt_scan(request, pk):
+    collection = _collection(request, pk)
+    if not collection.scan:
+        raise Http404
+    suffix = collection.scan.name.rsplit(".", 1)[-1]
+    return _file(collection.scan, collection.scan_content_type, f"receipt-{collection.pk}.{suffix}")
 
 
 @require_POST

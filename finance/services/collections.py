@@ -15,6 +15,7 @@ from finance.services.books import entry_write, fen, money_require_positive
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
+from jianding.uploads import upload_check_document
 
 UNPAYABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 METHOD_ACCOUNT_KIND = {
@@ -85,8 +86,12 @@ def collection_record(
     receipt_book: ReceiptBook,
     receipt_number: int,
     date: datetime.date | None = None,
+    scan=None,
 ) -> Collection:
-    """Record a fee paid for an application, at its approved standard, with the next receipt of the book."""
+    """Record a fee paid for an application, at its approved standard, with the next receipt of the book.
+
+    ``scan`` is the receipt's copy or the bank slip, archived with the collection [§5].
+    """
     require_role(actor, Role.FINANCE)
     date = date or timezone.localdate()
     money_require_positive(amount)
@@ -153,6 +158,10 @@ def collection_record(
         date=date,
         recorded_by=actor,
     )
+    if scan is not None:
+        checked, content_type = upload_check_document(scan, field="scan")
+        collection.scan.save(checked.content.name, checked.content, save=False)
+        collection.scan_content_type = content_type
     collection._history_user = actor
     try:
         with transaction.atomic():

@@ -150,10 +150,16 @@ def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, clie
             "account": ledger["cash"].pk,
             "receipt_book": ledger["book"].pk,
             "receipt_number": 1,
+            "scan": invoice("回单.png"),
         },
         follow=True,
     )
     assert "已收费并入账" in response.content.decode()
+    collection = application.fee_collections.get()
+    assert collection.scan_content_type == "image/jpeg"
+    scan = http.get(reverse("finance:download_receipt_scan", args=[collection.pk]))
+    assert scan.status_code == 200
+    assert scan["Cache-Control"] == "private, no-store"
     again = http.post(
         reverse("finance:collect_fee", args=[ledger["applications"][1].pk]),
         {

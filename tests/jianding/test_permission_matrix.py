@@ -610,6 +610,7 @@ MATRIX = [
             ("finance:view_fee_plan", {"pk": pk_of("fee_plan")}),
             ("finance:list_dues", {}),
             ("finance:view_dues", {"pk": pk_of("due")}),
+            ("finance:download_receipt_scan", {"pk": pk_of("payment")}),
             ("finance:daily_report", {}),
             ("finance:export_daily_report", {}),
             ("finance:list_entries", {}),
@@ -774,6 +775,9 @@ def finance_world(*, batch, role_users):
     setup["item"].save()
     due = candidates(batch, {"23 机电 9 班": 1})[0]
     payment = due.fee_collections.get()
+    payment.scan.save("slip.png", ContentFile(b"png"), save=False)
+    payment.scan_content_type = "image/png"
+    payment.save()
     refund = finance_services.refund_request(
         actor=role_users["finance"], payment=payment, amount=Decimal("10.00"), reason="多收"
     )
