@@ -124,6 +124,14 @@ class ExpenseForm(FormHelperMixin, forms.Form):
     )
 
 
+class ResubmitForm(FormHelperMixin, forms.Form):
+    amount = forms.DecimalField(label=_("amount (yuan)"), **MONEY)
+    purpose = forms.CharField(label=_("purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    invoices = MultipleFileField(
+        label=_("more invoices"), required=False, help_text=_("PDF, JPEG or PNG; several files at once.")
+    )
+
+
 class SignForm(FormHelperMixin, forms.Form):
     password = forms.CharField(
         label=_("your password"),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("expenses/<int:pk>/", views.view_expense, name="view_expense"),
     path("expenses/<int:pk>/sign/", views.sign_expense, name="sign_expense"),
     path("expenses/<int:pk>/return/", views.return_expense, name="return_expense"),
+    path("expenses/<int:pk>/resubmit/", views.resubmit_expense, name="resubmit_expense"),
     path("expenses/<int:pk>/book/", views.book_expense, name="book_expense"),
     path("attachments/<int:pk>/", views.download_attachment, name="download_attachment"),
     path("ledger/", views.list_entries, name="list_entries"),

@@ -28,6 +28,7 @@ from finance.forms import (
     ReasonForm,
     ReceiptBookForm,
     RefundForm,
+    ResubmitForm,
     SignForm,
     SubjectForm,
     YearForm,
@@ -465,6 +466,8 @@ def view_expense(request, pk, sign_form=None):
             "sign_form": sign_form or SignForm(),
             "return_form": ReasonForm(),
             "book_form": BookForm(),
+            "may_resubmit": expense.status == "returned" and expense.submitted_by_id == request.user.pk,
+            "resubmit_form": ResubmitForm(initial={"amount": expense.amount, "purpose": expense.purpose}),
             "entry": getattr(expense, "entry", None),
             "history": expense.history.select_related("history_user").order_by("-history_date")[:20],
         },
@@ -501,6 +504,21 @@ def return_expense(request, pk):
         request,
         lambda: services.expense_return(actor=request.user, expense=expense, reason=reason),
         _("The request went back with your reason."),
+    )
+    return redirect("finance:view_expense", pk=expense.pk)
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def resubmit_expense(request, pk):
+    expense = _expense(request, pk)
+    if expense.submitted_by_id != request.user.pk:
+        raise PermissionDenied
+    _form_step(
+        request,
+        ResubmitForm(request.POST, request.FILES),
+        lambda data: services.expense_resubmit(actor=request.user, expense=expense, **data),
+        _("The request waits for the director's signature."),
     )
     return redirect("finance:view_expense", pk=expense.pk)
 

@@ -132,10 +132,19 @@ def expense_submit(
             field="invoices",
             code="too_many",
         )
-    checked = [(upload, *upload_check_document(upload, field="invoices")) for upload in invoices]
+    checked = _checked_invoices(invoices)
     expense = Expense(subject=subject, amount=amount, purpose=purpose, batch=batch, submitted_by=actor)
     expense._history_user = actor
     expense.save()
+    _attach(actor, expense, checked)
+    return expense
+
+
+def _checked_invoices(invoices) -> list:
+    return [(upload, *upload_check_document(upload, field="invoices")) for upload in invoices]
+
+
+def _attach(actor, expense: Expense, checked) -> None:
     for upload, file, content_type in checked:
         attachment = ExpenseAttachment(
             expense=expense,
@@ -147,6 +156,36 @@ def expense_submit(
         attachment.file.save(file.content.name, file.content, save=False)
         attachment._history_user = actor
         attachment.save()
+
+
+@transaction.atomic
+def expense_resubmit(*, actor, expense: Expense, amount: Decimal, purpose: str, invoices=()) -> Expense:
+    """The submitter corrects a returned request and sends it to be signed again; its history keeps both."""
+    expense = Expense.objects.select_for_update(of=("self",)).select_related("subject").get(pk=expense.pk)
+    if expense.submitted_by_id != actor.pk:
+        raise PermissionDenied
+    if expense.status != ExpenseStatus.RETURNED:
+        raise RuleViolation(
+            _("Only a returned request is corrected; this one is %(status)s.")
+            % {"status": expense.get_status_display()},
+            code="expense_not_returned",
+        )
+    money_require_positive(amount)
+    if not purpose.strip():
+        raise RuleViolation(_("Say what the money is for."), field="purpose", code="purpose_required")
+    invoices = list(invoices)
+    if expense.attachments.count() + len(invoices) > ATTACHMENTS_MAX:
+        raise RuleViolation(
+            _("Attach at most %(count)d files.") % {"count": ATTACHMENTS_MAX},
+            field="invoices",
+            code="too_many",
+        )
+    _attach(actor, expense, _checked_invoices(invoices))
+    expense.amount, expense.purpose, expense.status = amount, purpose, ExpenseStatus.SUBMITTED
+    expense.decided_by, expense.decided_at = None, None
+    expense._history_user = actor
+    expense._change_reason = _("Corrected and submitted again")
+    expense.save(update_fields=["amount", "purpose", "status", "decided_by", "decided_at"])
     return expense
 
 

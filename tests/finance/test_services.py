@@ -507,3 +507,41 @@ def test_a_payment_with_refunds_is_not_reversed(ledger, people):
         entry=payment.entry,
         reason="x",
     )
+
+
+def test_a_returned_request_is_corrected_by_its_submitter_and_signed_after(ledger, people):
+    expense = submit(ledger)
+    refused(
+        "expense_not_returned",
+        services.expense_resubmit,
+        actor=people["staff"],
+        expense=expense,
+        amount=Decimal(1),
+        purpose="x",
+    )
+    services.expense_return(actor=people["director"], expense=expense, reason="金额有误")
+    with pytest.raises(PermissionDenied):
+        services.expense_resubmit(actor=people["clerk"], expense=expense, amount=Decimal(1), purpose="x")
+    refused(
+        "amount_not_positive",
+        services.expense_resubmit,
+        actor=people["staff"],
+        expense=expense,
+        amount=Decimal(-1),
+        purpose="x",
+    )
+    services.expense_resubmit(
+        actor=people["staff"],
+        expense=expense,
+        amount=Decimal("280.00"),
+        purpose="试卷印刷（更正）",
+        invoices=[invoice()],
+    )
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.SUBMITTED
+    assert expense.amount == Decimal("280.00")
+    assert expense.attachments.count() == 2
+    assert expense.decided_by is None
+    amounts = [h.amount for h in expense.history.order_by("history_date")]
+    assert amounts == [Decimal("300.00"), Decimal("300.00"), Decimal("280.00")]
+    services.expense_sign(actor=people["director"], expense=expense, password=TEST_PASSWORD)

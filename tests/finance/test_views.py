@@ -320,3 +320,17 @@ def test_a_reversed_expense_says_so_on_its_page(ledger, client_as):
     reversal = services.entry_reverse(actor=ledger["finance"], entry=entry, reason="重复报销")
     page = client_as(ledger["staff"]).get(reverse("finance:view_expense", args=[expense.pk])).content.decode()
     assert f"已被冲销： {reversal.voucher_number}" in page
+
+
+def test_the_submitter_corrects_a_returned_request_on_its_page(ledger, client_as):
+    expense = submit(ledger)
+    services.expense_return(actor=ledger["director"], expense=expense, reason="请补充发票")
+    http = client_as(ledger["staff"])
+    assert http.get(reverse("finance:view_expense", args=[expense.pk])).context["may_resubmit"]
+    http.post(
+        reverse("finance:resubmit_expense", args=[expense.pk]),
+        {"amount": "300.00", "purpose": "理论考试试卷印刷", "invoices": [invoice("补充.png")]},
+    )
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.SUBMITTED
+    assert expense.attachments.count() == 2

@@ -107,6 +107,7 @@ FINANCE_STEPS = (
     ("finance:sign_expense", {"pk": pk_of("expense")}),
     ("finance:return_expense", {"pk": pk_of("expense")}),
     ("finance:book_expense", {"pk": pk_of("expense")}),
+    ("finance:resubmit_expense", {"pk": pk_of("expense")}),
     ("finance:reverse_entry", {"pk": pk_of("entry")}),
 )
 
@@ -633,6 +634,8 @@ MATRIX = [
     post_row("finance:request_refund", kwargs={"pk": pk_of("payment")}, finance=FOUND),
     post_row("finance:decide_refund", kwargs={"pk": pk_of("refund")}, director=FOUND),
     post_row("finance:book_expense", kwargs={"pk": pk_of("expense")}, finance=FOUND),
+    # only the submitter (exam staff here) corrects his returned request
+    post_row("finance:resubmit_expense", kwargs={"pk": pk_of("expense")}, exam_staff=FOUND, **EXPENSE_UNSEEN),
     post_row("finance:reverse_entry", kwargs={"pk": pk_of("entry")}, finance=FOUND),
     # only the director signs or returns (一支笔); those who may not see the request get 404
     post_row("finance:sign_expense", kwargs={"pk": pk_of("expense")}, director=OK, **EXPENSE_UNSEEN),
