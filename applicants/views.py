@@ -30,6 +30,7 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind, PartResult
 from exams.selectors import batch_list, batch_public_list, released_results
+from finance.services import application_fee_status
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
@@ -150,6 +151,7 @@ def view_application(request, pk, upload_form=None):
             .filter(application=application)
             .select_related("session"),
             "missing": services.application_missing(application),
+            "fee_status": application_fee_status(application=application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),

@@ -66,7 +66,7 @@ def prepare(work: str) -> str:
         registration_closes=today,
         theory_date=today + datetime.timedelta(days=1),
         skill_date=today + datetime.timedelta(days=2),
-        fee=150,
+        fee=0,  # a free batch: no fee to collect before the tickets, which is not what this measures
         eligibility="—",
         created_by=staff,
     )

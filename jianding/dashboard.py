@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants import selectors as applicants
 from exams import selectors as exams
 from exams.services import report_deadline
+from finance import selectors as finance
 from jianding import staff
 from jianding.models import Consultation
 from jianding.roles import Role, primary_role
@@ -174,12 +175,66 @@ def _objections_to_answer(user) -> Card:
     )
 
 
+def _fee_plans_to_approve(user) -> Card:
+    return Card(
+        label=_("Fee plans and budgets to approve"),
+        count=finance.fee_plans_waiting_for_director().count(),
+        url=reverse("finance:list_fee_plans"),
+    )
+
+
+def _fee_plans_returned(user) -> Card:
+    return Card(
+        label=_("Fee plans returned by the director"),
+        count=finance.fee_plans_returned().count(),
+        url=reverse("finance:list_fee_plans"),
+    )
+
+
+def _expenses_to_sign(user) -> Card:
+    return Card(
+        label=_("Expense requests to sign"),
+        count=finance.expenses_waiting_signature().count(),
+        url=reverse("finance:list_expenses") + "?status=submitted",
+        hint=" ".join(finance.expenses_waiting_reasons()),
+    )
+
+
+def _refunds_to_approve(user) -> Card:
+    return Card(
+        label=_("Refunds to approve"),
+        count=finance.refunds_waiting_for_director().count(),
+        url=reverse("finance:list_dues") + "?paid=refund",
+    )
+
+
+def _expenses_waiting_for_director(user) -> Card:
+    reasons = finance.expenses_waiting_reasons()
+    return Card(
+        label=_("Expense requests waiting for the director's signature"),
+        count=finance.expenses_waiting_signature().count(),
+        url=reverse("finance:list_expenses") + "?status=submitted",
+        hint=" ".join(reasons) or _("None is booked before the director signs it."),
+    )
+
+
+def _expenses_to_book(user) -> Card:
+    return Card(
+        label=_("Signed expenses to book"),
+        count=finance.expenses_to_book().count(),
+        url=reverse("finance:list_expenses") + "?status=signed",
+    )
+
+
 CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
     Role.DIRECTOR: (
         _plans_to_approve,
         _batches_to_approve_outside_plan,
         _accounts_not_taken_over,
         _reports_due,
+        _fee_plans_to_approve,
+        _expenses_to_sign,
+        _refunds_to_approve,
     ),
     Role.DEPUTY: (_batches_to_approve_from_plan, _banks_to_approve),
     Role.CLERK: (
@@ -189,7 +244,9 @@ CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
         _questions_to_answer,
         _reports_due,
         _objections_to_answer,
+        _fee_plans_returned,
     ),
+    Role.FINANCE: (_expenses_to_book, _expenses_waiting_for_director),
     Role.EXAM_STAFF: (_applications_to_review, _leave_requests, _reports_due, _objections_to_answer),
     Role.EXAMINER: (_sheets_to_score,),
     Role.PROCTOR: (_duties_ahead,),

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jianding.roles import (
     BATCH_VIEWER_ROLES,
+    BOOKS_ROLES,
     CATALOGUE_ROLES,
     MANAGEMENT_ROLES,
     REVIEWER_ROLES,
+    STAFF_ROLES,
     Role,
     user_roles,
 )
@@ -46,6 +48,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Question banks"), "exams:list_banks", (*CATALOGUE_ROLES, Role.APPLICANT)),
     NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES),
     NavItem(_("Results statistics"), "exams:result_statistics", CATALOGUE_ROLES),
+    NavItem(_("Fees"), "finance:list_dues", BOOKS_ROLES),
+    NavItem(_("Fee plans and budgets"), "finance:list_fee_plans", BOOKS_ROLES),
+    NavItem(_("Expenses"), "finance:list_expenses", STAFF_ROLES),
+    NavItem(_("Books"), "finance:view_books", BOOKS_ROLES),
+    NavItem(_("Finance reports"), "finance:view_reports", BOOKS_ROLES),
     NavItem(_("Notices"), "outreach:list_notices", (Role.CLERK,)),
     NavItem(_("Consultations"), "outreach:list_consultations", (Role.CLERK,)),
     NavItem(_("Staff accounts"), "accounts:list_staff", (Role.DIRECTOR,)),

@@ -35,6 +35,8 @@ CATALOGUE_ROLES = (*MANAGEMENT_ROLES, Role.EXAM_STAFF)
 REVIEWER_ROLES = CATALOGUE_ROLES
 # Staff who follow every batch: the above, and finance for the fees.
 BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
+# Staff who read the center's books: management oversees them [所长 §3, 管理人员 §7], finance keeps them.
+BOOKS_ROLES = (*MANAGEMENT_ROLES, Role.FINANCE)
 
 # "app_label.codename", or a shell pattern over those ("exams.view_*").
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -46,10 +48,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "exams.view_*",
         "exams.add_examinerprofile",
         "exams.change_examinerprofile",
+        "finance.view_*",
     ),
     Role.DEPUTY: (
         "applicants.view_*",
         "exams.view_*",
+        "finance.view_*",
         "exams.change_examinerprofile",
     ),
     Role.CLERK: (
@@ -58,6 +62,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "exams.view_*",
         "exams.add_occupation",
         "exams.change_occupation",
+        "finance.view_*",
     ),
     Role.EXAM_STAFF: (
         "applicants.view_applicant",
@@ -67,7 +72,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     ),
     Role.EXAMINER: ("exams.view_occupation",),
     Role.PROCTOR: ("exams.view_occupation",),
-    Role.FINANCE: ("exams.view_occupation",),
+    Role.FINANCE: ("exams.view_occupation", "finance.view_*"),
     Role.EQUIPMENT_MANAGER: ("exams.view_occupation",),
     Role.APPLICANT: (),
 }

@@ -173,6 +173,10 @@ EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
 EXAMINERS_PER_GROUP_MIN = int(os.environ.get("EXAMINERS_PER_GROUP_MIN", "3"))
 CANDIDATES_PER_EXAMINER = int(os.environ.get("CANDIDATES_PER_EXAMINER", "5"))
 
+# 一支笔 [经费 §4]: the director signs every expense, except one he submitted himself, which
+# goes to the account named here (the school's leader in charge). Empty: such a request waits.
+EXPENSE_SELF_APPROVER = os.environ.get("EXPENSE_SELF_APPROVER", "")
+
 # Repeated failed sign-ins lock the pair (login name, address) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))

@@ -63,6 +63,7 @@ urlpatterns = [
     path("outreach/", include(outreach_patterns)),
     path("applicants/", include("applicants.urls")),
     path("exams/", include("exams.urls")),
+    path("finance/", include("finance.urls")),
     # Visitors choose the language on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

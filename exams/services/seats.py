@@ -26,6 +26,7 @@ from exams.models import (
     SessionStatus,
     Ticket,
 )
+from finance.services import tickets_require_fees
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -327,6 +328,11 @@ def tickets_publish(*, actor, batch: Batch) -> int:
     if problems:
         raise RuleViolation(" ".join(problems), code="not_ready")
     ticketed = set(Ticket.objects.filter(application__batch=batch).values_list("application_id", flat=True))
+    # 经费 §3: an unpaid fee gets no ticket unless the director deferred it.
+    tickets_require_fees(
+        application_ids={seat.application_id for session in sessions for seat in session.seats.all()}
+        - ticketed
+    )
     tickets, place = [], len(ticketed)
     for session in sessions:
         for seat in session.seats.order_by("session_room__order", "number"):

@@ -12,6 +12,7 @@ from tests.browser.conftest import sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory
+from tests.factories.finance import fees_paid
 
 
 def pdf_text(path: Path) -> str:
@@ -31,7 +32,7 @@ def test_arrange_publish_print_every_ticket_then_check_in_and_sign_the_room_reco
     )
     Room.objects.create(name="301", building="教学楼", capacity=10)
     names = ["张伟", "李娜", "王芳", "刘洋", "陈杰", "杨静"]
-    for index, name in enumerate(names):
+    fees_paid(
         Application.objects.create(
             applicant=ApplicantFactory(name=name),
             batch=batch,
@@ -39,6 +40,8 @@ def test_arrange_publish_print_every_ticket_then_check_in_and_sign_the_room_reco
             class_name=f"23 机电 {index % 2 + 1} 班",
             status=ApplicationStatus.CITY_APPROVED,
         )
+        for index, name in enumerate(names)
+    )
 
     staff = open_page()
     sign_in(staff, "kaowu", TEST_PASSWORD)

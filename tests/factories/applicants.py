@@ -7,6 +7,7 @@ from applicants.models import Applicant, Application, ApplicationStatus
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
+from tests.factories.finance import fees_paid
 
 
 def resident_id(
@@ -46,8 +47,13 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     )
 
 
-def candidates(batch, classes: dict[str, int], status=ApplicationStatus.CITY_APPROVED) -> list[Application]:
-    """Applications of ``batch``, ``count`` per class name, each of a new applicant."""
+def candidates(
+    batch, classes: dict[str, int], status=ApplicationStatus.CITY_APPROVED, *, paid: bool = True
+) -> list[Application]:
+    """Applications of ``batch``, ``count`` per class name, each of a new applicant.
+
+    City-approved ones have paid the batch's fee (finance's rule for tickets) unless ``paid`` is false.
+    """
     made = []
     for klass, count in classes.items():
         for _ in range(count):
@@ -60,4 +66,6 @@ def candidates(batch, classes: dict[str, int], status=ApplicationStatus.CITY_APP
                     status=status,
                 )
             )
+    if paid and status == ApplicationStatus.CITY_APPROVED:
+        fees_paid(made)
     return made

@@ -6,6 +6,7 @@ new view must say here who may open it. Rows are added, never removed.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -33,12 +34,15 @@ from exams.models import (
     StandardItem,
     Ticket,
 )
+from finance import services as finance_services
+from finance.models import Expense, ExpenseAttachment
 from jianding.models import Consultation, Job, JobStatus, Notice
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-from tests.factories.applicants import resident_id
+from tests.factories.applicants import candidates, resident_id
 from tests.factories.exams import BatchFactory, PlanFactory, PlanLineFactory, pdf_upload
+from tests.factories.finance import books as finance_books
 
 ANON = "anonymous"
 WHO = (ANON, *(role.value for role in Role))
@@ -79,13 +83,39 @@ BATCH_VIEWERS = (*CATALOGUE, "finance")
 ARRANGERS = ("clerk", "exam_staff")
 
 
+def pk_of(key):
+    return lambda world: world[key].pk
+
+
+BOOKS = (*MANAGEMENT, "finance")
+FOUND = ELSEWHERE  # a POST step done or refused, then back to its page
+# An exam-staff member's expense request: other staff outside the books' roles do not see it.
+EXPENSE_UNSEEN = dict.fromkeys(("examiner", "proctor", "equipment_manager"), NOT_FOUND)
+FINANCE_STEPS = (
+    ("finance:create_account", {}),
+    ("finance:create_subject", {}),
+    ("finance:create_receipt_book", {}),
+    ("finance:create_fee_item", {}),
+    ("finance:create_fee_plan", {}),
+    ("finance:add_plan_fee", {"pk": pk_of("fee_plan")}),
+    ("finance:save_budget_line", {"pk": pk_of("fee_plan")}),
+    ("finance:submit_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:decide_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:collect_fee", {"pk": pk_of("due")}),
+    ("finance:grant_deferral", {"pk": pk_of("due")}),
+    ("finance:request_refund", {"pk": pk_of("payment")}),
+    ("finance:decide_refund", {"pk": pk_of("refund")}),
+    ("finance:sign_expense", {"pk": pk_of("expense")}),
+    ("finance:return_expense", {"pk": pk_of("expense")}),
+    ("finance:book_expense", {"pk": pk_of("expense")}),
+    ("finance:resubmit_expense", {"pk": pk_of("expense")}),
+    ("finance:reverse_entry", {"pk": pk_of("entry")}),
+)
+
+
 def only(*roles, status=OK):
     """The roles named get ``status``; the others keep the row's default."""
     return dict.fromkeys(roles, status)
-
-
-def pk_of(key):
-    return lambda world: world[key].pk
 
 
 def staff_pk(world):
@@ -654,6 +684,63 @@ MATRIX = [
         clerk=OK,
         kwargs={"pk": pk_of("consultation")},
     ),
+    # finance (POST-only steps answer GET with 405; each POST step's row follows)
+    *[
+        row(name, anonymous=LOGIN, default=FORBIDDEN, **only(*BOOKS), kwargs=kwargs)
+        for name, kwargs in (
+            ("finance:view_books", {}),
+            ("finance:download_fee_document", {"pk": pk_of("fee_item")}),
+            ("finance:list_fee_plans", {}),
+            ("finance:view_fee_plan", {"pk": pk_of("fee_plan")}),
+            ("finance:list_dues", {}),
+            ("finance:view_dues", {"pk": pk_of("due")}),
+            ("finance:download_receipt_scan", {"pk": pk_of("payment")}),
+            ("finance:daily_report", {}),
+            ("finance:export_daily_report", {}),
+            ("finance:list_entries", {}),
+            ("finance:view_reports", {}),
+            ("finance:export_reports", {}),
+        )
+    ],
+    *[row(name, anonymous=LOGIN, default=NOT_ALLOWED, kwargs=kwargs) for name, kwargs in FINANCE_STEPS],
+    post_row("finance:create_account", kwargs={}, finance=FOUND),
+    post_row("finance:create_subject", kwargs={}, finance=FOUND),
+    post_row("finance:create_receipt_book", kwargs={}, finance=FOUND),
+    post_row("finance:create_fee_item", kwargs={}, finance=FOUND, clerk=FOUND),
+    post_row("finance:create_fee_plan", kwargs={}, clerk=FOUND),
+    post_row("finance:add_plan_fee", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
+    post_row("finance:save_budget_line", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
+    post_row("finance:submit_fee_plan", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
+    post_row("finance:decide_fee_plan", kwargs={"pk": pk_of("fee_plan")}, director=FOUND),
+    post_row("finance:collect_fee", kwargs={"pk": pk_of("due")}, finance=FOUND),
+    post_row("finance:grant_deferral", kwargs={"pk": pk_of("due")}, director=FOUND),
+    post_row("finance:request_refund", kwargs={"pk": pk_of("payment")}, finance=FOUND),
+    post_row("finance:decide_refund", kwargs={"pk": pk_of("refund")}, director=FOUND),
+    post_row("finance:book_expense", kwargs={"pk": pk_of("expense")}, finance=FOUND),
+    # only the submitter (exam staff here) corrects his returned request
+    post_row("finance:resubmit_expense", kwargs={"pk": pk_of("expense")}, exam_staff=FOUND, **EXPENSE_UNSEEN),
+    post_row("finance:reverse_entry", kwargs={"pk": pk_of("entry")}, finance=FOUND),
+    # only the director signs or returns (一支笔); those who may not see the request get 404
+    post_row("finance:sign_expense", kwargs={"pk": pk_of("expense")}, director=OK, **EXPENSE_UNSEEN),
+    post_row("finance:return_expense", kwargs={"pk": pk_of("expense")}, director=FOUND, **EXPENSE_UNSEEN),
+    row("finance:list_expenses", anonymous=LOGIN, default=OK, applicant=FORBIDDEN),
+    row("finance:create_expense", anonymous=LOGIN, default=OK, applicant=FORBIDDEN),
+    row(
+        "finance:view_expense",
+        anonymous=LOGIN,
+        default=OK,
+        applicant=FORBIDDEN,
+        **EXPENSE_UNSEEN,
+        kwargs={"pk": pk_of("expense")},
+    ),
+    row(
+        "finance:download_attachment",
+        anonymous=LOGIN,
+        default=OK,
+        applicant=FORBIDDEN,
+        **EXPENSE_UNSEEN,
+        kwargs={"pk": pk_of("attachment")},
+    ),
 ]
 
 
@@ -759,6 +846,7 @@ def world(role_users, tmp_path, settings):
             batch=batch, raised_by="李四", contact="13800000000", text="某人未参加考试"
         ),
         **exam_day(world_application=application, batch=batch, role_users=role_users),
+        **finance_world(batch=batch, role_users=role_users),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
             applicants=[
@@ -771,6 +859,42 @@ def world(role_users, tmp_path, settings):
             ],
             reason="matrix",
         )[0],
+    }
+
+
+def finance_world(*, batch, role_users):
+    """The year's books with a fee item and its scan, a paid application, a pending refund, and an expense."""
+    setup = finance_books()
+    setup["item"].document_scan.save("doc.png", ContentFile(b"png"), save=False)
+    setup["item"].document_content_type = "image/png"
+    setup["item"].save()
+    due = candidates(batch, {"23 机电 9 班": 1})[0]
+    payment = due.fee_collections.get()
+    payment.scan.save("slip.png", ContentFile(b"png"), save=False)
+    payment.scan_content_type = "image/png"
+    payment.save()
+    refund = finance_services.refund_request(
+        actor=role_users["finance"], payment=payment, amount=Decimal("10.00"), reason="多收"
+    )
+    expense = Expense.objects.create(
+        subject=setup["expense"],
+        amount=Decimal("20.00"),
+        purpose="印刷",
+        submitted_by=role_users["exam_staff"],
+    )
+    attachment = ExpenseAttachment(
+        expense=expense, content_type="image/png", size=3, sha256="0" * 64, name="发票"
+    )
+    attachment.file.save("invoice.png", ContentFile(b"png"), save=True)
+    return {
+        "fee_item": setup["item"],
+        "fee_plan": setup["plan"],
+        "due": due,
+        "payment": payment,
+        "refund": refund,
+        "expense": expense,
+        "attachment": attachment,
+        "entry": payment.entry,
     }
 
 

@@ -6,14 +6,18 @@ Refused when DEBUG is off, so it never runs against a real installation.
 
 import datetime
 from base64 import b32encode
+from decimal import Decimal
+from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 from stdnum.cn import ric
 
 from applicants.models import Applicant, Application, ApplicationStatus
@@ -37,6 +41,8 @@ from exams.models import (
     TheoryMark,
     Ticket,
 )
+from finance import services as finance
+from finance.models import FeePlan
 from jianding.identity import resident_id_parse
 from jianding.models import Consultation, Notice, User
 from jianding.pinyin import name_sort_key
@@ -48,6 +54,15 @@ DEMO_PASSWORD = "jianding2026"
 # Development only (seed_demo refuses to run without DEBUG): a known second factor for the demo.
 DEMO_TOTP_KEY = "6a69616e64696e672d64656d6f2d6b6579"
 DEMO_RECOVERY_CODES = ("demo2026a", "demo2026b", "demo2026c")
+
+# The center's subjects (科目): income by kind of fee, expenditure by kind of cost.
+DEMO_SUBJECTS = (
+    ("4101", "鉴定费收入", "income"),
+    ("4102", "培训费收入", "income"),
+    ("5101", "考评员劳务费", "expense"),
+    ("5102", "考务费（试卷、场地）", "expense"),
+    ("5103", "材料耗材费", "expense"),
+)
 
 # (login, name, role, chief examiner)
 DEMO_STAFF = (
@@ -117,6 +132,7 @@ class Command(BaseCommand):
             self._seed_outreach()
             self._seed_applications()
             self._seed_scored_batch()
+            self._seed_finance()
             self._seed_second_factor()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
@@ -386,3 +402,90 @@ class Command(BaseCommand):
             device.token_set.bulk_create(
                 StaticToken(device=device, token=code) for code in DEMO_RECOVERY_CODES
             )
+
+    def _seed_finance(self) -> None:
+        """The year's approved fee plan and budget, two fees collected, one unpaid, an expense to sign."""
+        year = timezone.localdate().year
+        if FeePlan.objects.filter(year=year).exists():
+            return
+        clerk, director, officer = (
+            User.objects.get(username=name) for name in ("clerk", "director", "finance")
+        )
+        subjects = {
+            code: finance.subject_create(actor=officer, code=code, name=name, kind=kind)
+            for code, name, kind in DEMO_SUBJECTS
+        }
+        cash = finance.account_create(actor=officer, name="现金", kind="cash")
+        finance.account_create(
+            actor=officer, name="鉴定所银行账户", kind="bank", number="3201 0158 0000 1234"
+        )
+        book = finance.receipt_book_create(actor=officer, series=f"{year}A", first_number=1, last_number=500)
+        items = [
+            finance.fee_item_create(
+                actor=clerk,
+                name=name,
+                subject=subjects[code],
+                amount=Decimal(amount),
+                document_number="苏价费〔2025〕12号",
+                document_date=datetime.date(2025, 3, 1),
+            )
+            for name, code, amount in (("鉴定费（电工四级）", "4101", "150.00"), ("培训费", "4102", "600.00"))
+        ]
+        plan = finance.fee_plan_create(actor=clerk, year=year)
+        plan_fees = [
+            finance.plan_fee_add(actor=clerk, plan=plan, fee_item=item, expected_count=60) for item in items
+        ]
+        for code, amount in (("5101", "6000.00"), ("5102", "9000.00"), ("5103", "3000.00")):
+            finance.budget_line_save(actor=clerk, plan=plan, subject=subjects[code], amount=Decimal(amount))
+        finance.fee_plan_submit(actor=clerk, plan=plan)
+        finance.fee_plan_approve(actor=director, plan=plan, reason="同意。")
+        batch = Batch.objects.get(
+            plan_line__occupation__code="6-31-01-03", status=BatchStatus.REGISTRATION_OPEN
+        )
+        for index, name in enumerate(("王磊", "刘洋", "陈杰")):
+            base = f"32010220040{index + 1}1{index}00{index * 2 + 1}"
+            number = base + ric.calc_check_digit(base + "0")
+            resident = resident_id_parse(number)
+            user, _created = User.objects.get_or_create(username=resident.number, defaults={"name": name})
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
+            applicant = Applicant.objects.create(
+                user=user,
+                name=name,
+                name_sort_key=name_sort_key(name),
+                id_number=resident.number,
+                birth_date=resident.birth_date,
+                sex=resident.sex,
+                phone="13800000000",
+                employer_or_class="23 机电 2 班",
+            )
+            application = Application.objects.create(
+                applicant=applicant,
+                batch=batch,
+                category="student",
+                class_name="23 机电 2 班",
+                status=ApplicationStatus.APPROVED,
+            )
+            if index < 2:  # the third has not paid yet
+                book.refresh_from_db()
+                finance.collection_record(
+                    actor=officer,
+                    application=application,
+                    plan_fee=plan_fees[0],
+                    amount=plan_fees[0].amount,
+                    method="desk",
+                    account=cash,
+                    receipt_book=book,
+                    receipt_number=book.next_number,
+                )
+        image = BytesIO()
+        Image.new("RGB", (600, 400), (250, 250, 245)).save(image, "PNG")
+        finance.expense_submit(
+            actor=clerk,
+            subject=subjects["5103"],
+            amount=Decimal("386.40"),
+            purpose="电工四级技能考核耗材（导线、接线端子）",
+            batch=batch,
+            invoices=[SimpleUploadedFile("发票.png", image.getvalue(), content_type="image/png")],
+        )

@@ -1,0 +1,67 @@
+import django_filters
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Application
+from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
+from finance.selectors import refunds_waiting_for_director
+
+
+class DueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+    paid = django_filters.ChoiceFilter(
+        label=_("fee"),
+        choices=[
+            ("no", _("not paid")),
+            ("yes", _("paid")),
+            ("deferred", _("deferred")),
+            ("refund", _("refund to approve")),
+        ],
+        method="filter_paid",
+        empty_label=_("all"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "paid"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(applicant__name__icontains=value)
+            | Q(applicant__id_number__icontains=value)
+            | Q(batch__occupation__name__icontains=value)
+        )
+
+    def filter_paid(self, queryset, name, value):
+        if value == "deferred":
+            return queryset.filter(fee_deferral__isnull=False)
+        if value == "refund":
+            return queryset.filter(pk__in=refunds_waiting_for_director().values("application_id"))
+        settled = Q(paid__gte=F("batch__fee"))
+        return queryset.filter(settled) if value == "yes" else queryset.exclude(settled)
+
+
+class ExpenseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ExpenseStatus.choices, empty_label=_("all")
+    )
+    subject = django_filters.ModelChoiceFilter(
+        label=_("subject"), queryset=Subject.objects.filter(kind=Subject.Kind.EXPENSE)
+    )
+
+    class Meta:
+        model = Expense
+        fields = ["status", "subject"]
+
+
+class EntryFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), choices=LedgerEntry.Kind.choices, empty_label=_("all")
+    )
+    subject = django_filters.ModelChoiceFilter(label=_("subject"), queryset=Subject.objects.all())
+    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
+    month = django_filters.NumberFilter(label=_("month"), field_name="date", lookup_expr="month")
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["kind", "subject", "year", "month"]

@@ -1,0 +1,237 @@
+"""Reads of the books: every list starts from what the user may see, with its joins done here."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+
+from applicants.models import Application, ApplicationStatus
+from finance.models import (
+    BudgetLine,
+    Collection,
+    Expense,
+    ExpenseStatus,
+    FeePlan,
+    FeePlanStatus,
+    LedgerEntry,
+    PlanFee,
+    Subject,
+)
+from finance.services.books import fen
+from jianding.roles import BOOKS_ROLES, Role, has_role
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def fee_plan_list(*, actor) -> QuerySet[FeePlan]:
+    return FeePlan.objects.select_related("created_by", "decided_by").annotate(
+        fee_count=Count("fees", distinct=True), budget_total=Sum("budget_lines__amount")
+    )
+
+
+def fee_plans_waiting_for_director() -> QuerySet[FeePlan]:
+    return FeePlan.objects.filter(status=FeePlanStatus.SUBMITTED)
+
+
+def plan_fees_approved(*, year: int) -> QuerySet[PlanFee]:
+    """The fees finance may collect in ``year``: those of its approved plan, at their standard."""
+    return PlanFee.objects.filter(plan__year=year, plan__status=FeePlanStatus.APPROVED).select_related(
+        "fee_item"
+    )
+
+
+def application_dues(*, actor) -> QuerySet[Application]:
+    """Applications that owe a fee (not draft, rejected or withdrawn), with what they paid net."""
+    return (
+        Application.objects.exclude(
+            status__in=[ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN]
+        )
+        .select_related("applicant", "batch__occupation", "fee_deferral")
+        .annotate(paid=Coalesce(Sum("fee_entries__amount"), ZERO))
+        .order_by("batch_id", "applicant__name_sort_key", "pk")
+    )
+
+
+def application_collections(*, application) -> QuerySet[Collection]:
+    return application.fee_collections.select_related(
+        "plan_fee__fee_item", "receipt_book", "account", "recorded_by", "decided_by", "entry"
+    ).order_by("date", "pk")
+
+
+def application_collections_history(*, application) -> QuerySet:
+    """Every change to the application's payments and refunds, newest first: who, when, what."""
+    return (
+        Collection.history.filter(application_id=application.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
+def collections_of_day(*, day: datetime.date) -> QuerySet[Collection]:
+    """Payments recorded on ``day`` and refunds booked on it: the daily collection report."""
+    return (
+        Collection.objects.filter(
+            Q(kind=Collection.Kind.PAYMENT, date=day) | Q(kind=Collection.Kind.REFUND, entry__date=day)
+        )
+        .filter(status=Collection.Status.BOOKED)
+        .select_related("application__applicant", "application__batch__occupation", "plan_fee__fee_item")
+        .select_related("receipt_book", "account", "recorded_by", "entry")
+        .order_by("kind", "receipt_book__series", "receipt_number", "pk")
+    )
+
+
+def day_totals(collections) -> dict:
+    """Totals of a day's collections by method and by fee, and the net, to the fen."""
+    by_method, by_fee = defaultdict(Decimal), defaultdict(Decimal)
+    net = Decimal("0.00")
+    for collection in collections:
+        signed = collection.amount if collection.kind == Collection.Kind.PAYMENT else -collection.amount
+        by_method[collection.get_method_display()] += signed
+        by_fee[collection.plan_fee.fee_item.name] += signed
+        net += signed
+    return {"by_method": dict(by_method), "by_fee": dict(by_fee), "net": fen(net)}
+
+
+def expense_list(*, actor) -> QuerySet[Expense]:
+    """Every request for the books' roles; one's own (and those one must sign) for everybody else."""
+    expenses = Expense.objects.select_related("subject", "submitted_by", "decided_by", "batch__occupation")
+    if has_role(actor, *BOOKS_ROLES):
+        return expenses
+    visible = Q(submitted_by=actor)
+    if settings.EXPENSE_SELF_APPROVER and actor.username == settings.EXPENSE_SELF_APPROVER:
+        # the authority the school names signs the director's own requests, whatever his role
+        directors = get_user_model().objects.filter(groups__name=Role.DIRECTOR.value)
+        visible |= Q(submitted_by__in=directors)
+    return expenses.filter(visible)
+
+
+def expenses_waiting_signature() -> QuerySet[Expense]:
+    return Expense.objects.filter(status=ExpenseStatus.SUBMITTED)
+
+
+def expenses_to_book() -> QuerySet[Expense]:
+    return Expense.objects.filter(status=ExpenseStatus.SIGNED)
+
+
+def ledger_entries(*, actor) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.select_related(
+        "account",
+        "subject",
+        "booked_by",
+        "reverses",
+        "reversed_by",
+        "batch__occupation",
+        "application__applicant",
+    )
+
+
+def ledger_years() -> list[int]:
+    return sorted(
+        {d.year for d in LedgerEntry.objects.dates("date", "year")}
+        | set(FeePlan.objects.values_list("year", flat=True))
+    )
+
+
+@dataclass
+class SubjectRow:
+    subject: Subject
+    months: list[Decimal] = field(default_factory=lambda: [Decimal("0.00")] * 12)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months, Decimal("0.00"))
+
+
+def ledger_by_subject_and_month(*, year: int) -> list[SubjectRow]:
+    """Each subject's net amount per month of ``year`` (income +, expenditure −), in one query."""
+    rows: dict[int, SubjectRow] = {}
+    totals = (
+        LedgerEntry.objects.filter(date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .values("subject", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    subjects = Subject.objects.in_bulk({t["subject"] for t in totals})
+    for t in totals:
+        row = rows.setdefault(t["subject"], SubjectRow(subjects[t["subject"]]))
+        row.months[t["month"] - 1] += fen(t["total"])
+    return sorted(rows.values(), key=lambda r: r.subject.code)
+
+
+@dataclass
+class BudgetRow:
+    line: BudgetLine
+    actual: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.line.amount - self.actual
+
+    @property
+    def percent(self) -> int:
+        return int(self.actual * 100 / self.line.amount) if self.line.amount else (100 if self.actual else 0)
+
+
+def budget_against_actual(*, year: int) -> list[BudgetRow]:
+    """The approved budget of ``year``, line by line, against what is booked on each line."""
+    lines = (
+        BudgetLine.objects.filter(plan__year=year, plan__status=FeePlanStatus.APPROVED)
+        .select_related("subject")
+        .annotate(booked=Coalesce(Sum("entries__amount"), ZERO))
+        .order_by("subject__code")
+    )
+    return [BudgetRow(line=line, actual=fen(-line.booked)) for line in lines]
+
+
+def batch_income_and_cost(*, year: int) -> list[dict]:
+    """Income and cost booked per appraisal batch in ``year``."""
+    rows = (
+        LedgerEntry.objects.filter(date__year=year, batch__isnull=False)
+        .values("batch", "batch__occupation__name", "batch__level", "batch__theory_date")
+        .annotate(
+            income=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.INCOME)), ZERO),
+            cost=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.EXPENSE)), ZERO),
+        )
+        .order_by("batch__theory_date", "batch")
+    )
+    return [
+        {
+            "batch": f"{r['batch__theory_date']:%Y-%m} {r['batch__occupation__name']} {r['batch__level']}",
+            "income": fen(r["income"]),
+            "cost": fen(-r["cost"]),
+            "net": fen(r["income"] + r["cost"]),
+        }
+        for r in rows
+    ]
+
+
+def account_balances() -> QuerySet:
+    return (
+        LedgerEntry.objects.values("account__name").annotate(balance=Sum("amount")).order_by("account__name")
+    )
+
+
+def refunds_waiting_for_director() -> QuerySet[Collection]:
+    return Collection.objects.filter(kind=Collection.Kind.REFUND, status=Collection.Status.PENDING)
+
+
+def fee_plans_returned() -> QuerySet[FeePlan]:
+    return FeePlan.objects.filter(status=FeePlanStatus.RETURNED)
+
+
+def expenses_waiting_reasons() -> list[str]:
+    """Say why waiting requests cannot be signed (no active director, no authority named), once each."""
+    from finance.services.expenses import expense_why_waiting
+
+    reasons = []
+    for expense in expenses_waiting_signature().select_related("submitted_by"):
+        reason = expense_why_waiting(expense=expense)
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons

@@ -1,0 +1,300 @@
+"""Fees paid for applications, refunds, deferrals, and what an application still owes [§3]."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants.models import Application, ApplicationStatus
+from finance.models import Account, Collection, Deferral, FeePlanStatus, LedgerEntry, PlanFee, ReceiptBook
+from finance.services.books import entry_write, fen, money_require_positive
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role
+from jianding.uploads import upload_check_document
+
+UNPAYABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+METHOD_ACCOUNT_KIND = {
+    Collection.Method.DESK: Account.Kind.CASH,
+    Collection.Method.TRANSFER: Account.Kind.BANK,
+}
+
+
+@dataclass(frozen=True)
+class FeeStatus:
+    due: Decimal
+    paid: Decimal
+    deferred: bool
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid >= self.due
+
+    @property
+    def may_have_ticket(self) -> bool:
+        return self.is_paid or self.deferred
+
+
+def application_fee_status(*, application: Application) -> FeeStatus:
+    """Return what the application owes (its batch's fee), has paid net of refunds, and any deferral."""
+    paid = fen(application.fee_entries.aggregate(total=Sum("amount"))["total"])
+    deferred = Deferral.objects.filter(application=application).exists()
+    return FeeStatus(due=application.batch.fee, paid=paid, deferred=deferred)
+
+
+def applications_unsettled(*, application_ids) -> list[Application]:
+    """Return those of the applications that have neither paid their batch's fee nor a deferral."""
+    applications = (
+        Application.objects.filter(pk__in=list(application_ids), batch__fee__gt=0, fee_deferral__isnull=True)
+        .select_related("applicant", "batch")
+        .annotate(paid=Sum("fee_entries__amount"))
+        .order_by("applicant__name_sort_key", "pk")
+    )
+    return [a for a in applications if (a.paid or 0) < a.batch.fee]
+
+
+def tickets_require_fees(*, application_ids) -> None:
+    """Refuse admission tickets while any of the applications is unpaid without a deferral."""
+    unsettled = applications_unsettled(application_ids=application_ids)
+    if unsettled:
+        names = "、".join(a.applicant.name for a in unsettled[:20])
+        if len(unsettled) > 20:
+            names += _(" and %(count)d more") % {"count": len(unsettled) - 20}
+        raise RuleViolation(
+            _(
+                "%(count)d applicants have not paid the appraisal fee and have no deferral from the "
+                "director, so they get no admission ticket: %(names)s."
+            )
+            % {"count": len(unsettled), "names": names},
+            code="fees_unpaid",
+        )
+
+
+@transaction.atomic
+def collection_record(
+    *,
+    actor,
+    application: Application,
+    plan_fee: PlanFee,
+    amount: Decimal,
+    method: str,
+    account: Account,
+    receipt_book: ReceiptBook,
+    receipt_number: int,
+    date: datetime.date | None = None,
+    scan=None,
+) -> Collection:
+    """Record a fee paid for an application, at its approved standard, with the next receipt of the book.
+
+    ``scan`` is the receipt's copy or the bank slip, archived with the collection [§5].
+    """
+    require_role(actor, Role.FINANCE)
+    date = date or timezone.localdate()
+    money_require_positive(amount)
+    plan_fee = PlanFee.objects.select_related("plan", "fee_item__subject").get(pk=plan_fee.pk)
+    if plan_fee.plan.status != FeePlanStatus.APPROVED or plan_fee.plan.year != date.year:
+        raise RuleViolation(
+            _("Only fees of the approved fee plan of %(year)d are collected.") % {"year": date.year},
+            field="plan_fee",
+            code="fee_not_in_approved_plan",
+        )
+    if amount != plan_fee.amount:
+        raise RuleViolation(
+            _("The approved standard of %(fee)s is ¥%(standard)s; collect exactly that.")
+            % {"fee": plan_fee.fee_item.name, "standard": plan_fee.amount},
+            field="amount",
+            code="not_the_standard",
+        )
+    if application.status in UNPAYABLE_STATUSES:
+        raise RuleViolation(
+            _("This application is %(status)s; no fee is collected for it.")
+            % {"status": application.get_status_display()},
+            code="application_not_payable",
+        )
+    if not account.active or account.kind != METHOD_ACCOUNT_KIND[method]:
+        raise RuleViolation(
+            _("Money paid %(method)s goes to an account in use of the kind “%(kind)s”.")
+            % {
+                "method": Collection.Method(method).label,
+                "kind": Account.Kind(METHOD_ACCOUNT_KIND[method]).label,
+            },
+            field="account",
+            code="wrong_account",
+        )
+    book = ReceiptBook.objects.select_for_update().get(pk=receipt_book.pk)
+    used = Collection.objects.filter(receipt_book=book, receipt_number=receipt_number).first()
+    if used is not None:
+        raise RuleViolation(
+            _("Receipt %(series)s-%(number)d is used already (%(date)s); take the next receipt, %(next)d.")
+            % {"series": book.series, "number": receipt_number, "date": used.date, "next": book.next_number},
+            field="receipt_number",
+            code="receipt_used",
+        )
+    if book.is_used_up:
+        raise RuleViolation(
+            _("Receipt book %(series)s is used up; register a new one.") % {"series": book.series},
+            field="receipt_book",
+            code="book_used_up",
+        )
+    if receipt_number != book.next_number:
+        raise RuleViolation(
+            _("Receipts are used in order: the next receipt of book %(series)s is %(next)d.")
+            % {"series": book.series, "next": book.next_number},
+            field="receipt_number",
+            code="receipt_out_of_order",
+        )
+    collection = Collection(
+        application=application,
+        plan_fee=plan_fee,
+        amount=amount,
+        method=method,
+        account=account,
+        receipt_book=book,
+        receipt_number=receipt_number,
+        date=date,
+        recorded_by=actor,
+    )
+    if scan is not None:
+        checked, content_type = upload_check_document(scan, field="scan")
+        collection.scan.save(checked.content.name, checked.content, save=False)
+        collection.scan_content_type = content_type
+    collection._history_user = actor
+    try:
+        with transaction.atomic():
+            collection.save()
+    except IntegrityError:
+        raise RuleViolation(
+            _("Someone used this receipt a moment ago; take the next one."), code="receipt_used"
+        ) from None
+    book.next_number += 1
+    book._history_user = actor
+    book.save(update_fields=["next_number"])
+    entry_write(
+        actor=actor,
+        date=date,
+        kind=LedgerEntry.Kind.COLLECTION,
+        account=account,
+        subject=plan_fee.fee_item.subject,
+        amount=amount,
+        batch=application.batch,
+        application=application,
+        collection=collection,
+        description=(f"{plan_fee.fee_item.name} {application.applicant.name} {book.series}-{receipt_number}")[
+            :200
+        ],
+    )
+    return collection
+
+
+def _refundable(payment: Collection) -> Decimal:
+    taken = payment.refunds.exclude(status=Collection.Status.REFUSED).aggregate(total=Sum("amount"))["total"]
+    return payment.amount - fen(taken)
+
+
+@transaction.atomic
+def refund_request(*, actor, payment: Collection, amount: Decimal, reason: str) -> Collection:
+    """Ask the director to approve a refund of (part of) a payment, with the reason."""
+    require_role(actor, Role.FINANCE)
+    money_require_positive(amount)
+    if not reason.strip():
+        raise RuleViolation(_("Say why the fee is refunded."), field="reason", code="reason_required")
+    payment = Collection.objects.select_for_update().get(pk=payment.pk)
+    if payment.kind != Collection.Kind.PAYMENT:
+        raise RuleViolation(_("Only a payment is refunded."), code="not_a_payment")
+    if LedgerEntry.objects.filter(reverses__collection=payment).exists():
+        raise RuleViolation(
+            _("This payment was reversed; nothing is left to refund."), code="payment_reversed"
+        )
+    left = _refundable(payment)
+    if amount > left:
+        raise RuleViolation(
+            _("At most ¥%(left)s of this payment can still be refunded.") % {"left": left},
+            field="amount",
+            code="refund_exceeds_payment",
+        )
+    refund = Collection(
+        kind=Collection.Kind.REFUND,
+        status=Collection.Status.PENDING,
+        application_id=payment.application_id,
+        plan_fee_id=payment.plan_fee_id,
+        amount=amount,
+        method=payment.method,
+        account_id=payment.account_id,
+        refund_of=payment,
+        reason=reason,
+        date=timezone.localdate(),
+        recorded_by=actor,
+    )
+    refund._history_user = actor
+    refund.save()
+    return refund
+
+
+def _pending_refund(refund: Collection) -> Collection:
+    refund = (
+        Collection.objects.select_for_update(of=("self",))
+        .select_related("plan_fee__fee_item__subject", "application__applicant", "account")
+        .get(pk=refund.pk)
+    )
+    if refund.kind != Collection.Kind.REFUND or refund.status != Collection.Status.PENDING:
+        raise RuleViolation(_("This refund is decided already."), code="refund_decided")
+    return refund
+
+
+@transaction.atomic
+def refund_approve(*, actor, refund: Collection) -> Collection:
+    """The director approves a refund; it is booked as its own entry."""
+    require_role(actor, Role.DIRECTOR)
+    refund = _pending_refund(refund)
+    refund.status, refund.decided_by, refund.decided_at = Collection.Status.BOOKED, actor, timezone.now()
+    refund._history_user = actor
+    refund._change_reason = _("Approved")
+    refund.save(update_fields=["status", "decided_by", "decided_at"])
+    entry_write(
+        actor=actor,
+        date=timezone.localdate(),
+        kind=LedgerEntry.Kind.REFUND,
+        account=refund.account,
+        subject=refund.plan_fee.fee_item.subject,
+        amount=-refund.amount,
+        batch_id=refund.application.batch_id,
+        application=refund.application,
+        collection=refund,
+        description=(f"{refund.plan_fee.fee_item.name} {refund.application.applicant.name}: {refund.reason}")[
+            :200
+        ],
+    )
+    return refund
+
+
+@transaction.atomic
+def refund_refuse(*, actor, refund: Collection, reason: str) -> Collection:
+    """The director refuses a refund, with the reason."""
+    require_role(actor, Role.DIRECTOR)
+    if not reason.strip():
+        raise RuleViolation(_("Say why the refund is refused."), field="reason", code="reason_required")
+    refund = _pending_refund(refund)
+    refund.status, refund.decided_by, refund.decided_at = Collection.Status.REFUSED, actor, timezone.now()
+    refund._history_user = actor
+    refund._change_reason = reason
+    refund.save(update_fields=["status", "decided_by", "decided_at"])
+    return refund
+
+
+def deferral_grant(*, actor, application: Application, reason: str) -> Deferral:
+    """The director lets an applicant pay later (缓缴); he then gets his ticket unpaid."""
+    require_role(actor, Role.DIRECTOR)
+    if not reason.strip():
+        raise RuleViolation(_("Say why payment is deferred."), field="reason", code="reason_required")
+    deferral = Deferral(application=application, reason=reason, granted_by=actor)
+    deferral._history_user = actor
+    try:
+        with transaction.atomic():
+            deferral.save()
+    except IntegrityError:
+        raise RuleViolation(_("This application has a deferral already."), code="deferral_exists") from None
+    return deferral

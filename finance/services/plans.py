@@ -1,0 +1,127 @@
+"""The year's fee plan and budget: drafted by a clerk, approved or returned by the director [§3]."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finance.models import BudgetLine, FeeItem, FeePlan, FeePlanStatus, PlanFee, Subject
+from finance.services.books import money_require_positive
+from jianding.errors import RuleViolation
+from jianding.permissions import require_role
+from jianding.roles import Role
+
+
+def _locked(plan: FeePlan) -> FeePlan:
+    return FeePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _require_editable(plan: FeePlan) -> None:
+    if not plan.is_editable:
+        raise RuleViolation(
+            _("This plan is %(status)s; only a draft or a returned plan can be changed.")
+            % {"status": plan.get_status_display()},
+            code="plan_not_editable",
+        )
+
+
+def _save(obj, actor, reason=""):
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+
+
+def fee_plan_create(*, actor, year: int) -> FeePlan:
+    """Start the fee plan and budget of a year."""
+    require_role(actor, Role.CLERK)
+    plan = FeePlan(year=year, created_by=actor)
+    _save(plan, actor)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise RuleViolation(
+            _("There is a fee plan for %(year)d already.") % {"year": year}, field="year", code="plan_exists"
+        ) from None
+    return plan
+
+
+@transaction.atomic
+def plan_fee_add(*, actor, plan: FeePlan, fee_item: FeeItem, expected_count: int = 0) -> PlanFee:
+    """Put a fee item in the plan at its standard amount."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_editable(plan)
+    if plan.fees.filter(fee_item=fee_item).exists():
+        raise RuleViolation(_("This fee is in the plan already."), field="fee_item", code="fee_in_plan")
+    fee = PlanFee(plan=plan, fee_item=fee_item, amount=fee_item.amount, expected_count=expected_count)
+    _save(fee, actor)
+    fee.save()
+    return fee
+
+
+@transaction.atomic
+def budget_line_save(*, actor, plan: FeePlan, subject: Subject, amount: Decimal) -> BudgetLine:
+    """Set the budget of an expense subject in the plan (a second time changes it)."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_editable(plan)
+    if amount is None or amount < 0:
+        raise RuleViolation(_("A budget is not negative."), field="amount", code="amount_negative")
+    if amount:
+        money_require_positive(amount)
+    if subject.kind != Subject.Kind.EXPENSE:
+        raise RuleViolation(
+            _("A budget line is for an expense subject."), field="subject", code="subject_not_expense"
+        )
+    line = plan.budget_lines.filter(subject=subject).first() or BudgetLine(plan=plan, subject=subject)
+    line.amount = amount
+    _save(line, actor)
+    line.save()
+    return line
+
+
+@transaction.atomic
+def fee_plan_submit(*, actor, plan: FeePlan) -> FeePlan:
+    """Send a draft or returned plan to the director."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    _require_editable(plan)
+    if not plan.fees.exists():
+        raise RuleViolation(_("Put at least one fee in the plan first."), code="plan_empty")
+    plan.status = FeePlanStatus.SUBMITTED
+    _save(plan, actor, _("Submitted to the director"))
+    plan.save(update_fields=["status"])
+    return plan
+
+
+def _decide(actor, plan, status, reason):
+    require_role(actor, Role.DIRECTOR)
+    plan = _locked(plan)
+    if plan.status != FeePlanStatus.SUBMITTED:
+        raise RuleViolation(
+            _("Only a submitted plan is decided; this one is %(status)s.")
+            % {"status": plan.get_status_display()},
+            code="plan_not_submitted",
+        )
+    plan.status = status
+    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
+    _save(plan, actor, reason or _("Approved"))
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return plan
+
+
+@transaction.atomic
+def fee_plan_approve(*, actor, plan: FeePlan, reason: str = "") -> FeePlan:
+    """Approve a submitted plan [所长 §3]; finance then collects under it."""
+    return _decide(actor, plan, FeePlanStatus.APPROVED, reason)
+
+
+@transaction.atomic
+def fee_plan_return(*, actor, plan: FeePlan, reason: str) -> FeePlan:
+    """Return a submitted plan to the clerk with the reason."""
+    if not reason.strip():
+        require_role(actor, Role.DIRECTOR)
+        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
+    return _decide(actor, plan, FeePlanStatus.RETURNED, reason)

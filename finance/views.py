@@ -1,0 +1,592 @@
+"""Pages of the books. Each view parses input, calls one service and renders."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from finance import selectors, services
+from finance.filters import DueFilter, EntryFilter, ExpenseFilter
+from finance.forms import (
+    AccountForm,
+    BookForm,
+    BudgetLineForm,
+    CollectionForm,
+    DayForm,
+    DeferralForm,
+    ExpenseForm,
+    FeeItemForm,
+    FeePlanForm,
+    PlanFeeForm,
+    ReasonForm,
+    ReceiptBookForm,
+    RefundForm,
+    ResubmitForm,
+    SignForm,
+    SubjectForm,
+    YearForm,
+)
+from finance.models import Account, Collection, ExpenseAttachment, FeeItem, ReceiptBook, Subject
+from finance.reports import daily_dataset, report_context, report_dataset
+from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
+from jianding.errors import RuleViolation
+from jianding.forms import form_refuse
+from jianding.permissions import role_required
+from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
+from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
+
+PAGE_SIZE = 20
+
+
+def _form_step(request, form, action, done) -> bool:
+    """Run ``action(cleaned_data)`` when the form is valid; show its first error otherwise."""
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, errors[0] if errors else _("Check the form."))
+        return False
+    return step_run(request, lambda: action(form.cleaned_data), done)
+
+
+def _file(field_file, content_type, filename):
+    response = FileResponse(
+        field_file.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type == "application/pdf",
+        filename=filename,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- accounts, subjects, fee items, receipt books
+
+
+@role_required(*BOOKS_ROLES)
+def view_books(request):
+    return render(
+        request,
+        "finance/view_books.html",
+        {
+            "accounts": Account.objects.all(),
+            "balances": {b["account__name"]: b["balance"] for b in selectors.account_balances()},
+            "subjects": Subject.objects.all(),
+            "fee_items": FeeItem.objects.select_related("subject"),
+            "receipt_books": ReceiptBook.objects.all(),
+            "is_finance": has_role(request.user, Role.FINANCE),
+            "may_add_fee_item": has_role(request.user, Role.FINANCE, Role.CLERK),
+            "account_form": AccountForm(prefix="account"),
+            "subject_form": SubjectForm(prefix="subject"),
+            "book_form": ReceiptBookForm(prefix="book"),
+            "fee_item_form": FeeItemForm(prefix="item"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def create_account(request):
+    _form_step(
+        request,
+        AccountForm(request.POST, prefix="account"),
+        lambda data: services.account_create(actor=request.user, **data),
+        _("Account opened."),
+    )
+    return redirect("finance:view_books")
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def create_subject(request):
+    _form_step(
+        request,
+        SubjectForm(request.POST, prefix="subject"),
+        lambda data: services.subject_create(actor=request.user, **data),
+        _("Subject added."),
+    )
+    return redirect("finance:view_books")
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def create_receipt_book(request):
+    _form_step(
+        request,
+        ReceiptBookForm(request.POST, prefix="book"),
+        lambda data: services.receipt_book_create(actor=request.user, **data),
+        _("Receipt book registered."),
+    )
+    return redirect("finance:view_books")
+
+
+@require_POST
+@role_required(Role.FINANCE, Role.CLERK)
+def create_fee_item(request):
+    _form_step(
+        request,
+        FeeItemForm(request.POST, request.FILES, prefix="item"),
+        lambda data: services.fee_item_create(actor=request.user, **data),
+        _("Fee item added."),
+    )
+    return redirect("finance:view_books")
+
+
+@role_required(*BOOKS_ROLES)
+def download_fee_document(request, pk):
+    item = get_object_or_404(FeeItem.objects.exclude(document_scan=""), pk=pk)
+    suffix = item.document_scan.name.rsplit(".", 1)[-1]
+    return _file(item.document_scan, item.document_content_type, f"fee-document-{item.pk}.{suffix}")
+
+
+# --- the fee plan and budget
+
+
+@role_required(*BOOKS_ROLES)
+def list_fee_plans(request):
+    table = FeePlanTable(selectors.fee_plan_list(actor=request.user))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "finance/list_fee_plans.html",
+        {
+            "table": table,
+            "form": FeePlanForm(initial={"year": timezone.localdate().year + 1}),
+            "can_create": has_role(request.user, Role.CLERK),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def create_fee_plan(request):
+    form = FeePlanForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.fee_plan_create(actor=request.user, year=form.cleaned_data["year"])
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("finance:view_fee_plan", pk=plan.pk)
+    else:
+        messages.error(request, _("Give the year of the plan."))
+    return redirect("finance:list_fee_plans")
+
+
+def _plan(request, pk):
+    return get_object_or_404(selectors.fee_plan_list(actor=request.user), pk=pk)
+
+
+@role_required(*BOOKS_ROLES)
+def view_fee_plan(request, pk):
+    plan = _plan(request, pk)
+    return render(
+        request,
+        "finance/view_fee_plan.html",
+        {
+            "plan": plan,
+            "fees": plan.fees.select_related("fee_item__subject"),
+            "budget_lines": plan.budget_lines.select_related("subject"),
+            "fee_form": PlanFeeForm(),
+            "budget_form": BudgetLineForm(),
+            "decision_form": ReasonForm(),
+            "is_clerk": has_role(request.user, Role.CLERK),
+            "is_director": has_role(request.user, Role.DIRECTOR),
+            "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def add_plan_fee(request, pk):
+    plan = _plan(request, pk)
+    _form_step(
+        request,
+        PlanFeeForm(request.POST),
+        lambda data: services.plan_fee_add(actor=request.user, plan=plan, **data),
+        _("Fee added to the plan."),
+    )
+    return redirect("finance:view_fee_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.CLERK)
+def save_budget_line(request, pk):
+    plan = _plan(request, pk)
+    _form_step(
+        request,
+        BudgetLineForm(request.POST),
+        lambda data: services.budget_line_save(actor=request.user, plan=plan, **data),
+        _("Budget line saved."),
+    )
+    return redirect("finance:view_fee_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.CLERK)
+def submit_fee_plan(request, pk):
+    plan = _plan(request, pk)
+    step_run(
+        request, lambda: services.fee_plan_submit(actor=request.user, plan=plan), _("Sent to the director.")
+    )
+    return redirect("finance:view_fee_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.DIRECTOR)
+def decide_fee_plan(request, pk):
+    plan = _plan(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if request.POST.get("decision") == "approve":
+        step_run(
+            request,
+            lambda: services.fee_plan_approve(actor=request.user, plan=plan, reason=reason),
+            _("The fee plan and budget are approved."),
+        )
+    elif request.POST.get("decision") == "return":
+        step_run(
+            request,
+            lambda: services.fee_plan_return(actor=request.user, plan=plan, reason=reason),
+            _("The plan went back to the clerk."),
+        )
+    else:
+        messages.error(request, _("Choose to approve or to return the plan."))
+    return redirect("finance:view_fee_plan", pk=plan.pk)
+
+
+# --- collections
+
+
+@role_required(*BOOKS_ROLES)
+def list_dues(request):
+    dues = DueFilter(request.GET, queryset=selectors.application_dues(actor=request.user))
+    table = DueTable(dues.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, "finance/list_dues.html", {"table": table, "filter": dues})
+
+
+def _application(request, pk):
+    return get_object_or_404(selectors.application_dues(actor=request.user), pk=pk)
+
+
+@role_required(*BOOKS_ROLES)
+def view_dues(request, pk):
+    application = _application(request, pk)
+    book = ReceiptBook.objects.filter(next_number__lte=F("last_number")).order_by("series").first()
+    initial = {
+        "method": Collection.Method.DESK,
+        "account": Account.objects.filter(kind="cash", active=True).first(),
+    }
+    # the fee of the approved plan at the batch's fee is the one usually collected
+    fee = (
+        selectors.plan_fees_approved(year=timezone.localdate().year)
+        .filter(amount=application.batch.fee)
+        .first()
+    )
+    if fee is not None:
+        initial.update(plan_fee=fee, amount=fee.amount)
+    if book is not None:
+        initial.update(receipt_book=book, receipt_number=book.next_number)
+    return render(
+        request,
+        "finance/view_dues.html",
+        {
+            "application": application,
+            "status": services.application_fee_status(application=application),
+            "collections": selectors.application_collections(application=application),
+            "collection_form": CollectionForm(initial=initial),
+            "refund_form": RefundForm(),
+            "deferral_form": DeferralForm(),
+            "decision_form": ReasonForm(),
+            "is_finance": has_role(request.user, Role.FINANCE),
+            "is_director": has_role(request.user, Role.DIRECTOR),
+            "history": selectors.application_collections_history(application=application)[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def collect_fee(request, pk):
+    application = _application(request, pk)
+    _form_step(
+        request,
+        CollectionForm(request.POST, request.FILES),
+        lambda data: services.collection_record(actor=request.user, application=application, **data),
+        _("Fee collected and booked."),
+    )
+    return redirect("finance:view_dues", pk=application.pk)
+
+
+def _collection(request, pk):
+    return get_object_or_404(
+        Collection.objects.filter(application__in=selectors.application_dues(actor=request.user)), pk=pk
+    )
+
+
+@role_required(*BOOKS_ROLES)
+def download_receipt_scan(request, pk):
+    collection = _collection(request, pk)
+    if not collection.scan:
+        raise Http404
+    suffix = collection.scan.name.rsplit(".", 1)[-1]
+    return _file(collection.scan, collection.scan_content_type, f"receipt-{collection.pk}.{suffix}")
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def request_refund(request, pk):
+    payment = _collection(request, pk)
+    _form_step(
+        request,
+        RefundForm(request.POST),
+        lambda data: services.refund_request(actor=request.user, payment=payment, **data),
+        _("Refund sent to the director for approval."),
+    )
+    return redirect("finance:view_dues", pk=payment.application_id)
+
+
+@require_POST
+@role_required(Role.DIRECTOR)
+def decide_refund(request, pk):
+    refund = _collection(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if request.POST.get("decision") == "approve":
+        step_run(
+            request, lambda: services.refund_approve(actor=request.user, refund=refund), _("Refund approved.")
+        )
+    elif request.POST.get("decision") == "refuse":
+        step_run(
+            request,
+            lambda: services.refund_refuse(actor=request.user, refund=refund, reason=reason),
+            _("Refund refused."),
+        )
+    else:
+        messages.error(request, _("Choose to approve or to refuse the refund."))
+    return redirect("finance:view_dues", pk=refund.application_id)
+
+
+@require_POST
+@role_required(Role.DIRECTOR)
+def grant_deferral(request, pk):
+    application = _application(request, pk)
+    _form_step(
+        request,
+        DeferralForm(request.POST),
+        lambda data: services.deferral_grant(actor=request.user, application=application, **data),
+        _("Payment deferred; the applicant gets his ticket."),
+    )
+    return redirect("finance:view_dues", pk=application.pk)
+
+
+def _day(request) -> datetime.date:
+    form = DayForm(request.GET)
+    return form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
+
+
+@role_required(*BOOKS_ROLES)
+def daily_report(request):
+    day = _day(request)
+    collections = list(selectors.collections_of_day(day=day))
+    return render(
+        request,
+        "finance/daily_report.html",
+        {
+            "day": day,
+            "collections": collections,
+            "totals": selectors.day_totals(collections),
+            "form": DayForm(initial={"date": day}),
+        },
+    )
+
+
+@role_required(*BOOKS_ROLES)
+def export_daily_report(request):
+    day = _day(request)
+    dataset = daily_dataset(list(selectors.collections_of_day(day=day)))
+    return xlsx_response(dataset, title=_("Collections"), filename=f"收费日报-{day:%Y%m%d}.xlsx")
+
+
+# --- expenses
+
+
+@role_required(*STAFF_ROLES)
+def list_expenses(request):
+    expenses = ExpenseFilter(request.GET, queryset=selectors.expense_list(actor=request.user))
+    table = ExpenseTable(expenses.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, "finance/list_expenses.html", {"table": table, "filter": expenses})
+
+
+@role_required(*STAFF_ROLES)
+def create_expense(request):
+    form = ExpenseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expense = services.expense_submit(actor=request.user, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("The request waits for the director's signature."))
+            return redirect("finance:view_expense", pk=expense.pk)
+    return render(request, "finance/create_expense.html", {"form": form})
+
+
+def _expense(request, pk):
+    return get_object_or_404(selectors.expense_list(actor=request.user), pk=pk)
+
+
+@role_required(*STAFF_ROLES)
+def view_expense(request, pk, sign_form=None):
+    expense = _expense(request, pk)
+    line = services.budget_line_for(subject=expense.subject, year=timezone.localdate().year)
+    may_sign = expense.status == "submitted" and services.expense_may_sign(
+        actor=request.user, expense=expense
+    )
+    return render(
+        request,
+        "finance/view_expense.html",
+        {
+            "expense": expense,
+            "attachments": expense.attachments.all(),
+            "line": line,
+            "over": services.expense_over_budget(expense=expense) if expense.status == "submitted" else None,
+            "why_waiting": services.expense_why_waiting(expense=expense),
+            "may_sign": may_sign,
+            "may_book": expense.status == "signed" and has_role(request.user, Role.FINANCE),
+            "sign_form": sign_form or SignForm(),
+            "return_form": ReasonForm(),
+            "book_form": BookForm(),
+            "may_resubmit": expense.status == "returned" and expense.submitted_by_id == request.user.pk,
+            "resubmit_form": ResubmitForm(initial={"amount": expense.amount, "purpose": expense.purpose}),
+            "entry": getattr(expense, "entry", None),
+            "history": expense.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def sign_expense(request, pk):
+    expense = _expense(request, pk)
+    if not services.expense_may_sign(actor=request.user, expense=expense):
+        raise PermissionDenied
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expense_sign(actor=request.user, expense=expense, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Signed; finance may book it now."))
+            return redirect("finance:view_expense", pk=expense.pk)
+    return view_expense(request, pk, sign_form=form)
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def return_expense(request, pk):
+    expense = _expense(request, pk)
+    if not services.expense_may_sign(actor=request.user, expense=expense):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    step_run(
+        request,
+        lambda: services.expense_return(actor=request.user, expense=expense, reason=reason),
+        _("The request went back with your reason."),
+    )
+    return redirect("finance:view_expense", pk=expense.pk)
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def resubmit_expense(request, pk):
+    expense = _expense(request, pk)
+    if expense.submitted_by_id != request.user.pk:
+        raise PermissionDenied
+    _form_step(
+        request,
+        ResubmitForm(request.POST, request.FILES),
+        lambda data: services.expense_resubmit(actor=request.user, expense=expense, **data),
+        _("The request waits for the director's signature."),
+    )
+    return redirect("finance:view_expense", pk=expense.pk)
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def book_expense(request, pk):
+    expense = _expense(request, pk)
+    _form_step(
+        request,
+        BookForm(request.POST),
+        lambda data: services.expense_book(actor=request.user, expense=expense, **data),
+        lambda entry: _("Booked with voucher %(voucher)s.") % {"voucher": entry.voucher_number},
+    )
+    return redirect("finance:view_expense", pk=expense.pk)
+
+
+@role_required(*STAFF_ROLES)
+def download_attachment(request, pk):
+    attachment = get_object_or_404(
+        ExpenseAttachment.objects.filter(expense__in=selectors.expense_list(actor=request.user)), pk=pk
+    )
+    suffix = attachment.file.name.rsplit(".", 1)[-1]
+    return _file(
+        attachment.file, attachment.content_type, f"invoice-{attachment.expense_id}-{attachment.pk}.{suffix}"
+    )
+
+
+# --- ledger and reports
+
+
+@role_required(*BOOKS_ROLES)
+def list_entries(request):
+    entries = EntryFilter(request.GET, queryset=selectors.ledger_entries(actor=request.user))
+    table = EntryTable(entries.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "finance/list_entries.html",
+        {"table": table, "filter": entries, "is_finance": has_role(request.user, Role.FINANCE)},
+    )
+
+
+@require_POST
+@role_required(Role.FINANCE)
+def reverse_entry(request, pk):
+    entry = get_object_or_404(selectors.ledger_entries(actor=request.user), pk=pk)
+    _form_step(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.entry_reverse(actor=request.user, entry=entry, reason=data["reason"]),
+        lambda reversal: _("Reversed by voucher %(voucher)s.") % {"voucher": reversal.voucher_number},
+    )
+    return redirect("finance:list_entries")
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+@role_required(*BOOKS_ROLES)
+def view_reports(request):
+    year = _year(request)
+    return render(request, "finance/view_reports.html", report_context(year=year))
+
+
+@role_required(*BOOKS_ROLES)
+def export_reports(request):
+    year = _year(request)
+    return xlsx_response(report_dataset(year=year), title=_("Books"), filename=f"收支报表-{year}.xlsx")
