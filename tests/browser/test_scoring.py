@@ -78,6 +78,8 @@ def test_an_examiner_scores_a_full_sheet_on_a_tablet_and_signs_it(open_page, tmp
     )
     tablet.get_by_role("link", name=sheet.code.code).click()
     expect(tablet.get_by_test_id("sheet-code")).to_have_text(sheet.code.code)
+    # htmx binds the fields once its deferred script has run: type only after the page's load event.
+    tablet.wait_for_load_state("load")
     tablet.get_by_label("1. 单项选择题").fill("52")
     tablet.get_by_label("1. 单项选择题").press("Tab")
     expect(tablet.get_by_test_id("sheet-total")).to_have_text("总分 52.0")
