@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -413,6 +414,11 @@ class Batch(models.Model):
     @property
     def last_exam_date(self) -> datetime.date:
         return max(self.theory_date, self.skill_date)
+
+    @property
+    def pass_mark(self) -> Decimal:
+        """The pass mark of each part at this level (settings.PASS_MARKS, 60 by default) [工作规则 §3]."""
+        return Decimal(settings.PASS_MARKS.get(self.level, settings.PASS_MARKS.get("default", 60)))
 
     @property
     def results_released(self) -> bool:

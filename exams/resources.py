@@ -266,17 +266,22 @@ def qualified_dataset(batch, rows) -> Dataset:
 
 
 def result_statistics_dataset(statistics) -> Dataset:
-    """Pass rates by occupation and level, class and category, then the examiners, on one sheet."""
-    dataset = Dataset(headers=["分组", "项目", "考生人数", "合格人数", "合格率（%）"])
+    """Pass rates by occupation and level, class and category, then the examiners, on one sheet.
+
+    For an examiner the count is of his signed sheets, and those reaching the pass mark.
+    """
+    dataset = Dataset(
+        headers=["分组", "项目", "人数（评分表数）", "合格人数", "合格率（%）", "平均分", "偏离"]
+    )
     for group, rows in (
         ("职业与等级", statistics.by_occupation),
         ("班级/单位", statistics.by_class),
         ("类别", statistics.by_category),
     ):
         for row in rows:
-            dataset.append([group, row.label, row.candidates, row.qualified, row.rate])
+            dataset.append([group, row.label, row.candidates, row.qualified, row.rate, "", ""])
     for row in statistics.examiners:
         dataset.append(
-            ["考评员", row.examiner, row.sheets, "", f"平均 {row.mean_total}，偏离 {row.deviation}"]
+            ["考评员", row.examiner, row.sheets, row.passed, row.rate, row.mean_total, row.deviation]
         )
     return dataset

@@ -151,7 +151,7 @@ def session_sheets(request, pk):
         raise PermissionDenied
     session = get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
     sheets = (
-        session.sheets.select_related("code__seat__session_room__room", "examiner__user")
+        session.sheets.select_related("code__seat__session_room__room", "examiner__user", "session__batch")
         .prefetch_related("scores")
         .order_by("code__code", "examiner__user__name")
     )

@@ -394,8 +394,14 @@ class RateRow:
 class ExaminerRow:
     examiner: str
     sheets: int
+    passed: int
     mean_total: Decimal
     deviation: Decimal
+
+    @property
+    def rate(self) -> float:
+        """The share of his sheets whose total reaches the pass mark."""
+        return round(100 * self.passed / self.sheets, 1) if self.sheets else 0.0
 
     @property
     def flagged(self) -> bool:
@@ -424,14 +430,17 @@ def _rates(groups: dict[str, list[bool]]) -> list[RateRow]:
 def examiner_deviations(sheets) -> list[ExaminerRow]:
     """Each examiner's mean sheet total, and how far on average it stands from his peers' on the same candidates.
 
-    ``sheets`` are signed sheets with ``scores`` prefetched and ``examiner__user`` selected.
+    ``sheets`` are signed sheets with ``scores`` prefetched and ``examiner__user`` and
+    ``session__batch`` selected; a sheet passes when its total reaches the batch's pass mark.
     """
     totals = defaultdict(dict)
     names = {}
+    passed = defaultdict(int)
     for sheet in sheets:
         total = sum((score.points for score in sheet.scores.all() if score.points is not None), Decimal(0))
         totals[sheet.code_id][sheet.examiner_id] = total
         names[sheet.examiner_id] = sheet.examiner.user.name
+        passed[sheet.examiner_id] += total >= sheet.session.batch.pass_mark
     own, gaps = defaultdict(list), defaultdict(list)
     for by_examiner in totals.values():
         for examiner_id, total in by_examiner.items():
@@ -443,7 +452,15 @@ def examiner_deviations(sheets) -> list[ExaminerRow]:
     for examiner_id, values in own.items():
         mean = sum(values, Decimal(0)) / len(values)
         gap = sum(gaps[examiner_id], Decimal(0)) / len(gaps[examiner_id]) if gaps[examiner_id] else Decimal(0)
-        rows.append(ExaminerRow(names[examiner_id], len(values), mean.quantize(TENTH), gap.quantize(TENTH)))
+        rows.append(
+            ExaminerRow(
+                names[examiner_id],
+                len(values),
+                passed[examiner_id],
+                mean.quantize(TENTH),
+                gap.quantize(TENTH),
+            )
+        )
     return sorted(rows, key=lambda row: (-abs(row.deviation), row.examiner))
 
 
@@ -475,7 +492,7 @@ def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultS
         by_category[application.get_category_display()].append(qualified)
     sheets = (
         ScoreSheet.objects.filter(session__checked_at__isnull=False, session__date__year=year)
-        .select_related("examiner__user")
+        .select_related("examiner__user", "session__batch")
         .prefetch_related("scores")
     )
     if occupation_id:

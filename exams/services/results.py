@@ -4,7 +4,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -30,11 +29,6 @@ from jianding.roles import Role, has_role
 
 TALLY_ROLES = (Role.EXAM_STAFF, Role.CLERK)
 TENTH = Decimal("0.1")
-
-
-def pass_mark(level: int) -> Decimal:
-    """The pass mark of a part at ``level`` (settings.PASS_MARKS, 60 by default)."""
-    return Decimal(settings.PASS_MARKS.get(level, settings.PASS_MARKS.get("default", 60)))
 
 
 def combine(points: list[Decimal], rule: str) -> Decimal:
@@ -170,7 +164,7 @@ def results_tally(*, actor, session: ExamSession) -> int:
     }
     marks = dict(TheoryMark.objects.filter(code__session=session).values_list("code__seat_id", "points"))
     voided = set(session.seats.filter(incidents__kind=IncidentKind.DISCIPLINE).values_list("pk", flat=True))
-    mark = pass_mark(session.batch.level)
+    mark = session.batch.pass_mark
     results = []
     for seat in session.seats.all():
         items = by_seat.get(seat.pk)

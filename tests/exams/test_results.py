@@ -417,7 +417,9 @@ def test_statistics_count_pass_rates_by_group_and_examiners(registered, client_a
     assert {row.label: [row.candidates, row.qualified] for row in statistics.by_class} == classes
     assert sum(statistics.distribution["理论考试"]) == 19
     assert statistics.distribution["理论考试"][7] == 19  # 73.2 for each who came in
-    assert len(statistics.examiners) == 3
+    # Sheet totals 60, 59.5 and 100 on every candidate: the pass mark edge, per examiner.
+    rates = {row.examiner: (row.sheets, row.passed, row.rate) for row in statistics.examiners}
+    assert rates == {"考评0": (19, 19, 100.0), "考评1": (19, 0, 0.0), "考评2": (19, 19, 100.0)}
     http = client_as(registered["clerk"])
     page = http.get(reverse("exams:result_statistics"), {"year": year})
     assert page.status_code == 200
