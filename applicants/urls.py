@@ -10,6 +10,7 @@ urlpatterns = [
     path("invitations/", views.list_invitations, name="list_invitations"),
     path("invitations/print/", views.print_invitations, name="print_invitations"),
     path("invitations/<int:pk>/reissue/", views.reissue_invitation, name="reissue_invitation"),
+    path("applications/<int:pk>/reset-password/", views.reset_password, name="reset_password"),
     path("profile/", views.edit_profile, name="edit_profile"),
     path("mine/", views.my_applications, name="my_applications"),
     path("apply/<int:batch_pk>/", views.create_application, name="create_application"),

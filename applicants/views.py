@@ -492,6 +492,22 @@ def reissue_invitation(request, pk):
     return redirect(f"{reverse('applicants:list_invitations')}?{urlencode({'q': applicant.name})}")
 
 
+@require_POST
+@role_required(Role.CLERK, Role.EXAM_STAFF)
+def reset_password(request, pk):
+    """Void an applicant's forgotten password; his new invitation slip lets him choose the next one."""
+    application = _application(request, pk)
+    applicant = application.applicant
+    if step_run(
+        request,
+        lambda: services.applicant_password_reset(actor=request.user, applicant=applicant),
+        _("The password of %(name)s no longer works; print his new invitation slip and hand it to him.")
+        % {"name": applicant.name},
+    ):
+        return redirect(f"{reverse('applicants:list_invitations')}?{urlencode({'q': applicant.id_number})}")
+    return redirect("applicants:view_application", pk=application.pk)
+
+
 @login_not_required
 def activate(request):
     """An imported student sets his first password with the code on his slip."""

@@ -184,6 +184,26 @@ def applicant_activate(*, id_number: str, code: str, password: str) -> User:
 
 
 @transaction.atomic
+@transaction.atomic
+def applicant_password_reset(*, actor, applicant: Applicant) -> None:
+    """The center voids a forgotten password: the applicant sets a new one with a fresh invitation slip.
+
+    For applicants without e-mail. Nobody at the desk ever knows the new
+    password; the old one and every open session of the account stop working.
+    """
+    if not has_role(actor, Role.CLERK, Role.EXAM_STAFF):
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=applicant.user_id)
+    if not user.has_usable_password():
+        raise RuleViolation(
+            _("This account has no password yet; print its invitation slip instead."), code="no_password"
+        )
+    user.set_unusable_password()
+    user._change_reason = _("Password reset by the center")
+    user._history_user = actor
+    user.save()
+
+
 def applicant_invitation_reissue(*, actor, applicant: Applicant) -> str:
     """Void the printed code of an account not yet in use and return a new one."""
     if not has_role(actor, Role.CLERK, Role.EXAM_STAFF):
@@ -191,7 +211,8 @@ def applicant_invitation_reissue(*, actor, applicant: Applicant) -> str:
     user = User.objects.select_for_update().get(pk=applicant.user_id)
     if user.has_usable_password():
         raise RuleViolation(
-            _("This account is already in use; reset its password instead."), code="invitation_used"
+            _("This account is already in use; reset its password from one of its applications instead."),
+            code="invitation_used",
         )
     user.set_unusable_password()
     user._change_reason = _("Invitation reissued")

@@ -1,6 +1,7 @@
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -8,7 +9,7 @@ from pypdf import PdfReader
 from tablib import Dataset
 
 from applicants import selectors, services
-from applicants.models import Applicant
+from applicants.models import Applicant, Application
 from applicants.resources import ClassListResource
 from jianding.errors import RuleViolation
 from jianding.imports import import_run
@@ -16,6 +17,7 @@ from jianding.models import User
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ApplicantFactory, resident_id
+from tests.factories.exams import BatchFactory
 
 HEADERS = ["姓名", "身份证号", "手机号", "班级", "文化程度"]
 
@@ -224,3 +226,31 @@ def test_slips_print_in_chinese_with_each_code(clerk, client_as):
         assert applicant.name in text
         assert services.applicant_invitation_code(applicant.user) in text
         assert applicant.id_number not in text
+
+
+def test_a_forgotten_password_is_reset_by_the_desk_and_chosen_anew_by_its_owner(clerk, client, client_as):
+    applicant = ApplicantFactory(name="韩梅")
+    application = Application.objects.create(
+        applicant=applicant, batch=BatchFactory(), category="student", class_name="23 电子 2 班"
+    )
+    owner = client_as(applicant.user)
+    assert owner.get(reverse("dashboard")).status_code == 200
+    response = client_as(clerk).post(reverse("applicants:reset_password", args=[application.pk]))
+    assert response["Location"].startswith(reverse("applicants:list_invitations"))
+    user = User.objects.get(pk=applicant.user_id)
+    assert not user.has_usable_password()
+    assert user.history.latest().history_change_reason == "由鉴定所重置密码"
+    # His open session ends with the old password; the new slip's code lets him choose the next one.
+    assert owner.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+    listed = client_as(clerk).get(reverse("applicants:list_invitations"), {"q": applicant.id_number})
+    assert applicant.name in listed.content.decode()
+    code = services.applicant_invitation_code(user)
+    services.applicant_activate(id_number=applicant.id_number, code=code, password="xin-mi-ma-2026")
+    assert (
+        client.post(
+            reverse("login"), {"username": applicant.id_number, "password": "xin-mi-ma-2026"}
+        ).status_code
+        == 302
+    )
+    with pytest.raises(PermissionDenied):
+        services.applicant_password_reset(actor=UserFactory(role=Role.FINANCE), applicant=applicant)

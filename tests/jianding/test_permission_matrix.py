@@ -233,6 +233,17 @@ MATRIX = [
         default=NOT_ALLOWED,
         kwargs={"pk": pk_of("application")},
     ),
+    row(
+        "applicants:reset_password", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("application")}
+    ),
+    # The clerk's reset voids the world applicant's password, which signs him out before his turn.
+    post_row(
+        "applicants:reset_password",
+        kwargs={"pk": pk_of("application")},
+        clerk=ELSEWHERE,
+        exam_staff=ELSEWHERE,
+        applicant=LOGIN,
+    ),
     post_row(
         "applicants:record_original_seen",
         kwargs={"pk": pk_of("application")},
