@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jianding.models import Consultation, Download, Job, Notice, User
+from jianding.models import Consultation, Download, Job, Notice, PasswordResetRequest, User
 
 
 @admin.register(User)
@@ -60,3 +60,9 @@ class DownloadAdmin(admin.ModelAdmin):
     list_display = ("at", "user", "ip_address", "filename")
     search_fields = ("user__username", "filename", "path")
     date_hierarchy = "at"
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(admin.ModelAdmin):
+    list_display = ("at", "email", "ip_address")
+    search_fields = ("email",)

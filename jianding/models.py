@@ -167,3 +167,19 @@ class Download(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.filename}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset e-mail, kept to limit them per address and for the audit."""
+
+    email = models.EmailField(_("e-mail"))
+    ip_address = models.GenericIPAddressField(_("address"))
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.email}"

@@ -1,15 +1,18 @@
-"""Staff accounts: the director creates them and assigns each one role."""
+"""Staff accounts: the director creates them and assigns each one role; a forgotten password is reset by mail."""
+
+import datetime
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.services import examiner_profile_sync
 from jianding.errors import RuleViolation
-from jianding.models import User
+from jianding.models import PasswordResetRequest, User
 from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role
 
@@ -96,3 +99,24 @@ def staff_update(
     user.save(update_fields=["name", "phone", "is_active"])
     _set_role(user, role, is_chief_examiner)
     return user
+
+
+# Reset e-mails one address may ask for in an hour.
+PASSWORD_RESETS_PER_HOUR = 5
+
+
+def password_reset_record(*, email: str, ip_address: str) -> PasswordResetRequest:
+    """Record a request for a reset e-mail, or refuse it when the address asked too often this hour."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if (
+        PasswordResetRequest.objects.filter(ip_address=ip_address, at__gte=since).count()
+        >= PASSWORD_RESETS_PER_HOUR
+    ):
+        raise RuleViolation(
+            _(
+                "Too many reset e-mails were asked for from this network; try again in an hour or ask the office."
+            ),
+            field="email",
+            code="too_many_resets",
+        )
+    return PasswordResetRequest.objects.create(email=email, ip_address=ip_address)

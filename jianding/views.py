@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from jianding import staff
+from jianding.client import client_ip
 from jianding.dashboard import dashboard_cards
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
@@ -36,6 +37,27 @@ def locked_out(request, response, credentials):
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Staff with an e-mail address reset a forgotten password by mail; a few requests an hour per address.
+
+    Applicants have no e-mail on record: the desk resets theirs (a new invitation slip).
+    """
+
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            staff.password_reset_record(email=form.cleaned_data["email"], ip_address=client_ip(self.request))
+        except RuleViolation as error:
+            form_refuse(form, error)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -148,6 +148,11 @@ MATRIX = [
     row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
     row("password_change", anonymous=LOGIN, default=OK),
     row("password_change_done", anonymous=LOGIN, default=OK),
+    row("password_reset", anonymous=OK, default=OK),
+    row("password_reset_done", anonymous=OK, default=OK),
+    # A made-up link shows the "used or expired" page.
+    row("password_reset_confirm", anonymous=OK, default=OK, kwargs={"uidb64": "MQ", "token": "set-password"}),
+    row("password_reset_complete", anonymous=OK, default=OK),
     row("set_language", anonymous=ELSEWHERE, default=ELSEWHERE),
     row("applicants:sign_up", anonymous=OK, default=ELSEWHERE),
     row("applicants:activate", anonymous=OK, default=ELSEWHERE),
