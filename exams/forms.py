@@ -338,6 +338,7 @@ class SignSheetForm(FormHelperMixin, forms.Form):
 
 class ReopenSheetForm(forms.Form):
     reason = forms.CharField(label=_("why the sheet is reopened"), max_length=200)
+    token = forms.CharField(label=_("code from the app, or a recovery code"), max_length=16, required=False)
 
 
 class ItemDecisionForm(forms.Form):

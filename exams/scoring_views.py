@@ -20,6 +20,7 @@ from jianding.forms import form_refuse
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.second_factor import second_factor_enrolled
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 
@@ -166,6 +167,7 @@ def session_sheets(request, pk):
             "sheets": sheets,
             "deviations": selectors.examiner_deviations(signed),
             "can_reopen": services.is_chief_examiner(request.user),
+            "reopen_needs_code": second_factor_enrolled(request.user),
             "reopen_form": ReopenSheetForm(),
         },
     )
@@ -180,7 +182,12 @@ def reopen_sheet(request, pk):
         messages.error(request, _("Say why the sheet is reopened."))
     else:
         try:
-            services.sheet_reopen(actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"])
+            services.sheet_reopen(
+                actor=request.user,
+                sheet=sheet,
+                reason=form.cleaned_data["reason"],
+                token=form.cleaned_data["token"],
+            )
         except RuleViolation as error:
             messages.error(request, error.message)
         else:

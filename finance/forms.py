@@ -138,6 +138,13 @@ class SignForm(FormHelperMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("You sign with your own password."),
     )
+    token = forms.CharField(
+        label=_("code from the app, or a recovery code"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+        help_text=_("The second factor is asked again for every signature."),
+    )
     accept_over_budget = forms.BooleanField(label=_("sign over the budget"), required=False)
 
 

@@ -115,3 +115,13 @@ def second_factor_check(user, token: str):
 
 def _digits(token: str) -> str:
     return "".join(token.split())
+
+
+def second_factor_confirm(user, token: str) -> None:
+    """Ask again for the second factor before a signature, when the user has one.
+
+    Call it outside the signature's transaction: a wrong code must still count
+    towards django-otp's throttling.
+    """
+    if second_factor_enrolled(user):
+        second_factor_check(user, token)

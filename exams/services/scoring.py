@@ -27,6 +27,7 @@ from exams.models import (
 from exams.services.proctoring import is_chief_examiner
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
+from jianding.second_factor import second_factor_confirm
 
 # Who writes scoring standards and opens scoring: exam staff and clerks.
 SCORING_STAFF_ROLES = (Role.EXAM_STAFF, Role.CLERK)
@@ -237,9 +238,19 @@ def sheet_sign(*, actor, sheet: ScoreSheet, password: str) -> ScoreSheet:
     return sheet
 
 
+def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str, token: str = "") -> ScoreSheet:
+    """A chief examiner of the session reopens a signed sheet before the tally; the reason stays in its history.
+
+    A chief examiner with a second factor types it again (``token``).
+    """
+    if not is_chief_examiner(actor):
+        raise PermissionDenied
+    second_factor_confirm(actor, token)
+    return _sheet_reopen(actor=actor, sheet=sheet, reason=reason)
+
+
 @transaction.atomic
-def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
-    """A chief examiner of the session reopens a signed sheet before the tally; the reason stays in its history."""
+def _sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     if not is_chief_examiner(actor):
         raise PermissionDenied
     sheet = ScoreSheet.objects.select_for_update().select_related("session").get(pk=sheet.pk)

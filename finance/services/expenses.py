@@ -31,6 +31,7 @@ from finance.services.books import entry_write, fen, money_require_positive
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role
+from jianding.second_factor import second_factor_confirm
 from jianding.uploads import upload_check_document
 
 ATTACHMENTS_MAX = 10
@@ -217,14 +218,22 @@ def expense_over_budget(*, expense: Expense) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-@transaction.atomic
-def expense_sign(*, actor, expense: Expense, password: str, accept_over_budget: bool = False) -> Expense:
-    """The director signs the request with his password; over its budget line only when he accepts that."""
-    expense = _to_decide(actor, expense)
+def expense_sign(
+    *, actor, expense: Expense, password: str, token: str = "", accept_over_budget: bool = False
+) -> Expense:
+    """The director signs the request with his password and his second factor (``token``, when he has
+    one); over its budget line only when he accepts that."""
     if not actor.check_password(password):
         raise RuleViolation(
             _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
         )
+    second_factor_confirm(actor, token)
+    return _expense_sign(actor=actor, expense=expense, accept_over_budget=accept_over_budget)
+
+
+@transaction.atomic
+def _expense_sign(*, actor, expense: Expense, accept_over_budget: bool) -> Expense:
+    expense = _to_decide(actor, expense)
     over = expense_over_budget(expense=expense)
     if over is not None and not accept_over_budget:
         budget, committed = over

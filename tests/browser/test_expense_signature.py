@@ -3,9 +3,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from jianding.models import User
 from jianding.roles import Role
 from tests.browser.conftest import sign_in
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.finance import books
 from tests.factories.images import portrait
 
@@ -49,6 +50,9 @@ def test_a_clerk_submits_an_expense_the_director_signs_on_his_phone_and_finance_
     director.get_by_role("button", name="签批", exact=True).click()
     expect(director.get_by_text("密码不正确")).to_be_visible()
     director.get_by_label("您的密码").fill(TEST_PASSWORD)
+    director.get_by_label("手机应用显示的验证码或恢复码").fill(
+        second_factor_code(User.objects.get(username="director"))
+    )
     director.get_by_role("button", name="签批", exact=True).click()
     expect(director.get_by_text("已签批，财务可以入账。")).to_be_visible()
     expect(director.get_by_test_id("expense-status")).to_have_text("已签批，待入账")

@@ -13,7 +13,7 @@ from exams.services.results import outcome_for
 from jianding.errors import RuleViolation
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.scoring import ITEMS, score_everything
 
 
@@ -179,3 +179,22 @@ def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person
     ).active
     assert sheet["F1"].value == "理论成绩"
     assert sheet.max_row == 21
+
+
+def test_a_chief_examiner_with_a_second_factor_types_it_again_to_reopen(scoring):
+    chief, other = scoring["examiners"][0], scoring["examiners"][1]
+    sheet = other.sheets.first()
+    for score, points in zip(sheet.scores.order_by("item__order"), ["10", "50", "20"], strict=True):
+        services.item_score_save(actor=other.user, sheet=sheet, item_id=score.item_id, points=Decimal(points))
+    services.sheet_sign(actor=other.user, sheet=sheet, password=TEST_PASSWORD)
+    code = second_factor_code(chief.user)
+    with pytest.raises(RuleViolation) as caught:
+        services.sheet_reopen(actor=chief.user, sheet=sheet, reason="第 2 项漏记", token="")
+    assert (caught.value.code, caught.value.field) == ("wrong_code", "token")
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SIGNED
+    for device in (*chief.user.totpdevice_set.all(), *chief.user.staticdevice_set.all()):
+        device.throttle_reset()
+    services.sheet_reopen(actor=chief.user, sheet=sheet, reason="第 2 项漏记", token=code)
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from finance import services
 from finance.models import Expense, ExpenseStatus, FeeItem, FeePlan, FeePlanStatus, LedgerEntry, Subject
 from jianding.roles import Role
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.applicants import ApplicantFactory, candidates
 from tests.finance.conftest import invoice
 from tests.finance.test_services import collect, submit
@@ -58,16 +58,24 @@ def test_list_pages_take_the_same_queries_for_1_and_20_rows(
         assert http.get(reverse(url_name)).status_code == 200
 
 
-def test_the_director_signs_with_his_password_on_the_page(ledger, client_as):
+def test_the_director_signs_with_his_password_and_his_second_factor_on_the_page(ledger, client_as):
     expense = submit(ledger)
-    http = client_as(ledger["director"])
+    director = ledger["director"]
+    http = client_as(director)
     url = reverse("finance:sign_expense", args=[expense.pk])
-    response = http.post(url, {"password": "wrong"})
+    response = http.post(url, {"password": "wrong", "token": second_factor_code(director)})
     assert response.status_code == 200
     assert response.context["sign_form"].has_error("password", "wrong_password")
+    # A signed-in session is not enough: the second factor is asked again for the signature.
+    response = http.post(url, {"password": TEST_PASSWORD})
+    assert response.context["sign_form"].has_error("token", "wrong_code")
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SUBMITTED
-    assert http.post(url, {"password": TEST_PASSWORD}).status_code == 302
+    for device in (*director.totpdevice_set.all(), *director.staticdevice_set.all()):
+        device.throttle_reset()
+    assert (
+        http.post(url, {"password": TEST_PASSWORD, "token": second_factor_code(director)}).status_code == 302
+    )
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SIGNED
 
