@@ -21,6 +21,7 @@ from exams.models import (
     BatchStatus,
     CandidateCode,
     ExaminerAssignment,
+    ExaminerProfile,
     ExamSession,
     ItemScore,
     Objection,
@@ -1012,3 +1013,44 @@ def test_admin_is_registered_for_every_model_of_ours():
     for model in apps.get_models():
         if model._meta.app_label in ours and not model.__name__.startswith("Historical"):
             assert model in admin.site._registry, model
+
+
+def _second(role: Role):
+    """Another user of ``role``: he holds the same permissions but none of the world's objects."""
+    user = UserFactory(username=f"{role.value}-2", role=role)
+    if role == Role.APPLICANT:
+        Applicant.objects.create(
+            user=user,
+            name="另一位",
+            id_number=resident_id(401, birth=datetime.date(1998, 2, 2)),
+            birth_date=datetime.date(1998, 2, 2),
+            sex="F",
+        )
+    if role == Role.EXAMINER:
+        ExaminerProfile.objects.create(user=user)
+    return user
+
+
+# Object URLs and the role that owns the world's object; another user of that role gets 404.
+OBJECT_ROWS = [
+    (Role.APPLICANT, "applicants:view_application", "application", "get"),
+    (Role.APPLICANT, "applicants:download_document", "document", "get"),
+    (Role.APPLICANT, "applicants:print_application", "application", "get"),
+    (Role.APPLICANT, "applicants:submit_application", "application", "post"),
+    (Role.APPLICANT, "applicants:withdraw_application", "application", "post"),
+    (Role.APPLICANT, "exams:print_ticket", "application", "get"),
+    (Role.EXAMINER, "exams:score_sheet", "sheet", "get"),
+    (Role.EXAMINER, "exams:sign_sheet", "sheet", "post"),
+    (Role.PROCTOR, "exams:print_badge", "session_room", "get"),
+    (Role.PROCTOR, "exams:room_record", "session_room", "get"),
+    (Role.PROCTOR, "exams:print_room_record", "session_room", "get"),
+]
+
+
+@pytest.mark.parametrize(("role", "name", "key", "method"), OBJECT_ROWS, ids=lambda v: str(v))
+def test_another_user_of_the_same_role_gets_404(role, name, key, method, world, client_as):
+    kwarg = "application_pk" if name == "exams:print_ticket" else "pk"
+    url = reverse(name, kwargs={kwarg: world[key].pk})
+    owner = getattr(client_as(world[role.value]), method)(url)
+    assert owner.status_code in (200, 302), (name, owner.status_code)
+    assert getattr(client_as(_second(role)), method)(url).status_code == 404
