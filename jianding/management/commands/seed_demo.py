@@ -84,7 +84,7 @@ DEMO_APPLICANTS = (
     ("320106198807204560", "李娜", "13987654321", "senior_high", "南京某电气安装公司"),
 )
 
-# The cookery class examined two weeks ago (names and classes), whose list is being publicised.
+# The cookery class examined last week (names and classes), whose list is being publicised.
 DEMO_COOKS = tuple(
     (f"{family}{given}", "23 烹饪 1 班" if n < 14 else "23 烹饪 2 班")
     for n, (family, given) in enumerate(
@@ -298,13 +298,13 @@ class Command(BaseCommand):
             )
 
     def _seed_scored_batch(self) -> None:
-        """A cookery batch examined two weeks ago: theory marked on paper, tallied, checked, being publicised."""
+        """A cookery batch examined last week: theory marked on paper, tallied, checked, being publicised."""
         line = PlanLine.objects.get(occupation__code="4-03-02-01", level=5)
         if Batch.objects.filter(plan_line=line).exists():
             return
         today = timezone.localdate()
         clerk, staff, deputy = (User.objects.get(username=name) for name in ("clerk", "examstaff", "deputy"))
-        theory = today - datetime.timedelta(days=14)
+        theory = today - datetime.timedelta(days=8)
         batch = Batch.objects.create(
             plan_line=line,
             occupation=line.occupation,
