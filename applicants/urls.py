@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/reset-password/", views.reset_password, name="reset_password"),
     path("profile/", views.edit_profile, name="edit_profile"),
     path("mine/", views.my_applications, name="my_applications"),
+    path("mine/data/", views.export_my_data, name="export_my_data"),
     path("apply/<int:batch_pk>/", views.create_application, name="create_application"),
     path("applications/", views.list_applications, name="list_applications"),
     path("applications/<int:pk>/", views.view_application, name="view_application"),

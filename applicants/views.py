@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -26,6 +26,7 @@ from applicants.forms import (
     SignUpForm,
 )
 from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
+from applicants.personal_data import personal_data_archive
 from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind, PartResult
@@ -70,6 +71,16 @@ def sign_up(request):
             )
             return redirect("dashboard")
     return render(request, "applicants/sign_up.html", {"form": form})
+
+
+@role_required(Role.APPLICANT)
+def export_my_data(request):
+    """Everything the portal holds about the applicant himself, as a zip."""
+    applicant = get_object_or_404(Applicant, user=request.user)
+    response = HttpResponse(personal_data_archive(applicant), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"my-data-{applicant.pk}.zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @role_required(Role.APPLICANT)

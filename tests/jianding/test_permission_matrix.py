@@ -165,6 +165,7 @@ MATRIX = [
     # applicants
     row("applicants:edit_profile", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
     row("applicants:my_applications", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
+    row("applicants:export_my_data", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
     row(
         "applicants:create_application",
         anonymous=LOGIN,
