@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
-from exams.models import CandidateCode, Level, Occupation, TheoryMark
+from exams.models import CandidateCode, ExamSession, Level, Occupation, TheoryMark
 
 
 def _whole(number: float) -> int:
@@ -204,6 +204,7 @@ class TheoryMarkResource(resources.ModelResource):
         report_skipped = True
 
     def __init__(self, session):
+        self.session_pk = session.pk
         self.codes = {code.code: code for code in session.codes.all()}
         super().__init__()
         self.fields["code"] = fields.Field(
@@ -214,6 +215,10 @@ class TheoryMarkResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.actor = kwargs.get("user")
         self.first_row = {}
+        # Inside the import's transaction: a tally committed meanwhile is seen, and waits for us.
+        session = ExamSession.objects.select_for_update().get(pk=self.session_pk)
+        if session.tallied_at is not None:
+            raise ValueError(_("This session is tallied already."))
 
     def get_instance(self, instance_loader, row):
         try:

@@ -469,7 +469,10 @@ def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultS
 
     Counts candidates of checked tallies held in ``year``; one qualifies when every part he sat is passed.
     """
-    results = PartResult.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+    # Only batches whose every tally is checked: a half-scored batch would count a part as the whole.
+    results = PartResult.objects.filter(session__date__year=year).exclude(
+        session__batch__sessions__checked_at__isnull=True
+    )
     if occupation_id:
         results = results.filter(session__batch__occupation_id=occupation_id)
     results = results.select_related("session__batch__occupation", "application")

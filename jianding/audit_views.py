@@ -31,7 +31,8 @@ def _page(request) -> int:
 def audit_changes(request):
     models = audit.audited_models()
     kind = request.GET.get("kind", "")
-    user = User.objects.filter(pk=request.GET.get("user") or None).first()
+    chosen = request.GET.get("user", "")
+    user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
     page = _page(request)
     found = audit.changes_search(kind=kind, user=user, start=start, end=end, limit=page * PAGE_SIZE + 1)

@@ -103,3 +103,21 @@ class SecondFactorForm(FormHelperMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class SecondFactorSetupForm(SecondFactorForm):
+    """The new phone's first code; replacing an enrolled phone also takes a code of the old one."""
+
+    current = forms.CharField(
+        label=_("code of your present phone app, or a recovery code"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["current"].required = True
+        else:
+            del self.fields["current"]

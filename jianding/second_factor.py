@@ -19,6 +19,7 @@ from jianding.errors import RuleViolation
 from jianding.roles import user_roles
 
 RECOVERY_CODES = 10
+PHONE_DIGITS = 6
 PHONE = "phone"
 RECOVERY = "recovery"
 
@@ -37,16 +38,19 @@ def totp_device_pending(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=PHONE, confirmed=False)
 
 
-def totp_enrol(user, token: str) -> list[str]:
+def totp_enrol(user, token: str, current: str = "") -> list[str]:
     """Confirm the phone app with a code it shows; return fresh recovery codes to print.
 
+    Replacing an enrolled phone takes a ``current`` code of the old one (or a
+    recovery code): an open session alone must not change the second factor.
     A wrong code is refused after the transaction, so django-otp's count of failures stays.
     """
+    second_factor_confirm(user, current)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is not None:
             _require_not_throttled([device])
-        accepted = device is not None and device.verify_token(_digits(token))
+        accepted = device is not None and device.verify_token("".join(token.split()))
         if accepted:
             TOTPDevice.objects.filter(user=user, confirmed=True).delete()
             device.confirmed = True
@@ -57,6 +61,12 @@ def totp_enrol(user, token: str) -> list[str]:
         field="token",
         code="wrong_code",
     )
+
+
+def recovery_codes_replace(user, current: str) -> list[str]:
+    """New recovery codes in place of the old ones, for a ``current`` code of the user's second factor."""
+    second_factor_confirm(user, current)
+    return recovery_codes_renew(user)
 
 
 @transaction.atomic
@@ -95,26 +105,21 @@ def second_factor_check(user, token: str):
     Devices are locked while checked, so django-otp's throttling counts every
     try; a wrong code is refused after the transaction, so the count stays.
     """
-    token = "".join(token.split())
+    token = "".join(token.split()).lower()
+    # Six digits are the phone's; anything else is a recovery code (eight letters and digits).
+    # Only the devices the code is meant for are tried, so one kind's failures never hold up the other.
+    model = TOTPDevice if token.isdigit() and len(token) == PHONE_DIGITS else StaticDevice
     with transaction.atomic():
-        phones = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
-        recoveries = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
-        _require_not_throttled([*phones, *recoveries])
-        for device in phones:
-            if device.verify_token(_digits(token)):
-                return device
-        for device in recoveries:
-            if device.verify_token(token.lower()):
+        devices = list(model.objects.select_for_update().filter(user=user, confirmed=True))
+        _require_not_throttled(devices)
+        for device in devices:
+            if device.verify_token(token):
                 return device
     raise RuleViolation(
         _("The code is wrong or has expired; type the code the app shows now, or an unused recovery code."),
         field="token",
         code="wrong_code",
     )
-
-
-def _digits(token: str) -> str:
-    return "".join(token.split())
 
 
 def second_factor_confirm(user, token: str) -> None:

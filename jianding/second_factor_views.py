@@ -12,7 +12,7 @@ from django_otp import login as otp_login
 
 from jianding import second_factor
 from jianding.errors import RuleViolation
-from jianding.forms import SecondFactorForm, form_refuse
+from jianding.forms import SecondFactorForm, SecondFactorSetupForm, form_refuse
 
 
 def _next(request) -> str:
@@ -33,11 +33,14 @@ def two_factor_setup(request):
     """Show the QR code of a new phone app; the first code it shows confirms it, then the recovery codes."""
     if second_factor.second_factor_enrolled(request.user) and not request.user.is_verified():
         return redirect("two_factor_verify")
-    form = SecondFactorForm(request.POST or None)
+    enrolled = second_factor.second_factor_enrolled(request.user)
+    form = SecondFactorSetupForm(request.POST or None, replacing=enrolled)
     device = second_factor.totp_device_pending(request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = second_factor.totp_enrol(request.user, form.cleaned_data["token"])
+            codes = second_factor.totp_enrol(
+                request.user, form.cleaned_data["token"], current=form.cleaned_data.get("current", "")
+            )
         except RuleViolation as error:
             form_refuse(form, error)
         else:
@@ -53,6 +56,7 @@ def two_factor_setup(request):
             "qr": _qr_svg(device.config_url),
             "secret": device.config_url.split("secret=")[1].split("&")[0],
             "next": _next(request),
+            "renew_form": SecondFactorForm(prefix="renew") if enrolled else None,
         },
     )
 
@@ -84,6 +88,11 @@ def two_factor_verify(request):
 
 @require_POST
 def renew_recovery_codes(request):
-    """New recovery codes for a verified user: the old ones stop working."""
-    codes = second_factor.recovery_codes_renew(request.user)
+    """New recovery codes, for a code of the user's second factor: the old ones stop working."""
+    form = SecondFactorForm(request.POST, prefix="renew")
+    try:
+        codes = second_factor.recovery_codes_replace(request.user, form.data.get("renew-token", ""))
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("two_factor_setup")
     return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": "/"})

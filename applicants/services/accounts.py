@@ -184,7 +184,6 @@ def applicant_activate(*, id_number: str, code: str, password: str) -> User:
 
 
 @transaction.atomic
-@transaction.atomic
 def applicant_password_reset(*, actor, applicant: Applicant) -> None:
     """The center voids a forgotten password: the applicant sets a new one with a fresh invitation slip.
 
@@ -204,6 +203,7 @@ def applicant_password_reset(*, actor, applicant: Applicant) -> None:
     user.save()
 
 
+@transaction.atomic
 def applicant_invitation_reissue(*, actor, applicant: Applicant) -> str:
     """Void the printed code of an account not yet in use and return a new one."""
     if not has_role(actor, Role.CLERK, Role.EXAM_STAFF):

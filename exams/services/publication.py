@@ -19,7 +19,7 @@ from exams.selectors import score_register
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
-from jianding.workdays import working_days_after
+from jianding.workdays import is_working_day, working_days_after
 
 PUBLICITY_ROLES = (Role.CLERK, Role.EXAM_STAFF)
 # What one address may object in a day: enough for a real objection and its corrections.
@@ -53,7 +53,9 @@ def publicity_start(*, actor, batch: Batch, today: datetime.date | None = None) 
             code="register_not_ready",
         )
     batch.publicity_starts = today
-    batch.publicity_ends = working_days_after(today, settings.PUBLICITY_WORKING_DAYS - 1)
+    # Today is the first day when it is a working day; otherwise the next working day is.
+    days = settings.PUBLICITY_WORKING_DAYS - (1 if is_working_day(today) else 0)
+    batch.publicity_ends = working_days_after(today, days)
     batch.publicity_started_by = actor
     batch._change_reason, batch._history_user = _("Publicity started"), actor
     batch.save(update_fields=["publicity_starts", "publicity_ends", "publicity_started_by"])

@@ -132,6 +132,12 @@ def results_tally(*, actor, session: ExamSession) -> int:
     session = ExamSession.objects.select_for_update().select_related("batch").get(pk=session.pk)
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
+    nobody_in = not session.seats.filter(checked_in_at__isnull=False).exists()
+    if nobody_in and session.date >= timezone.localdate():
+        # Not over yet: a tally now would record every candidate absent, for good.
+        raise RuleViolation(
+            _("Nobody has checked in for this session yet; tally it after the session."), code="session_ahead"
+        )
     sheets = session.sheets.all()
     unmarked = session.seats.filter(checked_in_at__isnull=False).exclude(code__mark__isnull=False)
     if not sheets.exists() and unmarked.exists():
@@ -158,9 +164,11 @@ def results_tally(*, actor, session: ExamSession) -> int:
     for score in scores:
         by_seat[score.sheet.code.seat_id][score.item_id].append(score.points)
         rule[score.sheet.code.seat_id] = score.sheet.standard.combine_rule
+    # Only decisions on items still beyond the spread count: a sheet corrected since may agree now.
     decided = {
-        (decision.code.seat_id, decision.item_id): decision.points
-        for decision in ItemDecision.objects.filter(code__session=session).select_related("code")
+        (found.code.seat_id, found.item.pk): found.decision.points
+        for found in spreads(session)
+        if found.decision is not None
     }
     marks = dict(TheoryMark.objects.filter(code__session=session).values_list("code__seat_id", "points"))
     voided = set(session.seats.filter(incidents__kind=IncidentKind.DISCIPLINE).values_list("pk", flat=True))

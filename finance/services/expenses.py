@@ -234,6 +234,10 @@ def expense_sign(
 @transaction.atomic
 def _expense_sign(*, actor, expense: Expense, accept_over_budget: bool) -> Expense:
     expense = _to_decide(actor, expense)
+    line = budget_line_for(subject=expense.subject, year=timezone.localdate().year)
+    if line is not None:
+        # Two signatures on one line at once: the second sees the first's amount as committed.
+        BudgetLine.objects.select_for_update().get(pk=line.pk)
     over = expense_over_budget(expense=expense)
     if over is not None and not accept_over_budget:
         budget, committed = over

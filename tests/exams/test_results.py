@@ -17,7 +17,7 @@ from exams.models import BatchStatus, ExamSession, ItemDecision, ScoringStandard
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from jianding.workdays import calendar_known, is_working_day, working_days_after, working_days_between
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.scoring import score_everything
 
 
@@ -470,3 +470,52 @@ def test_publicity_pages_keep_their_queries_flat(registered, client, client_as, 
             assert http.get(url).status_code == 200
     with django_assert_num_queries(3):
         assert client.get(reverse("public:publicity")).status_code == 200
+
+
+def test_a_decision_no_longer_beyond_the_spread_does_not_count(chief_rule):
+    session, staff = chief_rule["session"], chief_rule["staff"]
+    chief, _other, third = chief_rule["examiners"]
+    score_everything(chief_rule, [["10", "50", "10"], ["10", "50", "10"], ["10", "50", "30"]])
+    first = services.spreads(session)[0]
+    services.item_decide(
+        actor=chief.user,
+        session=session,
+        code_id=first.code.pk,
+        item_id=first.item.pk,
+        points=Decimal(5),
+        reason="复核",
+    )
+    # The third examiner's sheet is reopened and corrected: the examiners agree now.
+    sheet = third.sheets.get(code=first.code)
+    services.sheet_reopen(actor=chief.user, sheet=sheet, reason="分数记错")
+    services.item_score_save(actor=third.user, sheet=sheet, item_id=first.item.pk, points=Decimal(12))
+    services.sheet_sign(actor=third.user, sheet=sheet, password=TEST_PASSWORD)
+    for found in services.spreads(session):
+        services.item_decide(
+            actor=chief.user,
+            session=session,
+            code_id=found.code.pk,
+            item_id=found.item.pk,
+            points=Decimal(20),
+            reason="复核",
+        )
+    services.results_tally(actor=staff, session=session)
+    result = session.results.get(application_id=first.code.seat.application_id)
+    assert result.points == Decimal("70.7")  # 10 + 50 + mean(10, 10, 12), not the stale 5
+
+
+def test_a_publicity_started_on_a_saturday_still_runs_five_working_days(registered):
+    services.results_check(actor=registered["clerk"], session=registered["session"])
+    saturday = datetime.date(2026, 9, 26)
+    assert not is_working_day(saturday)
+    batch = services.publicity_start(actor=registered["staff"], batch=registered["batch"], today=saturday)
+    assert working_days_between(saturday, batch.publicity_ends) == 5
+
+
+def test_a_session_nobody_checked_into_yet_is_not_tallied_as_all_absent(published):
+    session = published["session"]
+    session.date = timezone.localdate()
+    session.save(update_fields=["date"])
+    with pytest.raises(RuleViolation) as caught:
+        services.results_tally(actor=published["staff"], session=session)
+    assert caught.value.code == "session_ahead"

@@ -33,6 +33,7 @@ def test_a_change_shows_who_when_before_after_and_why(client_as):
         ("电话", "13900000001", "13900000002")
     ]
     assert http.get(reverse("audit_record", args=["nothing.here", 1])).status_code == 404
+    assert http.get(reverse("audit_changes"), {"user": "abc", "start": "not-a-date"}).status_code == 200
     today = datetime.date.today()
     later = http.get(reverse("audit_changes"), {"start": (today + datetime.timedelta(days=2)).isoformat()})
     assert later.context["rows"] == []

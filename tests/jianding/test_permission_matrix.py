@@ -135,7 +135,14 @@ MATRIX = [
         **only("director", "deputy", "finance", "clerk"),
     ),
     row("renew_recovery_codes", anonymous=LOGIN, default=NOT_ALLOWED),
-    row("renew_recovery_codes", anonymous=LOGIN, default=OK, method="post"),
+    # Without a code of the present second factor, those who have one are sent back to the setup page.
+    row(
+        "renew_recovery_codes",
+        anonymous=LOGIN,
+        default=OK,
+        method="post",
+        **only("director", "deputy", "finance", "clerk", status=ELSEWHERE),
+    ),
     row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row(

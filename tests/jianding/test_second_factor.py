@@ -90,3 +90,29 @@ def test_a_new_clerk_verifies_first_then_changes_the_password_someone_else_chose
     client.post(reverse("two_factor_verify"), {"token": code})
     assert client.get(reverse("dashboard"))["Location"] == reverse("password_change")
     assert client.get(reverse("password_change")).status_code == 200
+
+
+def test_an_open_session_alone_cannot_replace_the_phone_or_the_recovery_codes(client_as):
+    director = UserFactory(username="suozhang", role=Role.DIRECTOR)
+    http = client_as(director)
+    phone = second_factor_phone(director)
+    old_code = second_factor_code(director)
+    refused = http.post(reverse("renew_recovery_codes"), {"renew-token": ""})
+    assert refused["Location"] == reverse("two_factor_setup")
+    for device in (phone, *director.staticdevice_set.all()):
+        device.refresh_from_db()
+        device.throttle_reset()
+    renewed = http.post(reverse("renew_recovery_codes"), {"renew-token": old_code})
+    assert len(renewed.context["codes"]) == 10
+    # A new phone: its first code is not enough without one of the present phone.
+    page = http.get(reverse("two_factor_setup"))
+    assert "current" in page.context["form"].fields
+    new_phone = TOTPDevice.objects.get(user=director, confirmed=False)
+    response = http.post(reverse("two_factor_setup"), {"token": _now_code(new_phone)})
+    assert response.context["form"].has_error("current")
+    response = http.post(
+        reverse("two_factor_setup"), {"token": _now_code(new_phone), "current": renewed.context["codes"][0]}
+    )
+    assert "codes" in response.context, response.context["form"].errors
+    assert len(response.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=director, confirmed=True)) == [new_phone]
