@@ -126,6 +126,17 @@ def collection_record(
             code="wrong_account",
         )
     book = ReceiptBook.objects.select_for_update().get(pk=receipt_book.pk)
+    # Net of refunds: a fee refunded may be paid again, a fee paid may not be paid twice.
+    paid = fen(
+        application.fee_entries.filter(collection__plan_fee=plan_fee).aggregate(total=Sum("amount"))["total"]
+    )
+    if paid >= plan_fee.amount:
+        raise RuleViolation(
+            _("%(name)s has paid %(fee)s already (¥%(paid)s); it is not collected twice.")
+            % {"name": application.applicant.name, "fee": plan_fee.fee_item.name, "paid": paid},
+            field="application",
+            code="already_paid",
+        )
     used = Collection.objects.filter(receipt_book=book, receipt_number=receipt_number).first()
     if used is not None:
         raise RuleViolation(

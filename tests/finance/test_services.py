@@ -212,6 +212,7 @@ def test_collection_refusals(ledger, people):
     refused("wrong_account", collect, ledger, method="transfer")
     refused("receipt_out_of_order", collect, ledger, receipt_number=5)
     collect(ledger)
+    refused("already_paid", collect, ledger, receipt_number=2)
     refused("receipt_used", collect, ledger, application=other, receipt_number=1)
     with pytest.raises(PermissionDenied):
         collect(ledger, actor=people["clerk"])
