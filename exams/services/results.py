@@ -151,7 +151,8 @@ def results_tally(*, actor, session: ExamSession) -> int:
             % {"count": open_sheets},
             code="sheets_open",
         )
-    undecided = sum(found.decision is None for found in spreads(session))
+    beyond = spreads(session)
+    undecided = sum(found.decision is None for found in beyond)
     if undecided:
         raise RuleViolation(
             _("%(count)d items differ beyond the spread and wait for the chief examiner's decision.")
@@ -167,7 +168,7 @@ def results_tally(*, actor, session: ExamSession) -> int:
     # Only decisions on items still beyond the spread count: a sheet corrected since may agree now.
     decided = {
         (found.code.seat_id, found.item.pk): found.decision.points
-        for found in spreads(session)
+        for found in beyond
         if found.decision is not None
     }
     marks = dict(TheoryMark.objects.filter(code__session=session).values_list("code__seat_id", "points"))
