@@ -11,15 +11,16 @@ from applicants.services.accounts import applicants_create_bulk
 from jianding.forms import phone_validator
 from jianding.identity import ResidentId, resident_id_parse
 from jianding.models import User
+from jianding.privacy import Where, id_number_shown, phone_shown
 
 
-def _row(number, application):
+def _row(number, application, viewer):
     applicant = application.applicant
     return [
         number,
         applicant.name,
         applicant.get_sex_display(),
-        applicant.id_number,
+        id_number_shown(applicant.id_number, viewer, Where.REGISTER),
         applicant.get_education_display(),
         application.batch.occupation.name,
         application.batch.get_level_display(),
@@ -27,7 +28,7 @@ def _row(number, application):
         application.class_name,
         application.get_theory_attempt_display(),
         application.get_skill_attempt_display(),
-        applicant.phone,
+        phone_shown(applicant.phone, viewer, Where.REGISTER),
     ]
 
 
@@ -47,11 +48,11 @@ HEADERS = [
 ]
 
 
-def applications_dataset(applications) -> Dataset:
+def applications_dataset(applications, *, viewer) -> Dataset:
     """Applications in the layout the city center takes (申报名单, 花名册)."""
     dataset = Dataset(headers=HEADERS)
     for number, application in enumerate(applications, start=1):
-        dataset.append(_row(number, application))
+        dataset.append(_row(number, application, viewer))
     return dataset
 
 

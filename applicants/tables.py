@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant, Application
-from jianding.identity import resident_id_mask
+from jianding.privacy import Where, id_number_shown, phone_shown
 
 
 class ReviewTable(tables.Table):
@@ -23,7 +23,7 @@ class ReviewTable(tables.Table):
         attrs = {"class": "table table-hover align-middle"}
 
     def render_id_number(self, value):
-        return resident_id_mask(value)
+        return id_number_shown(value, None, Where.LIST)
 
 
 class InvitationTable(tables.Table):
@@ -38,5 +38,8 @@ class InvitationTable(tables.Table):
         fields = ("name", "id_number", "employer_or_class", "phone", "created_at")
         attrs = {"class": "table table-hover align-middle"}
 
+    def render_phone(self, value):
+        return phone_shown(value, None, Where.LIST)
+
     def render_id_number(self, value):
-        return resident_id_mask(value)
+        return id_number_shown(value, None, Where.LIST)

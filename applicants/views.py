@@ -35,10 +35,10 @@ from finance.services import application_fee_status
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
-from jianding.identity import resident_id_mask
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
+from jianding.privacy import Where, id_number_shown, phone_shown
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
@@ -104,7 +104,11 @@ def edit_profile(request):
     return render(
         request,
         "applicants/edit_profile.html",
-        {"form": form, "applicant": applicant, "masked_id": resident_id_mask(applicant.id_number)},
+        {
+            "form": form,
+            "applicant": applicant,
+            "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD),
+        },
     )
 
 
@@ -153,9 +157,8 @@ def view_application(request, pk, upload_form=None):
         {
             "application": application,
             "applicant": application.applicant,
-            "id_number": application.applicant.id_number
-            if not is_owner
-            else resident_id_mask(application.applicant.id_number),
+            "id_number": id_number_shown(application.applicant.id_number, request.user, Where.RECORD),
+            "phone": phone_shown(application.applicant.phone, request.user, Where.RECORD),
             "rows": rows,
             "is_owner": is_owner,
             "results": PartResult.objects.released()
@@ -293,7 +296,12 @@ def print_application(request, pk):
             photo_uri = "data:image/jpeg;base64," + base64.b64encode(stored.read()).decode()
     pdf = pdf_render(
         template_name="print/application_form.html",
-        context={"application": application, "applicant": application.applicant, "photo_uri": photo_uri},
+        context={
+            "application": application,
+            "applicant": application.applicant,
+            "photo_uri": photo_uri,
+            "viewer": request.user,
+        },
     )
     return pdf_response(pdf, filename=f"application-{application.pk}.pdf")
 
@@ -360,7 +368,9 @@ def export_declaration(request, pk):
     declaration = _declaration(request, pk)
     applications = selectors.declaration_applications(declaration=declaration)
     return xlsx_response(
-        applications_dataset(applications), title="申报名单", filename=f"declaration-{declaration.pk}.xlsx"
+        applications_dataset(applications, viewer=request.user),
+        title="申报名单",
+        filename=f"declaration-{declaration.pk}.xlsx",
     )
 
 
@@ -404,6 +414,7 @@ def print_roster(request, batch_pk):
             "title": ROSTER_FORMS[form],
             "applications": selectors.roster(actor=request.user, batch_id=batch.pk),
             "printed_at": timezone.now(),
+            "viewer": request.user,
         },
     )
     return pdf_response(pdf, filename=f"{form}-{batch.pk}.pdf")
@@ -414,7 +425,9 @@ def export_roster(request, batch_pk):
     batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
     applications = selectors.roster(actor=request.user, batch_id=batch.pk)
     return xlsx_response(
-        applications_dataset(applications), title="花名册", filename=f"roster-{batch.pk}.xlsx"
+        applications_dataset(applications, viewer=request.user),
+        title="花名册",
+        filename=f"roster-{batch.pk}.xlsx",
     )
 
 
@@ -479,7 +492,7 @@ def print_invitations(request):
     slips = [
         {
             "applicant": applicant,
-            "masked_id": resident_id_mask(applicant.id_number),
+            "masked_id": id_number_shown(applicant.id_number, None, Where.PUBLIC),
             "code": services.applicant_invitation_code(applicant.user),
         }
         for applicant in applicants

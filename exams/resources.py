@@ -6,6 +6,7 @@ from import_export import fields, resources, widgets
 from tablib import Dataset
 
 from exams.models import CandidateCode, ExamSession, Level, Occupation, TheoryMark
+from jianding.privacy import Where, id_number_shown
 
 
 def _whole(number: float) -> int:
@@ -135,7 +136,7 @@ def schedule_dataset(rows) -> Dataset:
 REGISTER_PARTS = (("theory", "理论"), ("skill", "技能"), ("review", "综合评审"))
 
 
-def register_dataset(rows) -> Dataset:
+def register_dataset(rows, *, viewer) -> Dataset:
     """The score register (成绩登记表) as the city center takes it."""
     headers = ["序号", "准考证号", "姓名", "身份证号", "班级/单位"]
     for _part, label in REGISTER_PARTS:
@@ -148,7 +149,7 @@ def register_dataset(rows) -> Dataset:
             number,
             ticket.number if ticket else "",
             application.applicant.name,
-            application.applicant.id_number,
+            id_number_shown(application.applicant.id_number, viewer, Where.REGISTER),
             application.class_name,
         ]
         for part, _label in REGISTER_PARTS:
@@ -246,7 +247,7 @@ def code_list_dataset(codes) -> Dataset:
     return dataset
 
 
-def qualified_dataset(batch, rows) -> Dataset:
+def qualified_dataset(batch, rows, *, viewer) -> Dataset:
     """Those qualified (报名与合格人员登记表, its second half) as the city center takes them."""
     headers = ["序号", "姓名", "性别", "身份证号", "文化程度", "职业（工种）", "等级", "班级/单位"]
     dataset = Dataset(headers=[*headers, *(f"{label}成绩" for _part, label in REGISTER_PARTS)])
@@ -257,7 +258,7 @@ def qualified_dataset(batch, rows) -> Dataset:
             number,
             applicant.name,
             applicant.get_sex_display(),
-            applicant.id_number,
+            id_number_shown(applicant.id_number, viewer, Where.REGISTER),
             applicant.get_education_display(),
             batch.occupation.name,
             batch.get_level_display(),

@@ -21,10 +21,10 @@ from exams.resources import (
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
-from jianding.identity import resident_id_mask
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
+from jianding.privacy import Where, id_number_shown
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
@@ -243,7 +243,7 @@ def public_publicity(request):
             {
                 "name": row.application.applicant.name,
                 "sex": row.application.applicant.get_sex_display(),
-                "id_number": resident_id_mask(row.application.applicant.id_number),
+                "id_number": id_number_shown(row.application.applicant.id_number, None, Where.PUBLIC),
             }
             for row in selectors.qualified_rows(batch=batch) or []
         ]
@@ -288,7 +288,7 @@ def print_qualified(request, pk):
     batch, rows = _qualified(request, pk)
     pdf = pdf_render(
         template_name="print/qualified_register.html",
-        context={"batch": batch, "rows": rows, "printed_at": timezone.now()},
+        context={"batch": batch, "rows": rows, "printed_at": timezone.now(), "viewer": request.user},
     )
     return pdf_response(pdf, filename=f"qualified-{batch.pk}.pdf")
 
@@ -297,7 +297,9 @@ def print_qualified(request, pk):
 def export_qualified(request, pk):
     batch, rows = _qualified(request, pk)
     return xlsx_response(
-        qualified_dataset(batch, rows), title="合格人员", filename=f"qualified-{batch.pk}.xlsx"
+        qualified_dataset(batch, rows, viewer=request.user),
+        title="合格人员",
+        filename=f"qualified-{batch.pk}.xlsx",
     )
 
 

@@ -235,7 +235,7 @@ def print_register(request, pk):
         raise Http404
     pdf = pdf_render(
         template_name="print/score_register.html",
-        context={"batch": batch, "rows": rows, "printed_at": timezone.now()},
+        context={"batch": batch, "rows": rows, "printed_at": timezone.now(), "viewer": request.user},
     )
     return pdf_response(pdf, filename=f"score-register-{batch.pk}.pdf")
 
@@ -246,5 +246,7 @@ def export_register(request, pk):
     if rows is None:
         raise Http404
     return xlsx_response(
-        register_dataset(rows), title="成绩登记表", filename=f"score-register-{batch.pk}.xlsx"
+        register_dataset(rows, viewer=request.user),
+        title="成绩登记表",
+        filename=f"score-register-{batch.pk}.xlsx",
     )

@@ -7,8 +7,8 @@ import segno
 from pypdf import PdfWriter
 
 from exams.models import DocumentKind, Ticket
-from jianding.identity import resident_id_mask
 from jianding.pdf import pdf_render
+from jianding.privacy import Where, id_number_shown
 
 # Tickets rendered per WeasyPrint call in a batch job; progress moves chunk by chunk.
 TICKETS_PER_CHUNK = 20
@@ -30,7 +30,7 @@ def ticket_page(ticket: Ticket) -> dict:
         "ticket": ticket,
         "applicant": application.applicant,
         "batch": application.batch,
-        "masked_id": resident_id_mask(application.applicant.id_number),
+        "masked_id": id_number_shown(application.applicant.id_number, None, Where.PUBLIC),
         "photo_uri": _photo_uri(application),
         "qr_uri": segno.make(ticket.number, error="m").svg_data_uri(scale=4, border=2),
         "seats": seats,

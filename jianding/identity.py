@@ -63,10 +63,3 @@ def resident_id_parse(value: str, *, today: datetime.date | None = None) -> Resi
         )
     sex = "M" if int(number[16]) % 2 else "F"
     return ResidentId(number=number, birth_date=birth_date, sex=sex)
-
-
-def resident_id_mask(number: str) -> str:
-    """Show the first 6 and last 4 characters only: 320102********1234."""
-    if len(number) < 10:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"

@@ -16,10 +16,10 @@ from jianding.dashboard import dashboard_cards
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
-from jianding.identity import resident_id_mask
 from jianding.models import Job, JobStatus
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
+from jianding.privacy import Where, id_number_shown
 from jianding.resources import StaffResource, role_labels
 from jianding.roles import Role, primary_role
 from jianding.spreadsheets import xlsx_response
@@ -84,7 +84,9 @@ def dashboard(request):
             "role": role,
             "cards": cards,
             "applicant": applicant,
-            "masked_id": resident_id_mask(applicant.id_number) if applicant else "",
+            "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD)
+            if applicant
+            else "",
         },
     )
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-from jianding.identity import resident_id_mask, resident_id_normalise, resident_id_parse
+from jianding.identity import resident_id_normalise, resident_id_parse
+from jianding.privacy import resident_id_mask
 
 
 def with_check_digit(first17: str) -> str:

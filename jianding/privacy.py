@@ -1,0 +1,58 @@
+"""Who sees identity and phone numbers whole: the one rule for every page, paper and export.
+
+Lists on screen always mask both. The record of an application and the
+registers the city center takes (申报名单, 花名册, 报名与合格人员登记表,
+成绩登记表) carry the whole numbers, but only for the roles that review
+applications and prepare those registers: the clerk and exam staff. The
+director and deputy oversee without needing them, so they get the masked
+form like every other role. Public pages and papers handed out (admission
+tickets, invitation slips, the publicity list) are masked for everyone.
+The only paper form an applicant reaches is his own application form, which
+he signs: it carries his numbers whole.
+"""
+
+from enum import Enum
+
+from jianding.roles import Role, has_role
+
+
+class Where(Enum):
+    LIST = "list"
+    RECORD = "record"
+    REGISTER = "register"
+    PUBLIC = "public"
+
+
+WHOLE_NUMBER_ROLES: dict[Where, tuple[Role, ...]] = {
+    Where.LIST: (),
+    Where.RECORD: (Role.CLERK, Role.EXAM_STAFF),
+    Where.REGISTER: (Role.CLERK, Role.EXAM_STAFF, Role.APPLICANT),
+    Where.PUBLIC: (),
+}
+
+
+def shows_whole_numbers(user, where: Where) -> bool:
+    roles = WHOLE_NUMBER_ROLES[where]
+    return bool(roles) and user is not None and has_role(user, *roles)
+
+
+def resident_id_mask(number: str) -> str:
+    """Show the first 6 and last 4 characters only: 320102********1234."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+def phone_mask(number: str) -> str:
+    """Show the first 3 and last 4 digits only: 138****5678."""
+    if len(number) < 8:
+        return "*" * len(number)
+    return f"{number[:3]}{'*' * (len(number) - 7)}{number[-4:]}"
+
+
+def id_number_shown(number: str, user, where: Where) -> str:
+    return number if shows_whole_numbers(user, where) else resident_id_mask(number)
+
+
+def phone_shown(number: str, user, where: Where) -> str:
+    return number if shows_whole_numbers(user, where) else phone_mask(number or "")
