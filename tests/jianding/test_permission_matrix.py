@@ -992,6 +992,23 @@ def _check(response, expected, admin_login_url, login_url):
         assert response.status_code == expected, (response.status_code, response.get("Location"))
 
 
+def _check_security_headers(response):
+    """Every answer, page, download or redirect, carries the strict policy and the other headers."""
+    csp = response["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ):
+        assert directive in csp, f"{directive} missing from {csp}"
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
 @pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: f"{r.method} {r.name}")
 def test_permission_matrix(matrix_row, world, client, client_as):
     kwargs = {key: value(world) if callable(value) else value for key, value in matrix_row.kwargs.items()}
@@ -1002,6 +1019,7 @@ def test_permission_matrix(matrix_row, world, client, client_as):
         response = getattr(http, matrix_row.method)(url)
         try:
             _check(response, matrix_row.expected[who], admin_login_url, login_url)
+            _check_security_headers(response)
         except AssertionError as error:
             raise AssertionError(f"{matrix_row.name} as {who}: {error}") from None
 
