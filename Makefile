@@ -20,7 +20,7 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils gettext
 
-.PHONY: run test lint format messages bench debs-run debs-test install install-test
+.PHONY: run test lint format messages bench debs-run debs-test debs-node install install-test
 
 $(VENV)/bin/activate:
 	@py="$$($(FIND_PYTHON))"; \
@@ -41,8 +41,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -qq -e '.[test]'
 	touch $@
 
+# axe-core, which the browser tests inject into every page they visit (package-lock.json pins it).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory debs-node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 # Installs the missing Debian packages where apt is available and we are root.
 define apt_install
@@ -61,6 +67,9 @@ debs-run:
 
 debs-test:
 	$(call apt_install,$(TEST_DEBS))
+
+debs-node:
+	$(call apt_install,npm)
 
 run: install debs-run
 	mkdir -p var

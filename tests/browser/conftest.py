@@ -2,11 +2,23 @@
 
 No browser download: Playwright launches /usr/bin/chromium (`make test` installs
 it). A missing browser fails the tests; it never skips them.
+
+Every page a test opens is checked with axe-core (npm, `make test` installs it):
+Playwright injects it before the page's own scripts, through the DevTools
+protocol, so the portal's strict Content-Security-Policy stays on. Each page runs
+it once loaded and reports back; the page a test ends on is checked once more.
+A serious or critical violation fails the test that visited the page.
 """
 
+import contextlib
+import json
 import os
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from jianding.models import User
@@ -36,6 +48,29 @@ VIEWPORTS = {
 }
 
 
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# Runs in every page after axe-core: check the loaded page, keep the serious and critical findings.
+AXE_CHECK = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((violation) => ["serious", "critical"].includes(violation.impact))
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+    }));
+}
+"""
+AXE_ON_LOAD = f"""
+window.addEventListener("load", async () => {{
+  const violations = await ({AXE_CHECK})();
+  window.axeReport(location.href, violations);
+}});
+"""
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -50,10 +85,21 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe_source():
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs it with npm ci"
+    return AXE.read_text(encoding="utf-8")
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """Return a function that opens a fresh browser page at a viewport size."""
+def open_page(browser, live_server, axe_source):
+    """Return a function that opens a fresh browser page at a viewport size, checked by axe-core."""
     contexts = []
+    findings: dict[str, list[dict]] = {}
+
+    def report(_source, address, violations):
+        if violations:
+            findings.setdefault(urlsplit(address)._replace(scheme="", netloc="").geturl(), violations)
 
     def open_(viewport: str = "desktop"):
         # Reduced motion turns off Bootstrap's transitions, so a click never lands mid-animation.
@@ -61,12 +107,21 @@ def open_page(browser, live_server):
             viewport=VIEWPORTS[viewport], locale="zh-CN", base_url=live_server.url, reduced_motion="reduce"
         )
         context.set_default_timeout(10_000)
+        context.add_init_script(script=axe_source + AXE_ON_LOAD)
+        context.expose_binding("axeReport", report)
         contexts.append(context)
         return context.new_page()
 
     yield open_
     for context in contexts:
+        for page in context.pages:
+            # A page gone or still navigating has had its check when it loaded.
+            with contextlib.suppress(PlaywrightError):
+                report(None, page.url, page.evaluate(f"typeof axe === 'undefined' ? [] : ({AXE_CHECK})()"))
         context.close()
+    assert not findings, "axe-core found serious accessibility violations:\n" + json.dumps(
+        findings, ensure_ascii=False, indent=1
+    )
 
 
 def sign_in(page, username: str, password: str) -> None:
