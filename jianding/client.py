@@ -1,8 +1,12 @@
-"""The address of the person behind a request, the one place that decides it."""
+"""The address of the person behind a request, and how often one address may act on public forms."""
 
+import datetime
 import ipaddress
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
 
 def client_ip(request) -> str:
@@ -21,3 +25,20 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return "0.0.0.0"  # noqa: S104 # nosec B104 # a bucket for unknown addresses, not a bind address
+
+
+def address_limit_reached(
+    rows: QuerySet, *, at_field: str, limits: Iterable[tuple[datetime.timedelta, int]]
+) -> int | None:
+    """Return how many of ``rows`` (one address's) fall in the first window whose limit they reach.
+
+    ``limits`` pairs a window with the most rows it may hold, e.g. 3 an hour
+    and 10 a day. None when every window has room. Callers count inside the
+    transaction that inserts the next row.
+    """
+    now = timezone.now()
+    for window, limit in limits:
+        count = rows.filter(**{f"{at_field}__gte": now - window}).count()
+        if count >= limit:
+            return count
+    return None

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.models import Consultation, Notice
 from jianding.permissions import require_role
@@ -45,18 +46,16 @@ def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address
     count and the insert share a transaction: SQLite serialises writers, and on
     PostgreSQL a burst from one address may slip one or two past the limit.
     """
-    now = timezone.now()
-    for window, limit in ASK_LIMITS:
-        asked = Consultation.objects.filter(ip_address=ip_address, asked_at__gte=now - window).count()
-        if asked >= limit:
-            raise RuleViolation(
-                _(
-                    "You have asked %(count)d questions recently; please wait for the answers or call the office."
-                )
-                % {"count": asked},
-                field="question",
-                code="too_many_questions",
-            )
+    asked = address_limit_reached(
+        Consultation.objects.filter(ip_address=ip_address), at_field="asked_at", limits=ASK_LIMITS
+    )
+    if asked is not None:
+        raise RuleViolation(
+            _("You have asked %(count)d questions recently; please wait for the answers or call the office.")
+            % {"count": asked},
+            field="question",
+            code="too_many_questions",
+        )
     return Consultation.objects.create(
         question=question, asker_name=asker_name, contact=contact, ip_address=ip_address
     )

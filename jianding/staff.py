@@ -7,10 +7,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.services import examiner_profile_sync
+from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.models import PasswordResetRequest, User
 from jianding.permissions import require_role
@@ -107,10 +107,10 @@ PASSWORD_RESETS_PER_HOUR = 5
 
 def password_reset_record(*, email: str, ip_address: str) -> PasswordResetRequest:
     """Record a request for a reset e-mail, or refuse it when the address asked too often this hour."""
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if (
-        PasswordResetRequest.objects.filter(ip_address=ip_address, at__gte=since).count()
-        >= PASSWORD_RESETS_PER_HOUR
+    if address_limit_reached(
+        PasswordResetRequest.objects.filter(ip_address=ip_address),
+        at_field="at",
+        limits=[(datetime.timedelta(hours=1), PASSWORD_RESETS_PER_HOUR)],
     ):
         raise RuleViolation(
             _(

@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from applicants.models import Applicant
+from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.history import history_copy_created, history_copy_m2m_created
 from jianding.identity import resident_id_parse
@@ -35,18 +35,17 @@ def applicant_register(
     One address may open ``SIGNUPS_PER_ADDRESS_HOUR`` accounts an hour and
     three times as many a day (a school's computer room shares one address).
     """
-    now = timezone.now()
     per_hour = settings.SIGNUPS_PER_ADDRESS_HOUR
-    windows = ((datetime.timedelta(hours=1), per_hour), (datetime.timedelta(days=1), 3 * per_hour))
     # Without an address (an account made by the center's own tools) there is nothing to count.
-    for window, limit in windows if ip_address else ():
-        if Applicant.objects.filter(signed_up_from=ip_address, created_at__gte=now - window).count() >= limit:
-            raise RuleViolation(
-                _(
-                    "Too many accounts were opened from this network recently; try again later or ask the center."
-                ),
-                code="too_many_sign_ups",
-            )
+    if ip_address and address_limit_reached(
+        Applicant.objects.filter(signed_up_from=ip_address),
+        at_field="created_at",
+        limits=[(datetime.timedelta(hours=1), per_hour), (datetime.timedelta(days=1), 3 * per_hour)],
+    ):
+        raise RuleViolation(
+            _("Too many accounts were opened from this network recently; try again later or ask the center."),
+            code="too_many_sign_ups",
+        )
     resident = resident_id_parse(id_number)
     user = User(username=resident.number, name=name, phone=phone)
     try:

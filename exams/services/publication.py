@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from exams.models import Batch, BatchStatus, Objection
 from exams.selectors import score_register
+from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
@@ -77,8 +78,11 @@ def objection_raise(
         raise RuleViolation(
             _("Objections are taken only while the list is publicised."), code="not_publicised"
         )
-    since = timezone.now() - datetime.timedelta(days=1)
-    if Objection.objects.filter(ip_address=ip_address, raised_at__gte=since).count() >= OBJECTIONS_PER_DAY:
+    if address_limit_reached(
+        Objection.objects.filter(ip_address=ip_address),
+        at_field="raised_at",
+        limits=[(datetime.timedelta(days=1), OBJECTIONS_PER_DAY)],
+    ):
         raise RuleViolation(
             _("You have raised %(count)d objections today; the office will answer them before the next.")
             % {"count": OBJECTIONS_PER_DAY},
