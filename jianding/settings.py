@@ -154,6 +154,8 @@ PASS_MARKS = {"default": int(os.environ.get("PASS_MARK", "60"))}
 
 # A part passed stays valid this long for a retake of the other part, which is allowed once.
 RETAKE_VALID_MONTHS = int(os.environ.get("RETAKE_VALID_MONTHS", "12"))
+# Years the uploaded documents of a batch are kept after its report (manage.py documents_expire).
+DOCUMENT_RETENTION_YEARS = int(os.environ.get("DOCUMENT_RETENTION_YEARS", "3"))
 
 # The list of those qualified is publicised (公示) this many working days; the batch is then
 # reported to the city center within REPORT_WORKING_DAYS working days of its last exam.
