@@ -253,6 +253,8 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str, token: str = "") -> S
 def _sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     if not is_chief_examiner(actor):
         raise PermissionDenied
+    # Without ``of`` this locks the session row too: a tally meanwhile either waits for this
+    # reopening and refuses, or is done first and this reopening is refused.
     sheet = ScoreSheet.objects.select_for_update().select_related("session").get(pk=sheet.pk)
     if not sheet.session.examiner_assignments.filter(examiner__user=actor).exists():
         raise PermissionDenied

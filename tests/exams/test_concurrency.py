@@ -4,19 +4,25 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from exams import services
 from exams.models import (
+    ExaminerProfile,
+    ItemScore,
+    PartResult,
     Room,
     Seat,
     SessionPart,
     SessionStatus,
+    SheetStatus,
     Ticket,
 )
 from jianding.roles import Role
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory
+from tests.factories.scoring import ITEMS
 from tests.races import DONE, race, refusals
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +54,47 @@ def arranged():
         proctors = [UserFactory(username=f"jiankao{number}{n}", role=Role.PROCTOR) for n in range(2)]
         services.session_room_set_proctors(actor=staff[0], session_room=session_room, proctors=proctors)
     return {"staff": staff, "batch": batch, "session": session}
+
+
+@pytest.fixture
+def scoring(arranged):
+    """The session published, everyone in, two examiners (both chief examiners) with their sheets open."""
+    staff, batch, session = arranged["staff"][0], arranged["batch"], arranged["session"]
+    examiners = []
+    for number in range(2):
+        profile = ExaminerProfile.objects.create(
+            user=UserFactory(username=f"kaoping{number}", role=Role.EXAMINER),
+            highest_level=1,
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=batch.theory_date + datetime.timedelta(days=30),
+            is_chief_examiner=True,
+        )
+        profile.occupations.add(batch.occupation)
+        services.examiner_assign(actor=staff, session=session, examiner=profile)
+        examiners.append(profile)
+    services.tickets_publish(actor=staff, batch=batch)
+    session.seats.update(checked_in_at=timezone.now())
+    services.standard_create(
+        actor=staff,
+        occupation=batch.occupation,
+        level=batch.level,
+        part=SessionPart.THEORY,
+        effective_from=batch.theory_date - datetime.timedelta(days=100),
+        combine_rule="mean",
+        items=ITEMS,
+    )
+    services.scoring_open(actor=staff, session=session)
+    session.refresh_from_db()
+    return {**arranged, "session": session, "examiners": examiners}
+
+
+def all_signed(scoring) -> None:
+    """Every examiner gives every item of his sheets full marks and signs them."""
+    for item in scoring["session"].sheets.first().standard.items.all():
+        ItemScore.objects.filter(item=item).update(points=item.max_points)
+    for profile in scoring["examiners"]:
+        for sheet in profile.sheets.all():
+            services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
 
 
 def tickets_follow_the_seats(session) -> bool:
@@ -135,3 +182,120 @@ def test_proctors_are_not_changed_after_a_publication_made_meanwhile(arranged):
     assert outcomes[0] == DONE, outcomes
     assert outcomes[1] in refusals("session_published"), outcomes
     assert seated_room.proctors.count() == 2
+
+
+@pytest.mark.parametrize("first", ["save", "sign"])
+def test_an_item_saved_on_one_tablet_while_signing_on_another(scoring, first):
+    profile = scoring["examiners"][0]
+    sheet = profile.sheets.first()
+    scores = list(sheet.scores.select_related("item").order_by("item__order"))
+    for score in scores:
+        services.item_score_save(actor=profile.user, sheet=sheet, item_id=score.item_id, points=Decimal(5))
+    cleared = scores[-1]
+    records = cleared.history.count()
+    actions = {
+        # The other tablet empties the last item: a sheet signed meanwhile must not lose it.
+        "save": lambda: services.item_score_save(
+            actor=profile.user, sheet=sheet, item_id=cleared.item_id, points=None
+        ),
+        "sign": lambda: services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD),
+    }
+    second = "sign" if first == "save" else "save"
+
+    outcomes = dict(zip((first, second), race(actions[first], actions[second], ordered=True), strict=True))
+
+    assert outcomes[first] == DONE, outcomes
+    assert outcomes[second] in refusals({"save": "sheet_signed", "sign": "items_missing"}[second]), outcomes
+    sheet.refresh_from_db()
+    cleared.refresh_from_db()
+    if outcomes["sign"] == DONE:
+        assert (sheet.status, cleared.points) == (SheetStatus.SIGNED, Decimal(5))
+        assert cleared.history.count() == records
+    else:
+        assert (sheet.status, cleared.points) == (SheetStatus.OPEN, None)
+        assert cleared.history.count() == records + 1
+
+
+def test_two_chief_examiners_reopening_a_sheet_at_once_reopen_it_once(scoring):
+    all_signed(scoring)
+    chiefs = [profile.user for profile in scoring["examiners"]]
+    sheet = scoring["examiners"][1].sheets.first()
+    records = sheet.history.count()
+
+    outcomes = race(
+        *(
+            lambda actor=actor: services.sheet_reopen(
+                actor=actor, sheet=sheet, reason=f"{actor.username} 复核"
+            )
+            for actor in chiefs
+        )
+    )
+
+    assert outcomes.count(DONE) == 1, outcomes
+    assert set(outcomes) - {DONE} <= refusals("sheet_open"), outcomes
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
+    assert sheet.history.count() == records + 1
+    assert sheet.history.first().history_change_reason == f"{chiefs[outcomes.index(DONE)].username} 复核"
+
+
+@pytest.mark.parametrize("first", ["tally", "reopen"])
+def test_a_sheet_reopened_while_tallying_is_either_in_the_tally_or_refused(scoring, first):
+    all_signed(scoring)
+    staff, session = scoring["staff"][0], scoring["session"]
+    chief = scoring["examiners"][0].user
+    sheet = scoring["examiners"][1].sheets.first()
+    actions = {
+        "tally": lambda: services.results_tally(actor=staff, session=session),
+        "reopen": lambda: services.sheet_reopen(actor=chief, sheet=sheet, reason="工艺分偏高"),
+    }
+    second = "reopen" if first == "tally" else "tally"
+
+    outcomes = dict(zip((first, second), race(actions[first], actions[second], ordered=True), strict=True))
+
+    assert outcomes[first] == DONE, outcomes
+    assert outcomes[second] in refusals({"reopen": "tallied", "tally": "sheets_open"}[second]), outcomes
+    session.refresh_from_db()
+    sheet.refresh_from_db()
+    if first == "tally":
+        assert (session.tallied_by, sheet.status) == (staff, SheetStatus.SIGNED)
+        assert PartResult.objects.filter(session=session).count() == 4
+    else:
+        assert (session.tallied_at, sheet.status) == (None, SheetStatus.OPEN)
+        assert not PartResult.objects.exists()
+
+
+def test_two_staff_tallying_a_session_at_once_tally_it_once(scoring):
+    all_signed(scoring)
+    staff, session = scoring["staff"], scoring["session"]
+    records = session.history.count()
+
+    outcomes = race(
+        *(lambda actor=actor: services.results_tally(actor=actor, session=session) for actor in staff)
+    )
+
+    assert outcomes.count(DONE) == 1, outcomes
+    assert set(outcomes) - {DONE} <= refusals("tallied"), outcomes
+    session.refresh_from_db()
+    assert session.tallied_by == staff[outcomes.index(DONE)]
+    assert session.history.count() == records + 1
+    assert PartResult.objects.filter(session=session).count() == 4
+    assert PartResult.history.count() == 4
+
+
+def test_two_checking_a_tally_at_once_check_it_once(scoring):
+    all_signed(scoring)
+    session = scoring["session"]
+    services.results_tally(actor=scoring["staff"][0], session=session)
+    checkers = [UserFactory(username=f"jiaohe{n}", role=Role.CLERK) for n in range(2)]
+    records = session.history.count()
+
+    outcomes = race(
+        *(lambda actor=actor: services.results_check(actor=actor, session=session) for actor in checkers)
+    )
+
+    assert outcomes.count(DONE) == 1, outcomes
+    assert set(outcomes) - {DONE} <= refusals("checked"), outcomes
+    session.refresh_from_db()
+    assert session.checked_by == checkers[outcomes.index(DONE)]
+    assert session.history.count() == records + 1
