@@ -196,3 +196,26 @@ def test_a_refund_approved_and_refused_at_once_is_decided_once(ledger, second_di
     assert refund.status == (Collection.Status.BOOKED if approved else Collection.Status.REFUSED)
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == (1 if approved else 0)
     assert refund.history.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["reverse", "refund"])
+def test_a_payment_reversed_while_a_refund_is_asked_is_not_given_back_twice(ledger, first):
+    payment = paid(ledger)
+    officers = [ledger["finance"], UserFactory(username="caiwu2", role=Role.FINANCE)]
+    actions = {
+        "reverse": lambda: services.entry_reverse(actor=officers[0], entry=payment.entry, reason="收错人"),
+        "refund": lambda: services.refund_request(
+            actor=officers[1], payment=payment, amount=Decimal("150.00"), reason="未参加考试"
+        ),
+    }
+    second = "refund" if first == "reverse" else "reverse"
+
+    outcomes = dict(zip((first, second), race(actions[first], actions[second], ordered=True), strict=True))
+
+    assert outcomes[first] == DONE, outcomes
+    assert outcomes[second] in refusals(
+        {"refund": "payment_reversed", "reverse": "payment_has_refunds"}[second]
+    )
+    reversed_ = LedgerEntry.objects.filter(reverses=payment.entry).count()
+    assert (reversed_, payment.refunds.count()) == ((1, 0) if first == "reverse" else (0, 1))
