@@ -219,3 +219,36 @@ def test_a_payment_reversed_while_a_refund_is_asked_is_not_given_back_twice(ledg
     )
     reversed_ = LedgerEntry.objects.filter(reverses=payment.entry).count()
     assert (reversed_, payment.refunds.count()) == ((1, 0) if first == "reverse" else (0, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_fee_taken_at_two_desks_at_once_is_collected_once(ledger):
+    officers = [ledger["finance"], UserFactory(username="caiwu2", role=Role.FINANCE)]
+    books = [
+        ledger["book"],
+        services.receipt_book_create(actor=officers[1], series="B", first_number=1, last_number=50),
+    ]
+    application = ledger["applications"][0]
+
+    def collect(actor, book):
+        return lambda: services.collection_record(
+            actor=actor,
+            application=application,
+            plan_fee=ledger["plan_fee"],
+            amount=Decimal("150.00"),
+            method="desk",
+            account=ledger["cash"],
+            receipt_book=book,
+            receipt_number=1,
+        )
+
+    outcomes = race(*(collect(*pair) for pair in zip(officers, books, strict=True)))
+
+    assert outcomes.count(DONE) == 1, outcomes
+    assert set(outcomes) - {DONE} <= refusals("already_paid"), outcomes
+    collection = Collection.objects.get(application=application)
+    assert collection.receipt_book == books[outcomes.index(DONE)]
+    assert LedgerEntry.objects.filter(application=application).count() == 1
+    assert [book.next_number for book in ReceiptBook.objects.order_by("series")] == (
+        [2, 1] if outcomes[0] == DONE else [1, 2]
+    )
