@@ -129,7 +129,8 @@ def results_tally(*, actor, session: ExamSession) -> int:
     """
     if not has_role(actor, *TALLY_ROLES):
         raise PermissionDenied
-    session = ExamSession.objects.select_for_update().select_related("batch").get(pk=session.pk)
+    # The session only: publishing locks the batch, then its sessions, and must not meet this in reverse.
+    session = ExamSession.objects.select_for_update(of=("self",)).select_related("batch").get(pk=session.pk)
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
     nobody_in = not session.seats.filter(checked_in_at__isnull=False).exists()

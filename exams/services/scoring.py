@@ -128,7 +128,8 @@ def _new_codes(count: int, taken: set[str]) -> list[str]:
 def scoring_open(*, actor, session: ExamSession) -> int:
     """Give every seated candidate an anonymous code and every assigned examiner a sheet per code."""
     _require_scoring_staff(actor)
-    session = ExamSession.objects.select_for_update().select_related("batch").get(pk=session.pk)
+    # The session only: publishing locks the batch, then its sessions, and must not meet this in reverse.
+    session = ExamSession.objects.select_for_update(of=("self",)).select_related("batch").get(pk=session.pk)
     if session.status != SessionStatus.PUBLISHED:
         raise RuleViolation(_("Scoring opens for a published session."), code="session_not_published")
     standard = standard_in_force(session)
@@ -253,6 +254,8 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str, token: str = "") -> S
 def _sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     if not is_chief_examiner(actor):
         raise PermissionDenied
+    # Without ``of`` this locks the session row too: a tally meanwhile either waits for this
+    # reopening and refuses, or is done first and this reopening is refused.
     sheet = ScoreSheet.objects.select_for_update().select_related("session").get(pk=sheet.pk)
     if not sheet.session.examiner_assignments.filter(examiner__user=actor).exists():
         raise PermissionDenied

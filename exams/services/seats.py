@@ -122,7 +122,8 @@ def session_save(
 def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> SessionRoom:
     """Name the proctors of a room; only accounts with the proctor role may guard one."""
     require_arranger(actor)
-    require_arranging(session_room.session)
+    # The session's lock: a publication meanwhile either counts these proctors or refuses them.
+    require_arranging(ExamSession.objects.select_for_update().get(pk=session_room.session_id))
     wrong = [str(user) for user in proctors if not has_role(user, Role.PROCTOR)]
     if wrong:
         raise RuleViolation(
@@ -306,11 +307,13 @@ def tickets_publish(*, actor, batch: Batch) -> int:
     """Publish every session of a batch and issue the tickets of its seated candidates.
 
     The batch row is locked, so two clerks publishing at once issue the
-    numbers once: the second finds them published.
+    numbers once: the second finds them published. Its sessions are locked
+    too, so seats moved or proctors named meanwhile are either in what is
+    checked and numbered here or refused as published.
     """
     require_arranger(actor)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    sessions = list(batch.sessions.order_by("date", "starts_at", "part", "sitting"))
+    sessions = list(batch.sessions.select_for_update().order_by("date", "starts_at", "part", "sitting"))
     if not sessions:
         raise RuleViolation(_("Add the batch's sessions first."), code="no_sessions")
     if all(session.status == SessionStatus.PUBLISHED for session in sessions):

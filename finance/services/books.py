@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finance.models import Account, FeeItem, LedgerEntry, ReceiptBook, Subject, VoucherSequence
+from finance.models import Account, Collection, FeeItem, LedgerEntry, ReceiptBook, Subject, VoucherSequence
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
@@ -145,6 +145,10 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     if not reason.strip():
         raise RuleViolation(_("Say why the entry is reversed."), field="reason", code="reason_required")
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.collection_id is not None:
+        # The payment's row, as refund_request locks it: a refund asked meanwhile is seen below,
+        # and a refund asked after this reversal finds the payment reversed.
+        Collection.objects.select_for_update().get(pk=entry.collection_id)
     if entry.kind == LedgerEntry.Kind.REVERSAL:
         raise RuleViolation(
             _("A reversal is not reversed; book the entry again instead."), code="reversal_of_reversal"

@@ -109,6 +109,12 @@ def collection_record(
             field="amount",
             code="not_the_standard",
         )
+    # One payer at a time: two desks taking the same fee at once, on two receipt books, pay it once.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "batch")
+        .get(pk=application.pk)
+    )
     if application.status in UNPAYABLE_STATUSES:
         raise RuleViolation(
             _("This application is %(status)s; no fee is collected for it.")
