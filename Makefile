@@ -100,5 +100,5 @@ format: install-test
 
 # Refresh the Chinese catalogue after changing user-facing strings.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
