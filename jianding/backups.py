@@ -14,6 +14,9 @@ read from the copy itself, on PostgreSQL inside the transaction whose snapshot
 ``pg_dump`` is given. A restore goes only into an empty installation (no user,
 no uploaded file) unless forced, and then checks every count and every file
 against the manifest.
+
+Only for uploads on disk: with an S3 bucket as the storage (``S3_BUCKET``) both
+refuse, and the bucket is backed up by its own means (see the README).
 """
 
 import glob
@@ -35,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -59,6 +63,16 @@ class RestoreReport:
     pending_migrations: list[str] = field(default_factory=list)
 
 
+def _require_media_on_disk() -> None:
+    """Refuse when uploads live in an S3 bucket: the archive holds only files under MEDIA_ROOT."""
+    if not isinstance(storages["default"], FileSystemStorage):
+        raise BackupError(
+            "Uploaded files are kept in an S3 bucket (S3_BUCKET), not under MEDIA_ROOT, and "
+            "manage.py backup and restore handle only files on disk. Back up the database with "
+            "pg_dump and the bucket with its provider's versioning or replication (see the README)."
+        )
+
+
 def backup_default_path() -> Path:
     """Return a new timestamped archive path under VAR_DIR/backups/."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -72,6 +86,7 @@ def backup_create(*, output: Path) -> dict:
     failed backup never leaves a file that looks whole. It holds personal data:
     it is readable by its owner only.
     """
+    _require_media_on_disk()
     if output.exists():
         raise BackupError(f"{output} already exists; choose another name.")
     vendor = _vendor()
@@ -128,9 +143,11 @@ def installation_not_empty() -> list[str]:
 def backup_restore(*, archive: Path, force: bool = False) -> RestoreReport:
     """Put the archive's database and files back, then verify them against its manifest.
 
-    Refused, before anything is touched, when the archive is damaged, comes from
-    another database vendor, or (unless ``force``) the installation is not empty.
+    Refused, before anything is touched, when uploads are in an S3 bucket, the archive is
+    damaged, comes from another database vendor, or (unless ``force``) the installation is
+    not empty.
     """
+    _require_media_on_disk()
     vendor = _vendor()
     try:
         with tarfile.open(archive, mode="r:gz") as tar:

@@ -1,7 +1,9 @@
 """Spreadsheet imports in two steps: a preview that reports every bad row, then the import.
 
-The uploaded file waits between the steps under a generated name below
-MEDIA_ROOT; the page carries only a signed token naming it and its uploader.
+The uploaded file waits between the steps under a generated name in the default
+storage (below MEDIA_ROOT, or in the S3 bucket), which every app server shares, so
+the import may reach another server than the preview; the page carries only a
+signed token naming it and its uploader.
 """
 
 import datetime
@@ -45,10 +47,13 @@ STASH_DIR = "imports/"
 
 def _purge_stale_stashes() -> None:
     """Remove stashed workbooks whose token has expired."""
-    if not default_storage.exists(STASH_DIR):
+    # Not exists(STASH_DIR): a bucket has no folders, only names that share a prefix.
+    try:
+        names = default_storage.listdir(STASH_DIR)[1]
+    except FileNotFoundError:  # on disk, before the first import
         return
     cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
-    for name in default_storage.listdir(STASH_DIR)[1]:
+    for name in names:
         path = STASH_DIR + name
         if default_storage.get_modified_time(path) < cutoff:
             default_storage.delete(path)

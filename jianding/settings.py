@@ -216,6 +216,29 @@ STORAGES = {
         )
     },
 }
+# With S3_BUCKET set, uploads go to that S3-compatible bucket (AWS, MinIO, Ceph, a cloud's object
+# storage) instead of MEDIA_ROOT, so app servers and workers on several machines share them
+# without a shared volume. The bucket stays private: files leave only through the same
+# permission-checked views, which read them through the storage API, never by a bucket URL.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Unset: AWS itself, and boto3's own region and credential lookup (AWS_* variables,
+            # ~/.aws, the machine's role).
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            # As on disk: a new file never replaces another of the same name (two jobs' PDFs).
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
