@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on this many processes (pytest-xdist); CI has two cores.
+TEST_WORKERS ?= 2
 
 # Django 6.1 needs Python 3.12+. Each candidate is run, not trusted by name:
 # pyenv shims named python3.12 exist but fail unless a version is selected.
@@ -81,7 +83,7 @@ run: install debs-run
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test debs-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Each benchmark prints its ratio against a floor measured in the same run (last line).
 bench: install-test debs-test

@@ -25,6 +25,9 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from psycopg import sql
 
+# The module's fixtures run the drill once: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group("backup")
+
 FILL = """
 import os
 from django.contrib.auth.models import Group

@@ -32,6 +32,9 @@ from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
 from tests.factories.images import portrait, upload
 
+# The module's fixture runs the S3 server once: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group("s3")
+
 SETTINGS_FILE = django_settings.BASE_DIR / "jianding" / "settings.py"
 S3_VARIABLES = (
     "S3_BUCKET",
