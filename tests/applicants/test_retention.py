@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import translation
 
 from applicants.models import Application, ApplicationDocument
 from applicants.services.retention import documents_expire, retention_cutoff
@@ -50,7 +51,7 @@ def test_documents_past_retention_go_with_their_files_and_a_reason_in_the_histor
     unreported = application_with_documents(status=BatchStatus.SCORING, reported_on=None)
     old_files = {document.kind: media / document.file.name for document in old.documents.all()}
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
         expired = documents_expire(today=TODAY)
 
     assert (expired.documents, expired.applications, expired.bytes) == (2, 1, 2000)
@@ -61,7 +62,7 @@ def test_documents_past_retention_go_with_their_files_and_a_reason_in_the_histor
     assert recent.documents.count() == 3
     assert unreported.documents.count() == 3
     removal = ApplicationDocument.history.get(application_id=old.pk, kind="id_card", history_type="-")
-    assert removal.history_change_reason == "Removed after the retention period of 3 years"
+    assert removal.history_change_reason == "超过 3 年保存期限，已删除"
     Application.objects.get(pk=old.pk)  # the application itself, which the archive's forms draw on, stays
 
 
