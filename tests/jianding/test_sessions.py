@@ -1,4 +1,4 @@
-"""Staff sessions end when left idle or too long after sign-in; applicants keep theirs."""
+"""Staff sessions end when left idle or too long after sign-in; applicants keep theirs; a new password ends the others."""
 
 import time
 
@@ -38,3 +38,19 @@ def test_applicants_are_not_signed_out_for_being_idle(client_as, alice):
     http = client_as(alice)
     _shift(http, SESSION_SEEN, 3 * 3600)
     assert http.get(reverse("dashboard")).status_code == 200
+
+
+def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(client_as):
+    examiner = UserFactory(role=Role.EXAMINER, password="Kao-ping-2026")
+    tablet, laptop = client_as(examiner), client_as(examiner)
+    response = laptop.post(
+        reverse("password_change"),
+        {
+            "old_password": "Kao-ping-2026",
+            "new_password1": "Xin-mi-ma-2027",
+            "new_password2": "Xin-mi-ma-2027",
+        },
+    )
+    assert response["Location"] == reverse("password_change_done")
+    assert laptop.get(reverse("dashboard")).status_code == 200
+    assert tablet.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
