@@ -191,6 +191,8 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        # The review queue's order: its first page is read from the index, not sorted.
+        indexes = [models.Index(fields=["-submitted_at", "-created_at"], name="application_queue_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "batch"],

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
 
-from applicants import services
+from applicants import selectors, services
 from applicants.models import Applicant, Application, ApplicationDocument, ApplicationStatus
 from exams.models import BatchStatus
 from jianding.errors import RuleViolation
@@ -323,6 +323,14 @@ def test_review_queue_with_ten_thousand_applications_keeps_its_query_count(
         response = http.get(url, {"category": "student", "page": 3})
     assert response.context["table"].paginator.count == 10_000
     assert len(response.context["table"].page.object_list) == 50
+
+
+def test_review_queue_counts_each_applications_documents(world):
+    application = submitted(world)
+    other = ApplicantFactory(education="vocational", employer_or_class="23 机电 2 班")
+    draft = services.application_create(actor=other.user, batch=world["batch"], category="student")
+    counts = {row.pk: row.document_count for row in selectors.review_queue(actor=world["clerk"])}
+    assert counts == {application.pk: 3, draft.pk: 0}
 
 
 def test_queue_filters_and_searches_by_id_number(world, client_as):
