@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applicants.models import Sex
 from exams import selectors, services
 from exams.forms import ItemDecisionForm, ObjectionAnswerForm, ObjectionForm, ReportForm
 from exams.models import Batch, ExamSession, Objection, Occupation
@@ -241,11 +242,11 @@ def public_publicity(request):
     for batch in batches:
         batch.qualified = [
             {
-                "name": row.application.applicant.name,
-                "sex": row.application.applicant.get_sex_display(),
-                "id_number": id_number_shown(row.application.applicant.id_number, None, Where.PUBLIC),
+                "name": person["applicant__name"],
+                "sex": Sex(person["applicant__sex"]).label,
+                "id_number": id_number_shown(person["applicant__id_number"], None, Where.PUBLIC),
             }
-            for row in selectors.qualified_rows(batch=batch) or []
+            for person in selectors.qualified_people(batch=batch) or []
         ]
     return render(
         request,

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from applicants.models import Application
 from applicants.selectors import COUNTED_STATUSES, ROSTER_ORDER, application_list, applied_occupation_levels
 from exams.models import (
     AbsenceKind,
@@ -295,13 +296,20 @@ class RegisterRow:
     qualified: bool
 
 
-def score_register(*, batch: Batch) -> list[RegisterRow] | None:
-    """The score register (成绩登记表) of a batch, or None while a session's tally is not checked.
-
-    A candidate qualifies when every part he sat is passed.
-    """
+def _register_ready(batch: Batch) -> bool:
+    """The register exists once every session of the batch has its tally checked."""
     sessions = list(batch.sessions.all())
-    if not sessions or any(session.checked_at is None for session in sessions):
+    return bool(sessions) and all(session.checked_at is not None for session in sessions)
+
+
+def qualifies(outcomes) -> bool:
+    """A candidate qualifies when every part he sat is passed."""
+    return all(outcome == Outcome.PASSED for outcome in outcomes)
+
+
+def score_register(*, batch: Batch) -> list[RegisterRow] | None:
+    """The score register (成绩登记表) of a batch, or None while a session's tally is not checked."""
+    if not _register_ready(batch):
         return None
     by_application = {}
     results = (
@@ -312,7 +320,8 @@ def score_register(*, batch: Batch) -> list[RegisterRow] | None:
     for result in results:
         row = by_application.setdefault(result.application_id, RegisterRow(result.application, {}, True))
         row.parts[result.session.part] = result
-        row.qualified = row.qualified and result.outcome == Outcome.PASSED
+    for row in by_application.values():
+        row.qualified = qualifies(result.outcome for result in row.parts.values())
     return list(by_application.values())
 
 
@@ -354,6 +363,27 @@ def retake_basis(*, id_number: str, occupation_id: int, level: int, on: datetime
             return RetakeBasis(application_id, outcomes)
         return None
     return None
+
+
+def qualified_people(*, batch: Batch) -> list[dict] | None:
+    """Those qualified as the public list names them (name, sex, ID number), in roster order.
+
+    The public page's lean read of the register: outcomes and three fields, no
+    model objects. None before the register, as ``qualified_rows``.
+    """
+    if not _register_ready(batch):
+        return None
+    outcomes = defaultdict(list)
+    for application_id, outcome in PartResult.objects.filter(session__batch=batch).values_list(
+        "application_id", "outcome"
+    ):
+        outcomes[application_id].append(outcome)
+    chosen = [application_id for application_id, parts in outcomes.items() if qualifies(parts)]
+    return list(
+        Application.objects.filter(pk__in=chosen)
+        .order_by(*ROSTER_ORDER)
+        .values("applicant__name", "applicant__sex", "applicant__id_number")
+    )
 
 
 def qualified_rows(*, batch: Batch) -> list[RegisterRow] | None:
