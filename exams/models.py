@@ -409,7 +409,7 @@ class Batch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.theory_date:%Y-%m} {self.occupation.name} {self.get_level_display()}"
+        return f"{self.theory_date:%Y-%m} {self.occupation.name} {Level(self.level).label}"
 
     @property
     def last_exam_date(self) -> datetime.date:

@@ -19,6 +19,7 @@ from simple_history.models import registered_models
 
 from jianding.client import client_ip
 from jianding.models import Download
+from jianding.privacy import login_shown
 
 FILENAME = re.compile(r"filename\*=utf-8''([^;]+)|filename=\"?([^\";]+)", re.IGNORECASE)
 
@@ -127,14 +128,16 @@ def access_search(*, who: str = "", start=None, end=None, limit: int) -> list[Ac
         downloads = downloads.filter(Q(user__username__icontains=who) | Q(user__name__icontains=who))
     streams = [
         [
-            AccessEvent(row.attempt_time, "sign_in", row.username or "", row.ip_address or "", row.path_info)
+            AccessEvent(
+                row.attempt_time, "sign_in", login_shown(row.username), row.ip_address or "", row.path_info
+            )
             for row in sign_ins.order_by("-attempt_time")[:limit]
         ],
         [
             AccessEvent(
                 row.attempt_time,
                 "locked_out" if row.locked_out else "sign_in_failed",
-                row.username or "",
+                login_shown(row.username),
                 row.ip_address or "",
                 row.path_info,
             )

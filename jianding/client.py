@@ -33,8 +33,10 @@ def address_limit_reached(
     """Return how many of ``rows`` (one address's) fall in the first window whose limit they reach.
 
     ``limits`` pairs a window with the most rows it may hold, e.g. 3 an hour
-    and 10 a day. None when every window has room. Callers count inside the
-    transaction that inserts the next row.
+    and 10 a day. None when every window has room; 0 when a window allows
+    none, so compare with None. Counted inside the transaction that inserts
+    the next row, a burst is serialised on SQLite; on PostgreSQL a burst from
+    one address may slip one or two past the limit.
     """
     now = timezone.now()
     for window, limit in limits:

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jianding.privacy import login_shown
+
 
 class User(AbstractUser):
     """A person who signs in: a staff member, an examiner or an applicant."""
@@ -28,7 +30,8 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self):
-        return f"{self.name}（{self.username}）" if self.name else self.username
+        login = login_shown(self.username)
+        return f"{self.name}（{login}）" if self.name else login
 
     def get_full_name(self):
         return self.name

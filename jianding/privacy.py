@@ -8,11 +8,17 @@ director and deputy oversee without needing them, so they get the masked
 form like every other role. Public pages and papers handed out (admission
 tickets, invitation slips, the publicity list) are masked for everyone.
 The only paper form an applicant reaches is his own application form, which
-he signs: it carries his numbers whole.
+he signs: it carries his numbers whole (``Where.OWN_FORM``; the view lets
+nobody but him and the reviewing roles open it). An applicant's login name is
+his ID number: wherever a person is named (history, audit), it is masked.
+Two exceptions are deliberate: the scanned ID card, a document the reviewing
+roles and the director open on the application, and the search of the review
+queue by a whole number, which finds a person without showing the number.
 """
 
 from enum import Enum
 
+from jianding.identity import RESIDENT_ID_SHAPE
 from jianding.roles import Role, has_role
 
 
@@ -20,13 +26,15 @@ class Where(Enum):
     LIST = "list"
     RECORD = "record"
     REGISTER = "register"
+    OWN_FORM = "own_form"
     PUBLIC = "public"
 
 
 WHOLE_NUMBER_ROLES: dict[Where, tuple[Role, ...]] = {
     Where.LIST: (),
     Where.RECORD: (Role.CLERK, Role.EXAM_STAFF),
-    Where.REGISTER: (Role.CLERK, Role.EXAM_STAFF, Role.APPLICANT),
+    Where.REGISTER: (Role.CLERK, Role.EXAM_STAFF),
+    Where.OWN_FORM: (Role.CLERK, Role.EXAM_STAFF, Role.APPLICANT),
     Where.PUBLIC: (),
 }
 
@@ -41,6 +49,12 @@ def resident_id_mask(number: str) -> str:
     if len(number) < 10:
         return "*" * len(number)
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+def login_shown(username: str) -> str:
+    """A login name as every list shows it: an applicant's, which is his ID number, masked."""
+    username = username or ""
+    return resident_id_mask(username) if RESIDENT_ID_SHAPE.fullmatch(username) else username
 
 
 def phone_mask(number: str) -> str:

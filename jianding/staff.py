@@ -107,10 +107,13 @@ PASSWORD_RESETS_PER_HOUR = 5
 
 def password_reset_record(*, email: str, ip_address: str) -> PasswordResetRequest:
     """Record a request for a reset e-mail, or refuse it when the address asked too often this hour."""
-    if address_limit_reached(
-        PasswordResetRequest.objects.filter(ip_address=ip_address),
-        at_field="at",
-        limits=[(datetime.timedelta(hours=1), PASSWORD_RESETS_PER_HOUR)],
+    if (
+        address_limit_reached(
+            PasswordResetRequest.objects.filter(ip_address=ip_address),
+            at_field="at",
+            limits=[(datetime.timedelta(hours=1), PASSWORD_RESETS_PER_HOUR)],
+        )
+        is not None
     ):
         raise RuleViolation(
             _(

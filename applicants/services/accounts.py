@@ -37,10 +37,14 @@ def applicant_register(
     """
     per_hour = settings.SIGNUPS_PER_ADDRESS_HOUR
     # Without an address (an account made by the center's own tools) there is nothing to count.
-    if ip_address and address_limit_reached(
-        Applicant.objects.filter(signed_up_from=ip_address),
-        at_field="created_at",
-        limits=[(datetime.timedelta(hours=1), per_hour), (datetime.timedelta(days=1), 3 * per_hour)],
+    if (
+        ip_address
+        and address_limit_reached(
+            Applicant.objects.filter(signed_up_from=ip_address),
+            at_field="created_at",
+            limits=[(datetime.timedelta(hours=1), per_hour), (datetime.timedelta(days=1), 3 * per_hour)],
+        )
+        is not None
     ):
         raise RuleViolation(
             _("Too many accounts were opened from this network recently; try again later or ask the center."),

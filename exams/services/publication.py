@@ -78,10 +78,13 @@ def objection_raise(
         raise RuleViolation(
             _("Objections are taken only while the list is publicised."), code="not_publicised"
         )
-    if address_limit_reached(
-        Objection.objects.filter(ip_address=ip_address),
-        at_field="raised_at",
-        limits=[(datetime.timedelta(days=1), OBJECTIONS_PER_DAY)],
+    if (
+        address_limit_reached(
+            Objection.objects.filter(ip_address=ip_address),
+            at_field="raised_at",
+            limits=[(datetime.timedelta(days=1), OBJECTIONS_PER_DAY)],
+        )
+        is not None
     ):
         raise RuleViolation(
             _("You have raised %(count)d objections today; the office will answer them before the next.")

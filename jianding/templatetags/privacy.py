@@ -1,4 +1,8 @@
-"""The rule of ``jianding.privacy`` in templates: ``{% id_number_for_register n %}``, ``{% id_number_in_list n %}``."""
+"""The rule of ``jianding.privacy`` in templates: ``{% id_number_for number "register" %}``.
+
+The place is a ``Where`` value; the viewer is the context's ``viewer`` (whoever
+asked for a paper rendered outside a request) or the request's user.
+"""
 
 from django import template
 
@@ -7,17 +11,15 @@ from jianding.privacy import Where, id_number_shown, phone_shown
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def id_number_for_register(context, number):
-    """The number as ``viewer`` (whoever asked for the register) may see it on a register."""
-    return id_number_shown(number, context["viewer"], Where.REGISTER)
-
-
-@register.simple_tag
-def id_number_in_list(number):
-    return id_number_shown(number, None, Where.LIST)
+def _viewer(context):
+    return context["viewer"] if "viewer" in context else context["request"].user
 
 
 @register.simple_tag(takes_context=True)
-def phone_for_register(context, number):
-    return phone_shown(number, context["viewer"], Where.REGISTER)
+def id_number_for(context, number, where):
+    return id_number_shown(number, _viewer(context), Where(where))
+
+
+@register.simple_tag(takes_context=True)
+def phone_for(context, number, where):
+    return phone_shown(number, _viewer(context), Where(where))

@@ -118,3 +118,17 @@ def test_one_address_opens_a_limited_number_of_accounts(client, settings):
         password="Shen-bao-2026",
         ip_address="10.1.2.3",
     )
+
+
+def test_a_limit_of_nought_closes_the_sign_up_to_every_address(db, settings):
+    settings.SIGNUPS_PER_ADDRESS_HOUR = 0
+    with pytest.raises(RuleViolation) as refusal:
+        applicant_register(
+            name="李雷",
+            id_number=resident_id(0, birth=datetime.date(1990, 5, 6)),
+            phone="13812345679",
+            password="Shen-bao-2026",
+            ip_address="10.1.2.3",
+        )
+    assert refusal.value.code == "too_many_sign_ups"
+    assert not Applicant.objects.exists()

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from applicants.models import Application, ApplicationStatus
 from exams.models import BatchStatus
-from jianding.privacy import Where, id_number_shown, phone_shown
+from jianding.privacy import Where, id_number_shown, login_shown, phone_shown
 from jianding.roles import REVIEWER_ROLES, Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ApplicantFactory
@@ -21,7 +21,8 @@ PHONE, MASKED_PHONE = "13912345678", "139****5678"
 WHOLE = {
     Where.LIST: set(),
     Where.RECORD: {Role.CLERK, Role.EXAM_STAFF},
-    Where.REGISTER: {Role.CLERK, Role.EXAM_STAFF, Role.APPLICANT},
+    Where.REGISTER: {Role.CLERK, Role.EXAM_STAFF},
+    Where.OWN_FORM: {Role.CLERK, Role.EXAM_STAFF, Role.APPLICANT},
     Where.PUBLIC: set(),
 }
 
@@ -114,3 +115,19 @@ def test_the_invitation_list_masks_phones(client_as):
     assert MASKED in page
     assert MASKED_PHONE in page
     assert PHONE not in page
+
+
+def test_an_applicant_named_anywhere_shows_his_login_masked(db):
+    applicant = ApplicantFactory(name="韩梅", id_number=NUMBER, user__username=NUMBER)
+    assert str(applicant.user) == f"韩梅（{MASKED}）"
+    assert login_shown("clerk") == "clerk"
+    assert login_shown(None) == ""
+    assert str(UserFactory(username="bob", name="Bob", role=Role.CLERK)) == "Bob（bob）"
+
+
+def test_the_audit_of_sign_ins_masks_an_applicants_login(client, client_as):
+    ApplicantFactory(id_number=NUMBER, user__username=NUMBER)
+    client.post(reverse("login"), {"username": NUMBER, "password": "wrong-password"})
+    page = client_as(UserFactory(role=Role.DIRECTOR)).get(reverse("audit_access")).content.decode()
+    assert MASKED in page
+    assert NUMBER not in page
