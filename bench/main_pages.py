@@ -548,6 +548,8 @@ def main() -> None:
             "2",
             "--threads",
             "4",
+            # Without it every gunicorn on the machine shares one control socket (gunicorn 25.1+).
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,

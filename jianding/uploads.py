@@ -1,7 +1,8 @@
 """The upload checker every upload goes through: type by content, size, no active content.
 
-Files are stored under generated names below MEDIA_ROOT, which no URL serves;
-views hand them out after checking permission.
+Files are stored under generated names in the default storage (MEDIA_ROOT, or
+the S3 bucket when S3_BUCKET is set), which no URL serves; views hand them out
+after checking permission.
 """
 
 import hashlib

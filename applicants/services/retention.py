@@ -9,6 +9,7 @@ themselves (applications, sessions, results), which this removes nothing of.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from applicants.models import ApplicationDocument
 from exams.models import BatchStatus, DocumentKind
+
+logger = logging.getLogger(__name__)
 
 # Kinds the archive's forms need: the photo on the application form.
 KEPT_KINDS = (DocumentKind.PHOTO,)
@@ -51,7 +54,7 @@ def documents_expired(today: datetime.date | None = None):
 def documents_expire(*, today: datetime.date | None = None, dry_run: bool = False) -> Expired:
     """Remove the documents past retention, each row with its history, then its file once committed."""
     with transaction.atomic():
-        documents = list(documents_expired(today).select_for_update())
+        documents = list(documents_expired(today).select_for_update(of=("self",)))
         found = Expired(
             documents=len(documents),
             applications=len({document.application_id for document in documents}),
@@ -66,6 +69,15 @@ def documents_expire(*, today: datetime.date | None = None, dry_run: bool = Fals
         for document in documents:
             document._change_reason = reason
             document.delete()
-        storage = ApplicationDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(lambda: _files_delete(files))
     return found
+
+
+def _files_delete(names: list[str]) -> None:
+    """Delete the files of removed rows; one that fails (a storage hiccup) is logged, the rest still go."""
+    storage = ApplicationDocument._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # any storage's error: the row is gone, the file is only left over
+            logger.exception("Could not delete %s after the retention period", name)

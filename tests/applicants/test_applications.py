@@ -1,4 +1,5 @@
 import datetime
+import re
 from io import BytesIO
 
 import pytest
@@ -356,3 +357,23 @@ def test_profile_goes_back_only_to_this_site(world, client_as):
         http.post(reverse("applicants:edit_profile") + "?next=/applicants/mine/", data)["Location"]
         == "/applicants/mine/"
     )
+
+
+def test_review_queue_rows_line_up_with_the_table_header(world, client_as):
+    """The rows are written out in the table's template: each cell under its column's header."""
+    application = submitted(world)
+    html = client_as(world["clerk"]).get(reverse("applicants:list_applications")).content.decode()
+    header = re.findall(r"<th[^>]*>\s*(?:<a[^>]*>)?([^<]+)", html.split("<thead")[1].split("</thead>")[0])
+    row = html.split("<tbody")[1].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    by_header = dict(zip([title.strip() for title in header], cells, strict=True))
+    assert by_header["姓名"] == application.applicant.name
+    assert (
+        by_header["身份证号"]
+        == application.applicant.id_number[:6] + "********" + application.applicant.id_number[-4:]
+    )
+    assert by_header["类别"] == application.get_category_display()
+    assert by_header["鉴定批次"] == str(application.batch)
+    assert by_header["状态"] == application.get_status_display()
+    assert by_header["材料数"] == "3"
+    assert by_header["报审时间"].startswith(f"{application.submitted_at.astimezone():%Y}年")

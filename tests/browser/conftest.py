@@ -6,7 +6,7 @@ it). A missing browser fails the tests; it never skips them.
 Every page a test opens is checked with axe-core (npm, `make test` installs it):
 Playwright injects it before the page's own scripts, through the DevTools
 protocol, so the portal's strict Content-Security-Policy stays on. Each page runs
-it once loaded and reports back; the page a test ends on is checked once more.
+it once loaded and reports back; the test's end waits for the last page's report.
 A serious or critical violation fails the test that visited the page.
 """
 
@@ -63,10 +63,18 @@ async () => {
     }));
 }
 """
+# The check's promise stays on the page, so the test's end can wait for the last page's.
 AXE_ON_LOAD = f"""
-window.addEventListener("load", async () => {{
-  const violations = await ({AXE_CHECK})();
-  window.axeReport(location.href, violations);
+window.addEventListener("load", () => {{
+  window.axeChecked = (async () => {{
+    let violations;
+    try {{
+      violations = await ({AXE_CHECK})();
+    }} catch (error) {{
+      violations = [{{rule: "axe-error", impact: "critical", help: String(error), nodes: []}}];
+    }}
+    await window.axeReport(location.href, violations);
+  }})();
 }});
 """
 
@@ -115,9 +123,11 @@ def open_page(browser, live_server, axe_source):
     yield open_
     for context in contexts:
         for page in context.pages:
-            # A page gone or still navigating has had its check when it loaded.
+            # Wait for the check of the page the test ends on. A page closed or navigating
+            # away meanwhile raises here; its next page's load runs the check again.
             with contextlib.suppress(PlaywrightError):
-                report(None, page.url, page.evaluate(f"typeof axe === 'undefined' ? [] : ({AXE_CHECK})()"))
+                page.wait_for_load_state("load")
+                page.evaluate("() => window.axeChecked")
         context.close()
     assert not findings, "axe-core found serious accessibility violations:\n" + json.dumps(
         findings, ensure_ascii=False, indent=1
