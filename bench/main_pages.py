@@ -45,15 +45,14 @@ import datetime
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+
+from load.serving import gunicorn_serving, locust_run
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
@@ -469,42 +468,19 @@ def prepare(work: str) -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run_locust(host: str, plan_path: str, work: str) -> dict[str, tuple[float, float]]:
     """Run the plan; return requests/s and p95 (ms) by page."""
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     prefix = f"{work}/pages"
     # Sign-ins come first and take a while (password hashing); the plan ends the run itself.
     limit = int(len(plan["pages"]) * plan["phase_seconds"]) + 600
-    subprocess.run(  # noqa: S603 - locust from this environment
-        [
-            str(Path(sys.executable).with_name("locust")),
-            "-f",
-            str(ROOT / "bench/load/pages_locust.py"),
-            "--headless",
-            "-u",
-            str(USERS),
-            "-r",
-            str(USERS),
-            "-t",
-            f"{limit}s",
-            "--host",
-            host,
-            "--csv",
-            prefix,
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        env={**os.environ, "BENCH_PLAN": plan_path, "BENCH_USERS": str(USERS)},
-        check=True,
-        capture_output=True,
-        timeout=limit + 60,
+    locust_run(
+        locustfile="pages_locust.py",
+        host=host,
+        users=USERS,
+        seconds=limit,
+        csv_prefix=prefix,
+        env={"BENCH_PLAN": plan_path, "BENCH_USERS": str(USERS)},
     )
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
@@ -530,43 +506,8 @@ def main() -> None:
     started = time.perf_counter()
     plan = prepare(work)
     loaded = time.perf_counter() - started
-    port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "AXES_FAILURE_LIMIT": "1000",
-    }
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this environment
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "jianding.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            # Without it every gunicorn on the machine shares one control socket (gunicorn 25.1+).
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        results = run_locust(f"http://127.0.0.1:{port}", plan, work)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with gunicorn_serving() as host:
+        results = run_locust(host, plan, work)
     trivial_rps, trivial_p95 = results.pop("trivial")
     floor_rps, floor_p95 = results.pop("trivial_signed_in")
     phase = json.loads(Path(plan).read_text(encoding="utf-8"))["phase_seconds"]

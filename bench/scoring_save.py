@@ -12,14 +12,12 @@ import csv
 import datetime
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from decimal import Decimal
 from pathlib import Path
+
+from load.serving import gunicorn_serving, locust_run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMINERS = 20
@@ -139,38 +137,15 @@ def prepare(work: str) -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run_locust(target: str, host: str, plan: str, work: str) -> tuple[float, float]:
     prefix = f"{work}/{target}"
-    env = {**os.environ, "BENCH_TARGET": target, "BENCH_PLAN": plan, "BENCH_PASSWORD": PASSWORD}
-    subprocess.run(  # noqa: S603 - locust from this environment
-        [
-            str(Path(sys.executable).with_name("locust")),
-            "-f",
-            str(ROOT / "bench/load/scoring_locust.py"),
-            "--headless",
-            "-u",
-            str(EXAMINERS),
-            "-r",
-            str(EXAMINERS),
-            "-t",
-            f"{SECONDS}s",
-            "--host",
-            host,
-            "--csv",
-            prefix,
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
+    locust_run(
+        locustfile="scoring_locust.py",
+        host=host,
+        users=EXAMINERS,
+        seconds=SECONDS,
+        csv_prefix=prefix,
+        env={"BENCH_TARGET": target, "BENCH_PLAN": plan, "BENCH_PASSWORD": PASSWORD},
     )
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         row = next(
@@ -184,45 +159,9 @@ def run_locust(target: str, host: str, plan: str, work: str) -> tuple[float, flo
 def main() -> None:
     work = tempfile.mkdtemp()
     plan = prepare(work)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "AXES_FAILURE_LIMIT": "1000",
-    }
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this environment
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "jianding.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            # Without it every gunicorn on the machine shares one control socket (gunicorn 25.1+).
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        host = f"http://127.0.0.1:{port}"
+    with gunicorn_serving() as host:
         save_rps, save_p95 = run_locust("save", host, plan, work)
         trivial_rps, trivial_p95 = run_locust("trivial", host, plan, work)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     print(f"users {EXAMINERS}, {SECONDS} s each, gunicorn 2 workers × 4 threads, SQLite")
     print(f"save item score: {save_rps:.1f} requests/s, p95 {save_p95:.0f} ms")
     print(f"trivial view: {trivial_rps:.1f} requests/s, p95 {trivial_p95:.0f} ms")
