@@ -17,8 +17,8 @@ and crosses from one server to the other at every step:
 It lives in ``.ci/`` and not in ``deploy/``: it signs in with the demo accounts' known
 passwords and second-factor key, which exist only in a demo database (seed_demo
 refuses to run without DEBUG), so it is a check for CI, never a tool to point at a
-real installation. It uses the standard library's HTTP client, and pypdf and boto3,
-which the portal itself depends on.
+real installation. It uses the standard library's HTTP client, and pypdf, boto3 and
+django-otp's TOTP, which the portal itself depends on.
 
 Usage: check_servers.py URL_A URL_B [--s3-bucket NAME] [--media-root DIR]
 Exit status 0 when everything was proved; 1, with the reason, at the first failure.
@@ -27,11 +27,9 @@ Exit status 0 when everything was proved; 1, with the reason, at the first failu
 import argparse
 import base64
 import hashlib
-import hmac
 import http.client
 import os
 import re
-import struct
 import sys
 import time
 import uuid
@@ -42,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import boto3
+from django_otp.oath import totp
 from pypdf import PdfReader, PdfWriter
 
 # The demo data (jianding/management/commands/seed_demo.py).
@@ -159,12 +158,9 @@ def csrf_token(page: Response) -> str:
     return match.group(1)
 
 
-def totp(key: str, at: float) -> str:
-    """The code an authenticator app shows (RFC 6238: SHA-1, 30 s, 6 digits)."""
-    secret = base64.b32decode(key + "=" * (-len(key) % 8))
-    digest = hmac.new(secret, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+def authenticator_code(key: str) -> str:
+    """The code an authenticator app shows now for the base32 ``key``, as django-otp computes it."""
+    return f"{totp(base64.b32decode(key + '=' * (-len(key) % 8))):06d}"
 
 
 def sample_pdf(marker: str) -> bytes:
@@ -284,7 +280,7 @@ class Check:
         verify_url = urljoin(f"{self.b}/", half.location)
         page = clerk.get(verify_url)
         verified = clerk.post(
-            verify_url, {"csrfmiddlewaretoken": csrf_token(page), "token": totp(DEMO_TOTP_KEY, time.time())}
+            verify_url, {"csrfmiddlewaretoken": csrf_token(page), "token": authenticator_code(DEMO_TOTP_KEY)}
         )
         if "/two-factor/" in verified.location or "/sign-in/" in verified.location:
             raise CheckFailed(f"the authenticator code was refused on B: {verified.describe()}")
