@@ -16,6 +16,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory, pdf_upload
 from tests.factories.images import portrait, upload
+from tests.pdf import pdf_text
 
 
 @pytest.fixture
@@ -44,10 +45,6 @@ def setup(db, tmp_path, settings):
             )
         )
     return {"batch": batch, "clerk": clerk, "applications": applications}
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def test_pinyin_reads_surnames_as_surnames():

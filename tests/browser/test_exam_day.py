@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,10 +12,7 @@ from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory
 from tests.factories.finance import fees_paid
-
-
-def pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in PdfReader(path).pages)
+from tests.pdf import pdf_text
 
 
 @pytest.mark.django_db(transaction=True)

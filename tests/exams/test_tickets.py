@@ -10,10 +10,7 @@ from jianding.models import Job, JobStatus
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import candidates
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+from tests.pdf import pdf_text
 
 
 def test_session_form_names_the_field_of_a_refusal(arranged):

@@ -5,7 +5,6 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from applicants.models import Application, ApplicationStatus
 from exams.models import BatchStatus
@@ -14,6 +13,7 @@ from jianding.roles import REVIEWER_ROLES, Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory
+from tests.pdf import pdf_text
 
 NUMBER, MASKED = "11010519491231002X", "110105********002X"
 PHONE, MASKED_PHONE = "13912345678", "139****5678"
@@ -59,10 +59,6 @@ def application(db, tmp_path, settings):
         class_name="23 机电 1 班",
         status=ApplicationStatus.CITY_APPROVED,
     )
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 @pytest.mark.parametrize("role", REVIEWER_ROLES, ids=lambda role: role.value)
