@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, has_role
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 
 
 class Level(models.IntegerChoices):
@@ -559,6 +559,20 @@ class ExamSessionQuerySet(models.QuerySet):
             return self
         return self.filter(session_rooms__proctors=user).distinct()
 
+    def assessed_by(self, user) -> "ExamSessionQuerySet":
+        """Return the sessions ``user`` is assigned to as an examiner: his evaluation groups."""
+        return self.filter(examiner_assignments__examiner__user_id=user.pk)
+
+    def led_by(self, user) -> "ExamSessionQuerySet":
+        """Return the sessions whose evaluation group ``user`` leads: he is a chief examiner assigned
+        to them [监考人员守则 §6, 考评员 §8]. A chief examiner leads only the groups he sits in."""
+        if not has_role(user, Role.EXAMINER):
+            return self.none()
+        return self.filter(
+            examiner_assignments__examiner__user_id=user.pk,
+            examiner_assignments__examiner__is_chief_examiner=True,
+        )
+
 
 class ExamSession(models.Model):
     """One sitting of one part of a batch (理论/技能/综合评审), with its rooms."""
@@ -869,6 +883,18 @@ class AbsenceStatus(models.TextChoices):
     REFUSED = "refused", _("refused")
 
 
+class ProctorAbsenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProctorAbsenceQuerySet":
+        """Return the requests ``user`` may see: exam staff all; a proctor his own; an examiner the
+        requests to leave the post in the sessions he assesses."""
+        if has_role(user, Role.EXAM_STAFF):
+            return self
+        in_his_group = models.Q(
+            kind=AbsenceKind.POST, session_room__session__in=ExamSession.objects.assessed_by(user)
+        )
+        return self.filter(models.Q(proctor_id=user.pk) | in_his_group)
+
+
 class ProctorAbsence(models.Model):
     """A proctor's leave (asked of exam staff before the session, with a replacement) or his
     leaving the post during it (allowed only by the evaluation-group leader) [监考人员守则 §2–§3]."""
@@ -905,6 +931,7 @@ class ProctorAbsence(models.Model):
     )
     returned_at = models.DateTimeField(_("back at the post at"), null=True, blank=True)
     history = HistoricalRecords()
+    objects = ProctorAbsenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proctor's absence")
@@ -1072,6 +1099,21 @@ class SheetStatus(models.TextChoices):
 class ScoreSheetQuerySet(models.QuerySet):
     def of_examiner(self, user) -> "ScoreSheetQuerySet":
         return self.filter(examiner__user=user)
+
+    def still_scored_by(self, user) -> "ScoreSheetQuerySet":
+        """Return the sheets ``user`` has not signed yet."""
+        return self.of_examiner(user).filter(status=SheetStatus.OPEN)
+
+    def visible_to(self, user) -> "ScoreSheetQuerySet":
+        """Return the sheets ``user`` may read: staff every sheet; an examiner his own; the chief
+        examiner of a session also his peers' sheets of a code, once he has signed his own of it
+        (examiners score on their own [考评员 §6])."""
+        if has_role(user, *CATALOGUE_ROLES):
+            return self
+        peers = models.Q(session__in=ExamSession.objects.led_by(user)) & ~models.Q(
+            code__in=ScoreSheet.objects.still_scored_by(user).values("code")
+        )
+        return self.filter(models.Q(examiner__user_id=user.pk) | peers)
 
 
 class ScoreSheet(models.Model):

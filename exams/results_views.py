@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applicants.models import Sex
 from exams import selectors, services
+from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
 from exams.forms import ItemDecisionForm, ObjectionAnswerForm, ObjectionForm, ReportForm
 from exams.models import Batch, ExamSession, Objection, Occupation
 from exams.resources import (
@@ -26,7 +27,7 @@ from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, id_number_shown
-from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
+from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 from jianding.workdays import calendar_known, working_days_between
@@ -104,21 +105,14 @@ def export_codes(request, pk):
 # --- the chief examiner's decisions beyond the spread --------------------------
 
 
-def _may_see_spreads(user, session: ExamSession) -> bool:
-    if has_role(user, *services.TALLY_ROLES, *MANAGEMENT_ROLES):
-        return True
-    return (
-        services.is_chief_examiner(user) and session.examiner_assignments.filter(examiner__user=user).exists()
-    )
-
-
 @role_required(Role.EXAMINER, *CATALOGUE_ROLES)
 def session_spreads(request, pk):
-    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides."""
-    session = _theory_session(pk)
-    if not _may_see_spreads(request.user, session):
-        raise PermissionDenied
-    can_decide = services.is_chief_examiner(request.user) and session.tallied_at is None
+    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides.
+
+    He sees the items of a code once his own sheet of it is signed.
+    """
+    session = sheets_session_get(request.user, pk)
+    can_decide = can_lead(request.user, session) and session.tallied_at is None
     form = ItemDecisionForm(request.POST or None)
     if request.method == "POST":
         if not can_decide:
@@ -141,10 +135,17 @@ def session_spreads(request, pk):
                 return redirect("exams:session_spreads", pk=session.pk)
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    unseen = codes_unseen_by(request.user)
+    found = services.spreads(session)
     return render(
         request,
         "exams/session_spreads.html",
-        {"session": session, "spreads": services.spreads(session), "can_decide": can_decide},
+        {
+            "session": session,
+            "spreads": [spread for spread in found if spread.code.pk not in unseen],
+            "held_back": sum(spread.code.pk in unseen for spread in found),
+            "can_decide": can_decide,
+        },
     )
 
 

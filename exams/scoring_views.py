@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
+from exams.abilities import can_lead, sheets_session_get
 from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet
 from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
 from exams.resources import register_dataset
@@ -147,12 +147,15 @@ def sign_sheet(request, pk):
 
 @role_required(Role.EXAMINER, *CATALOGUE_ROLES)
 def session_sheets(request, pk):
-    """Every sheet of a session by code and examiner, for the chief examiner and staff: no candidates."""
-    if has_role(request.user, Role.EXAMINER) and not services.is_chief_examiner(request.user):
-        raise PermissionDenied
-    session = get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
+    """Every sheet of a session by code and examiner, for its chief examiner and staff: no candidates.
+
+    The chief examiner sees a peer's sheet of a code once his own sheet of it is signed.
+    """
+    session = sheets_session_get(request.user, pk)
     sheets = (
-        session.sheets.select_related("code__seat__session_room__room", "examiner__user", "session__batch")
+        ScoreSheet.objects.visible_to(request.user)
+        .filter(session=session)
+        .select_related("code__seat__session_room__room", "examiner__user", "session__batch")
         .prefetch_related("scores")
         .order_by("code__code", "examiner__user__name")
     )
@@ -166,7 +169,7 @@ def session_sheets(request, pk):
             "session": session,
             "sheets": sheets,
             "deviations": selectors.examiner_deviations(signed),
-            "can_reopen": services.is_chief_examiner(request.user),
+            "can_reopen": can_lead(request.user, session),
             "reopen_needs_code": second_factor_enrolled(request.user),
             "reopen_form": ReopenSheetForm(),
         },
@@ -176,7 +179,7 @@ def session_sheets(request, pk):
 @require_POST
 @role_required(Role.EXAMINER)
 def reopen_sheet(request, pk):
-    sheet = get_object_or_404(ScoreSheet, pk=pk)
+    sheet = get_object_or_404(ScoreSheet.objects.visible_to(request.user), pk=pk)
     form = ReopenSheetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the sheet is reopened."))

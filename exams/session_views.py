@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
+from exams.abilities import is_chief_examiner
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
@@ -613,7 +614,8 @@ def list_absences(request):
     """Leave requests for exam staff; requests to leave the post for the evaluation-group leaders."""
     kind = AbsenceKind.LEAVE if has_role(request.user, Role.EXAM_STAFF) else AbsenceKind.POST
     absences = (
-        ProctorAbsence.objects.filter(kind=kind)
+        ProctorAbsence.objects.visible_to(request.user)
+        .filter(kind=kind)
         .select_related(
             "proctor",
             "decided_by",
@@ -623,7 +625,8 @@ def list_absences(request):
         )
         .order_by("status", "-requested_at")
     )
-    can_decide = kind == AbsenceKind.LEAVE or services.is_chief_examiner(request.user)
+    # An examiner sees the requests of his own evaluation groups only, so a chief examiner leads each.
+    can_decide = kind == AbsenceKind.LEAVE or is_chief_examiner(request.user)
     return render(
         request,
         "exams/list_absences.html",
@@ -639,7 +642,7 @@ def list_absences(request):
 @require_POST
 @role_required(Role.EXAM_STAFF, Role.EXAMINER)
 def decide_absence(request, pk):
-    absence = get_object_or_404(ProctorAbsence, pk=pk)
+    absence = get_object_or_404(ProctorAbsence.objects.visible_to(request.user), pk=pk)
     form = AbsenceDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import selectors as applicants
 from exams import selectors as exams
-from exams.services import report_deadline
+from exams.abilities import is_chief_examiner
+from exams.services import decisions_waiting, report_deadline
 from finance import selectors as finance
 from jianding import staff
 from jianding.models import Consultation
@@ -116,6 +117,18 @@ def _sheets_to_score(user) -> Card:
         count=exams.sheets_to_score(actor=user).count(),
         url=reverse("exams:my_scoring"),
         hint=_("Open sheets: score every item, then sign."),
+    )
+
+
+def _items_to_decide(user) -> Card | None:
+    """The chief examiner's items beyond the spread, in the sessions he leads; none for other examiners."""
+    if not is_chief_examiner(user):
+        return None
+    return Card(
+        label=_("Items beyond the spread to decide"),
+        count=sum(decisions_waiting(actor=user).values()),
+        url=reverse("exams:my_examiner") + "#my-sessions",
+        hint=_("The examiners' points differ too much: decide each item, with the reason, before the tally."),
     )
 
 
@@ -248,7 +261,7 @@ CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
     ),
     Role.FINANCE: (_expenses_to_book, _expenses_waiting_for_director),
     Role.EXAM_STAFF: (_applications_to_review, _leave_requests, _reports_due, _objections_to_answer),
-    Role.EXAMINER: (_sheets_to_score,),
+    Role.EXAMINER: (_sheets_to_score, _items_to_decide),
     Role.PROCTOR: (_duties_ahead,),
     Role.APPLICANT: (_applications_returned,),
 }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from exams.abilities import can_lead, codes_unseen_by
 from exams.models import (
     CandidateCode,
     CombineRule,
@@ -23,7 +24,6 @@ from exams.models import (
     StandardItem,
     TheoryMark,
 )
-from exams.services.proctoring import is_chief_examiner
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -51,14 +51,30 @@ class Spread:
 
 
 def spreads(session: ExamSession) -> list[Spread]:
-    """The items of the session that wait for, or have, the chief examiner's decision.
+    """The items of the session that wait for, or have, the chief examiner's decision."""
+    return _spreads_in(ExamSession.objects.filter(pk=session.pk))
+
+
+def decisions_waiting(*, actor) -> dict[int, int]:
+    """Per session ``actor`` leads and that is not tallied, the items beyond the spread that wait
+    for his decision; codes he still scores himself wait for his signature first."""
+    unseen = codes_unseen_by(actor)
+    waiting = defaultdict(int)
+    for found in _spreads_in(ExamSession.objects.led_by(actor).filter(tallied_at__isnull=True)):
+        if found.decision is None and found.code.pk not in unseen:
+            waiting[found.code.session_id] += 1
+    return dict(waiting)
+
+
+def _spreads_in(sessions) -> list[Spread]:
+    """The items of ``sessions`` beyond the spread, in a fixed number of queries.
 
     Only under the chief examiner's rule, only for subjective items, and only
     once every examiner has scored the item.
     """
     scores = (
         ItemScore.objects.filter(
-            sheet__session=session,
+            sheet__session__in=sessions,
             sheet__standard__combine_rule=CombineRule.CHIEF,
             item__is_subjective=True,
         )
@@ -70,7 +86,7 @@ def spreads(session: ExamSession) -> list[Spread]:
         grouped[score.sheet.code, score.item].append(score)
     decisions = {
         (decision.code_id, decision.item_id): decision
-        for decision in ItemDecision.objects.filter(code__session=session)
+        for decision in ItemDecision.objects.filter(code__session__in=sessions)
     }
     found = []
     for (code, item), item_scores in grouped.items():
@@ -86,9 +102,15 @@ def spreads(session: ExamSession) -> list[Spread]:
 def item_decide(
     *, actor, session: ExamSession, code_id: int, item_id: int, points: Decimal, reason: str
 ) -> ItemDecision:
-    """The chief examiner of the session decides an item beyond the spread, before the tally."""
-    if not is_chief_examiner(actor) or not session.examiner_assignments.filter(examiner__user=actor).exists():
+    """The chief examiner of the session decides an item beyond the spread, before the tally,
+    and only once he has signed his own sheet of that code."""
+    if not can_lead(actor, session):
         raise PermissionDenied
+    if code_id in codes_unseen_by(actor):
+        raise RuleViolation(
+            _("Sign your own sheet of this code first; then you see the other examiners' points."),
+            code="own_sheet_open",
+        )
     session = ExamSession.objects.select_for_update().get(pk=session.pk)
     if session.tallied_at is not None:
         raise RuleViolation(_("The results are tallied; the decision no longer changes."), code="tallied")

@@ -130,7 +130,9 @@ def test_paper_marks_travel_from_the_code_list_to_the_applicants_phone(open_page
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_chief_examiner_decides_an_item_beyond_the_spread_on_his_tablet(open_page, tmp_path, settings):
+def test_a_chief_examiner_finds_and_decides_an_item_beyond_the_spread_on_his_tablet(
+    open_page, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     staff = UserFactory(username="kaowu", role=Role.EXAM_STAFF)
     batch = BatchFactory(status=BatchStatus.REGISTRATION_CLOSED)
@@ -181,14 +183,20 @@ def test_a_chief_examiner_decides_an_item_beyond_the_spread_on_his_tablet(open_p
             )
         services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
 
+    # The chief examiner finds the item from his dashboard and his session list, not by its address.
     tablet = open_page("tablet")
     sign_in(tablet, "kp0", TEST_PASSWORD)
-    tablet.goto(f"/exams/sessions/{session.pk}/spreads/")
+    card = tablet.locator(".dashboard-card", has_text="待裁定的超出分差项目")
+    expect(card.get_by_test_id("card-count")).to_have_text("1")
+    card.click()
+    tablet.get_by_test_id("my-session").get_by_role("link", name="1 个超出分差的项目待裁定").click()
     row = tablet.get_by_test_id("spread-row")
     expect(row).to_contain_text("10.0、12.0、28.0")
     row.get_by_label("得分").fill("15")
     row.get_by_label("理由").fill("作品工艺一般，按标准第 3 条")
     row.get_by_role("button", name="裁定").click()
     expect(tablet.get_by_test_id("spread-row")).to_contain_text("15.0 · 作品工艺一般")
+    tablet.goto("/")
+    expect(card.get_by_test_id("card-count")).to_have_text("0")
     assert services.results_tally(actor=staff, session=session) == 1
     assert session.results.get().points == Decimal(75)

@@ -133,6 +133,36 @@ def test_items_beyond_the_spread_wait_for_the_chief_examiner(chief_rule, client_
     assert caught.value.code == "tallied"
 
 
+def test_the_chief_examiner_sees_a_codes_spread_only_after_signing_his_own_sheet_of_it(chief_rule, client_as):
+    score_everything(chief_rule, [["10", "50", "10"], ["10", "50", "14.5"], ["10", "50", "30"]])
+    session = chief_rule["session"]
+    chief = chief_rule["examiners"][0]
+    own = chief.sheets.first()
+    services.sheet_reopen(actor=chief.user, sheet=own, reason="再核一遍")
+    http = client_as(chief.user)
+    page = http.get(reverse("exams:session_spreads", args=[session.pk]))
+    codes = {spread.code.pk for spread in page.context["spreads"]}
+    assert own.code_id not in codes
+    assert len(codes) == 18
+    assert page.context["held_back"] == 1
+    item = own.scores.get(item__is_subjective=True).item_id
+    with pytest.raises(RuleViolation) as caught:
+        services.item_decide(
+            actor=chief.user,
+            session=session,
+            code_id=own.code_id,
+            item_id=item,
+            points=Decimal(20),
+            reason="x",
+        )
+    assert caught.value.code == "own_sheet_open"
+    cards = {str(card.label): card.count for card in http.get(reverse("dashboard")).context["cards"]}
+    assert cards["待裁定的超出分差项目"] == 18
+    # Staff see every item all along.
+    staff_page = client_as(chief_rule["staff"]).get(reverse("exams:session_spreads", args=[session.pk]))
+    assert len(staff_page.context["spreads"]) == 19
+
+
 def test_an_examiner_far_from_his_peers_is_flagged_for_the_chief_examiner(scoring, client_as):
     # The third examiner gives 30 points more than the two others on every candidate.
     score_everything(scoring, [["10", "40", "10"], ["10", "40", "10"], ["10", "60", "20"]])
