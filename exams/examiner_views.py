@@ -64,8 +64,7 @@ def edit_examiner(request, pk):
 
 @role_required(Role.EXAMINER)
 def my_examiner(request):
-    """An examiner's own page: scope, declared relations, sessions (with the chief examiner's links),
-    and recusals (without names)."""
+    """An examiner's own page: scope, declared relations, and his sessions, with the chief examiner's links."""
     profile = ExaminerProfile.objects.filter(user=request.user).prefetch_related("occupations").first()
     if profile is None:
         raise Http404
@@ -88,16 +87,11 @@ def my_examiner(request):
     for assignment in assignments:
         assignment.leads = assignment.session_id in led
         assignment.waiting = waiting.get(assignment.session_id, 0)
+    # Recusals are not shown: what he sees must not tell whether someone he declared is a candidate.
     return render(
         request,
         "exams/my_examiner.html",
-        {
-            "profile": profile,
-            "form": form,
-            "relations": profile.relations.all(),
-            "assignments": assignments,
-            "recusals": profile.recusals.select_related("session__batch__occupation"),
-        },
+        {"profile": profile, "form": form, "relations": profile.relations.all(), "assignments": assignments},
     )
 
 

@@ -9,6 +9,7 @@ from exams.models import ExaminerProfile, ExaminerState, Recusal, SessionPart
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
+from tests.factories.applicants import resident_id
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_assignment_is_refused_outside_scope_with_the_reason(skill):
     assert services.examiner_assign(actor=staff, session=session, examiner=examiner("合格", batch))
 
 
-def test_recusal_names_the_examiner_to_staff_and_only_the_session_to_him(skill, client_as):
+def test_recusal_names_the_examiner_to_staff_and_nothing_to_him(skill, client_as):
     batch, staff, session = skill["batch"], skill["staff"], skill["skill"]
     profile = examiner("周考评", batch)
     candidate = skill["applications"][3].applicant
@@ -79,10 +80,37 @@ def test_recusal_names_the_examiner_to_staff_and_only_the_session_to_him(skill, 
     assert candidate.name not in caught.value.message
     assert Recusal.objects.filter(session=session, examiner=profile).exists()
     page = client_as(profile.user).get(reverse("exams:my_examiner")).content.decode()
-    assert "您需回避以下场次" in page
+    assert "回避" not in page
     assert candidate.id_number not in page
     staff_page = client_as(staff).get(reverse("exams:view_session", args=[session.pk])).content.decode()
     assert "周考评" in staff_page
+
+
+def test_what_a_declaration_tells_the_examiner_does_not_depend_on_the_candidates(skill, client_as):
+    """Declaring a candidate's ID number and a stranger's look the same to him; staff see the recusal."""
+    batch, staff, session = skill["batch"], skill["staff"], skill["skill"]
+    candidate = skill["applications"][3].applicant
+    pages, answers = [], []
+    for name, number in (("甲", candidate.id_number), ("乙", resident_id(777))):
+        profile = examiner(f"考评{name}", batch)
+        services.examiner_assign(actor=staff, session=session, examiner=profile)
+        http = client_as(profile.user)
+        answer = http.post(
+            reverse("exams:my_examiner"),
+            {"name": name, "id_number": number, "kind": "relative"},
+            follow=True,
+        )
+        answers.append([str(message) for message in answer.context["messages"]])
+        page = answer.content.decode()
+        assert "回避" not in page
+        sessions_and_relations = page.split('id="my-sessions"')[1].split("<form")[0]
+        pages.append(sessions_and_relations.replace(name, ""))
+    assert answers[0] == answers[1]
+    assert pages[0] == pages[1]
+    assert Recusal.objects.filter(session=session, examiner__user__name="考评甲").exists()
+    assert not Recusal.objects.filter(session=session, examiner__user__name="考评乙").exists()
+    staff_page = client_as(staff).get(reverse("exams:view_session", args=[session.pk])).content.decode()
+    assert "考评甲" in staff_page
 
 
 def test_declaring_after_assignment_blocks_publishing_until_replaced(skill):
