@@ -524,7 +524,9 @@ def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultS
         by_class[application.class_name or "—"].append(qualified)
         by_category[application.get_category_display()].append(qualified)
     sheets = (
-        ScoreSheet.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+        ScoreSheet.objects.filter(
+            session__checked_at__isnull=False, session__date__year=year, status=SheetStatus.SIGNED
+        )
         .select_related("examiner__user", "session__batch")
         .prefetch_related("scores")
     )

@@ -42,6 +42,7 @@ from exams.services.publication import (
     publicity_start,
     report_deadline,
 )
+from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
 from exams.services.results import (
     TALLY_ROLES,
     combine,
@@ -122,6 +123,9 @@ __all__ = [
     "plan_submit",
     "publicity_is_on",
     "publicity_start",
+    "recusal_apply",
+    "recusal_group_problem",
+    "recused_place_open",
     "relation_declare",
     "report_deadline",
     "results_check",

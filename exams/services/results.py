@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from exams.models import (
+    COUNTED_SHEET_STATUSES,
     CandidateCode,
     CombineRule,
     ExamSession,
@@ -24,6 +25,7 @@ from exams.models import (
     TheoryMark,
 )
 from exams.services.proctoring import is_chief_examiner
+from exams.services.recusals import recusal_group_problem
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -60,6 +62,7 @@ def spreads(session: ExamSession) -> list[Spread]:
         ItemScore.objects.filter(
             sheet__session=session,
             sheet__standard__combine_rule=CombineRule.CHIEF,
+            sheet__status__in=COUNTED_SHEET_STATUSES,
             item__is_subjective=True,
         )
         .select_related("sheet__code", "sheet__standard", "item")
@@ -139,7 +142,7 @@ def results_tally(*, actor, session: ExamSession) -> int:
         raise RuleViolation(
             _("Nobody has checked in for this session yet; tally it after the session."), code="session_ahead"
         )
-    sheets = session.sheets.all()
+    sheets = session.sheets.counted()
     unmarked = session.seats.filter(checked_in_at__isnull=False).exclude(code__mark__isnull=False)
     if not sheets.exists() and unmarked.exists():
         raise RuleViolation(
@@ -152,6 +155,9 @@ def results_tally(*, actor, session: ExamSession) -> int:
             % {"count": open_sheets},
             code="sheets_open",
         )
+    group_problem = recusal_group_problem(session)
+    if group_problem:
+        raise RuleViolation(group_problem, code="recused_not_replaced")
     beyond = spreads(session)
     undecided = sum(found.decision is None for found in beyond)
     if undecided:
@@ -162,7 +168,9 @@ def results_tally(*, actor, session: ExamSession) -> int:
         )
     by_seat = defaultdict(lambda: defaultdict(list))
     rule = {}
-    scores = ItemScore.objects.filter(sheet__session=session).select_related("sheet__code", "sheet__standard")
+    scores = ItemScore.objects.filter(
+        sheet__session=session, sheet__status__in=COUNTED_SHEET_STATUSES
+    ).select_related("sheet__code", "sheet__standard")
     for score in scores:
         by_seat[score.sheet.code.seat_id][score.item_id].append(score.points)
         rule[score.sheet.code.seat_id] = score.sheet.standard.combine_rule
