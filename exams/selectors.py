@@ -405,6 +405,15 @@ def batches_to_report() -> QuerySet[Batch]:
     )
 
 
+def tallies_to_check(*, actor) -> QuerySet[ExamSession]:
+    """Sessions tallied and not yet checked, that ``actor`` did not tally himself: his to check."""
+    return (
+        ExamSession.objects.filter(tallied_at__isnull=False, checked_at__isnull=True)
+        .exclude(tallied_by=actor)
+        .order_by("tallied_at")
+    )
+
+
 def objections_open() -> QuerySet[Objection]:
     return Objection.objects.filter(answered_at__isnull=True).select_related("batch__occupation")
 

@@ -162,6 +162,17 @@ def _reports_due(user) -> Card:
     )
 
 
+def _tallies_to_check(user) -> Card:
+    sessions = exams.tallies_to_check(actor=user)
+    first = sessions.first()
+    return Card(
+        label=_("Tallies waiting for a second person's check"),
+        count=sessions.count(),
+        url=reverse("exams:check_results", args=[first.pk]) if first else reverse("exams:list_batches"),
+        hint=_("Someone else tallied them; check each candidate before the results count."),
+    )
+
+
 def _objections_to_answer(user) -> Card:
     objections = exams.objections_open()
     first = objections.first()
@@ -244,10 +255,17 @@ CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
         _questions_to_answer,
         _reports_due,
         _objections_to_answer,
+        _tallies_to_check,
         _fee_plans_returned,
     ),
     Role.FINANCE: (_expenses_to_book, _expenses_waiting_for_director),
-    Role.EXAM_STAFF: (_applications_to_review, _leave_requests, _reports_due, _objections_to_answer),
+    Role.EXAM_STAFF: (
+        _applications_to_review,
+        _leave_requests,
+        _reports_due,
+        _objections_to_answer,
+        _tallies_to_check,
+    ),
     Role.EXAMINER: (_sheets_to_score,),
     Role.PROCTOR: (_duties_ahead,),
     Role.APPLICANT: (_applications_returned,),

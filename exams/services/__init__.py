@@ -45,11 +45,13 @@ from exams.services.publication import (
 from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
 from exams.services.results import (
     TALLY_ROLES,
+    can_check_tally,
     combine,
     item_decide,
     results_check,
     results_tally,
     spreads,
+    tally_check_lines,
 )
 from exams.services.scoring import (
     SCORING_STAFF_ROLES,
@@ -93,6 +95,7 @@ __all__ = [
     "batch_report",
     "batch_transitions_for",
     "batch_update",
+    "can_check_tally",
     "codes_give",
     "combine",
     "duty_shortfalls",
@@ -144,5 +147,6 @@ __all__ = [
     "spreads",
     "standard_create",
     "standard_in_force",
+    "tally_check_lines",
     "tickets_publish",
 ]
