@@ -398,10 +398,17 @@ def batches_publicised(*, today: datetime.date) -> QuerySet[Batch]:
     )
 
 
-def batches_to_report() -> QuerySet[Batch]:
-    """Batches being scored, not yet reported to the city center: the deadline is on the dashboards."""
+def batches_to_report(*, today: datetime.date) -> QuerySet[Batch]:
+    """Batches whose exams are held and that are not yet reported to the city center.
+
+    The deadline runs from the last exam whether or not exam staff have moved
+    the batch to scoring yet: it is on the dashboards either way.
+    """
+    held = Q(status=BatchStatus.IN_EXAM, theory_date__lte=today, skill_date__lte=today)
     return (
-        Batch.objects.filter(status=BatchStatus.SCORING).select_related("occupation").order_by("skill_date")
+        Batch.objects.filter(held | Q(status=BatchStatus.SCORING))
+        .select_related("occupation")
+        .order_by("skill_date")
     )
 
 

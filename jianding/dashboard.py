@@ -137,7 +137,7 @@ def _duties_ahead(user) -> Card:
 
 def _reports_due(user) -> Card:
     """Batches to report to the city center, with the nearest deadline in working days."""
-    batches = list(exams.batches_to_report())
+    batches = list(exams.batches_to_report(today=timezone.localdate()))
     card = Card(
         label=_("Batches to report to the city center"),
         count=len(batches),

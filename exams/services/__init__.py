@@ -41,6 +41,7 @@ from exams.services.publication import (
     publicity_is_on,
     publicity_start,
     report_deadline,
+    report_missing,
 )
 from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
 from exams.services.results import (
@@ -131,6 +132,7 @@ __all__ = [
     "recused_place_open",
     "relation_declare",
     "report_deadline",
+    "report_missing",
     "results_check",
     "results_tally",
     "room_record_sign",
