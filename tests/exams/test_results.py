@@ -294,6 +294,26 @@ def test_the_checker_types_paper_marks_again_blind_and_a_difference_stops_the_ch
     assert session.checked_by == clerk
 
 
+def test_the_check_page_keeps_its_queries_flat(marked, client_as, django_assert_num_queries):
+    session, staff = marked["session"], marked["staff"]
+    services.codes_give(actor=staff, session=session)
+    for code in session.codes.all():
+        TheoryMark.objects.create(code=code, points=Decimal(70), imported_by=staff)
+    services.results_tally(actor=staff, session=session)
+    http = client_as(UserFactory(role=Role.CLERK))
+    url = reverse("exams:check_results", args=[session.pk])
+    http.get(url)  # warm the session
+    # The sign-in and roles, the session, then the tally's reads (spreads, scores, paper
+    # marks, breaches, seats with their candidates): none per candidate.
+    with django_assert_num_queries(11):
+        assert len(http.get(url).context["lines"]) == 20
+    kept = session.seats.filter(code__isnull=False).order_by("pk").first()
+    session.codes.exclude(seat=kept).delete()
+    session.seats.exclude(pk=kept.pk).delete()
+    with django_assert_num_queries(11):
+        assert len(http.get(url).context["lines"]) == 1
+
+
 def test_the_check_page_shows_how_each_item_was_combined_and_the_breaches(chief_rule, client_as):
     session, staff = chief_rule["session"], chief_rule["staff"]
     chief = chief_rule["examiners"][0]
