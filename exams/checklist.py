@@ -132,7 +132,7 @@ def batch_path(*, batch: Batch, today: datetime.date) -> list[PathStep]:
     exams = [] if sessions else [Missing(_("Add the batch's sessions."), arrange)]
     for session in sessions:
         page = reverse("exams:view_session", args=[session.pk])
-        exams += [Missing(f"{session}: {problem}", page) for problem in duty_shortfalls(session)]
+        exams += [Missing(f"{session}：{problem}", page) for problem in duty_shortfalls(session)]
         if session.status != SessionStatus.PUBLISHED:
             exams.append(Missing(_("%(session)s: tickets not published.") % {"session": session}, arrange))
     ahead = [
