@@ -371,3 +371,42 @@ class ObjectionAnswerForm(forms.Form):
 class ReportForm(FormHelperMixin, forms.Form):
     report_number = forms.CharField(label=_("report document number"), max_length=60)
     reported_on = forms.DateField(label=_("reported on"), widget=DateInput)
+
+
+class TallyCheckForm(forms.Form):
+    """The second person's check: a tick per candidate, and each paper mark typed again, blind."""
+
+    confirmed = forms.TypedMultipleChoiceField(
+        label=_("checked"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].choices = [(line.seat.pk, line.seat.pk) for line in lines]
+        for line in lines:
+            if line.paper is not None:
+                self.fields[f"second-{line.seat.pk}"] = forms.DecimalField(
+                    label=_("paper mark, typed again"),
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=1,
+                    required=False,
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.5", "inputmode": "decimal", "autocomplete": "off"}
+                    ),
+                )
+
+    def second_field(self, line):
+        return self[f"second-{line.seat.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        return {
+            "confirmed": set(data.get("confirmed") or ()),
+            "second_entries": {
+                int(name.removeprefix("second-")): value
+                for name, value in data.items()
+                if name.startswith("second-")
+            },
+        }

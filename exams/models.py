@@ -1094,6 +1094,13 @@ class CandidateCode(models.Model):
 class SheetStatus(models.TextChoices):
     OPEN = "open", _("being scored")
     SIGNED = "signed", _("signed")
+    # A recused examiner's sheets [考评员 §7]: never part of the tally, kept with their history.
+    WITHDRAWN = "withdrawn", _("withdrawn: the examiner is recused")
+    SET_ASIDE = "set_aside", _("set aside: the examiner is recused")
+
+
+# The sheets whose points the tally combines.
+COUNTED_SHEET_STATUSES = (SheetStatus.OPEN, SheetStatus.SIGNED)
 
 
 class ScoreSheetQuerySet(models.QuerySet):
@@ -1115,6 +1122,10 @@ class ScoreSheetQuerySet(models.QuerySet):
         )
         return self.filter(models.Q(examiner__user_id=user.pk) | peers)
 
+    def counted(self) -> "ScoreSheetQuerySet":
+        """Return the sheets that count: not those of an examiner recused from the session."""
+        return self.filter(status__in=COUNTED_SHEET_STATUSES)
+
 
 class ScoreSheet(models.Model):
     """One examiner's sheet for one anonymous candidate, built from the standard in force."""
@@ -1132,7 +1143,7 @@ class ScoreSheet(models.Model):
         ScoringStandard, verbose_name=_("scoring standard"), on_delete=models.PROTECT, related_name="sheets"
     )
     status = models.CharField(
-        _("status"), max_length=6, choices=SheetStatus.choices, default=SheetStatus.OPEN
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.OPEN
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     history = HistoricalRecords()

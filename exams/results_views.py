@@ -181,6 +181,7 @@ def batch_publicity(request, pk):
             "can_publicise": has_role(request.user, *services.PUBLICITY_ROLES),
             "can_report": has_role(request.user, Role.CLERK),
             "report_form": ReportForm(initial={"reported_on": today}),
+            "report_missing": services.report_missing(batch, today),
         },
     )
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from exams import selectors, services
 from exams.abilities import can_lead, sheets_session_get
-from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet
+from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet, TallyCheckForm
 from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
 from exams.resources import register_dataset
 from exams.selectors import batch_list
@@ -210,14 +210,36 @@ def tally_results(request, pk):
     return redirect("exams:view_session", pk=session.pk)
 
 
-@require_POST
 @role_required(*services.TALLY_ROLES)
 def check_results(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
-    step_run(
-        request, lambda: services.results_check(actor=request.user, session=session), _("Tally checked.")
+    """The second person's check: each candidate's part as tallied; paper marks typed again, blind."""
+    session = get_object_or_404(
+        ExamSession.objects.select_related("batch__occupation", "tallied_by", "checked_by"), pk=pk
     )
-    return redirect("exams:view_session", pk=session.pk)
+    lines = services.tally_check_lines(session) if session.tallied_at else []
+    form = TallyCheckForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.results_check(actor=request.user, session=session, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Tally checked; the results of this session count."))
+            return redirect("exams:view_session", pk=session.pk)
+    ticked = {str(value) for value in form["confirmed"].value() or ()}
+    for line in lines:
+        line.ticked = str(line.seat.pk) in ticked
+        line.second = form.second_field(line) if line.paper is not None else None
+    return render(
+        request,
+        "exams/check_results.html",
+        {
+            "session": session,
+            "lines": lines,
+            "form": form,
+            "can_check": services.can_check_tally(request.user, session),
+        },
+    )
 
 
 def _register(request, pk):

@@ -398,10 +398,26 @@ def batches_publicised(*, today: datetime.date) -> QuerySet[Batch]:
     )
 
 
-def batches_to_report() -> QuerySet[Batch]:
-    """Batches being scored, not yet reported to the city center: the deadline is on the dashboards."""
+def batches_to_report(*, today: datetime.date) -> QuerySet[Batch]:
+    """Batches whose exams are held and that are not yet reported to the city center.
+
+    The deadline runs from the last exam whether or not exam staff have moved
+    the batch to scoring yet: it is on the dashboards either way.
+    """
+    held = Q(status=BatchStatus.IN_EXAM, theory_date__lte=today, skill_date__lte=today)
     return (
-        Batch.objects.filter(status=BatchStatus.SCORING).select_related("occupation").order_by("skill_date")
+        Batch.objects.filter(held | Q(status=BatchStatus.SCORING))
+        .select_related("occupation")
+        .order_by("skill_date")
+    )
+
+
+def tallies_to_check(*, actor) -> QuerySet[ExamSession]:
+    """Sessions tallied and not yet checked, that ``actor`` did not tally himself: his to check."""
+    return (
+        ExamSession.objects.filter(tallied_at__isnull=False, checked_at__isnull=True)
+        .exclude(tallied_by=actor)
+        .order_by("tallied_at")
     )
 
 
@@ -524,7 +540,9 @@ def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultS
         by_class[application.class_name or "—"].append(qualified)
         by_category[application.get_category_display()].append(qualified)
     sheets = (
-        ScoreSheet.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+        ScoreSheet.objects.filter(
+            session__checked_at__isnull=False, session__date__year=year, status=SheetStatus.SIGNED
+        )
         .select_related("examiner__user", "session__batch")
         .prefetch_related("scores")
     )

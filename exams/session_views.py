@@ -188,6 +188,8 @@ def view_session(request, pk):
                 "examiner__user__name"
             ),
             "recusals": session.recusals.select_related("examiner__user"),
+            "can_assign_examiner": has_role(request.user, *ARRANGER_ROLES)
+            and (can_arrange or services.recused_place_open(session)),
             "assign_examiner_form": AssignExaminerForm(),
             "can_open_scoring": has_role(request.user, *services.SCORING_STAFF_ROLES),
         },

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
+from exams.checklist import batch_path
 from exams.filters import BatchFilter, OccupationFilter
 from exams.forms import (
     BankUploadForm,
@@ -343,6 +344,7 @@ def view_batch(request, pk):
         {
             "batch": batch,
             "steps": services.batch_transitions_for(actor=request.user, batch=batch),
+            "path": batch_path(batch=batch, today=timezone.localdate()),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
             "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
             "history": batch.history.select_related("history_user").order_by("-history_date")[:20],

@@ -40,15 +40,19 @@ from exams.services.publication import (
     publicity_is_on,
     publicity_start,
     report_deadline,
+    report_missing,
 )
+from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
 from exams.services.results import (
     TALLY_ROLES,
+    can_check_tally,
     combine,
     decisions_waiting,
     item_decide,
     results_check,
     results_tally,
     spreads,
+    tally_check_lines,
 )
 from exams.services.scoring import (
     SCORING_STAFF_ROLES,
@@ -92,6 +96,7 @@ __all__ = [
     "batch_report",
     "batch_transitions_for",
     "batch_update",
+    "can_check_tally",
     "codes_give",
     "combine",
     "decisions_waiting",
@@ -122,8 +127,12 @@ __all__ = [
     "plan_submit",
     "publicity_is_on",
     "publicity_start",
+    "recusal_apply",
+    "recusal_group_problem",
+    "recused_place_open",
     "relation_declare",
     "report_deadline",
+    "report_missing",
     "results_check",
     "results_tally",
     "room_record_sign",
@@ -140,5 +149,6 @@ __all__ = [
     "spreads",
     "standard_create",
     "standard_in_force",
+    "tally_check_lines",
     "tickets_publish",
 ]

@@ -45,7 +45,10 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("Start the exams"), BatchStatus.REGISTRATION_CLOSED, BatchStatus.IN_EXAM, (Role.DEPUTY,)
     ),
     "start_scoring": Transition(
-        gettext_lazy("Start scoring"), BatchStatus.IN_EXAM, BatchStatus.SCORING, (Role.EXAM_STAFF,)
+        gettext_lazy("Move the batch to scoring (exams held)"),
+        BatchStatus.IN_EXAM,
+        BatchStatus.SCORING,
+        (Role.EXAM_STAFF,),
     ),
     "finish": Transition(
         gettext_lazy("Close the batch"), BatchStatus.REPORTED, BatchStatus.CLOSED, (Role.CLERK,)
@@ -58,11 +61,11 @@ def batch_transitions_for(*, actor, batch: Batch) -> list[tuple[str, Transition]
     return [
         (name, step)
         for name, step in TRANSITIONS.items()
-        if step.source == batch.status and has_role(actor, *_roles_for(name, batch))
+        if step.source == batch.status and has_role(actor, *batch_step_roles(name, batch))
     ]
 
 
-def _roles_for(name: str, batch: Batch) -> tuple[Role, ...]:
+def batch_step_roles(name: str, batch: Batch) -> tuple[Role, ...]:
     # A batch outside the plan in force (none, or its plan was since revised
     # away) is the director's to approve [所长 §3].
     in_plan = batch.plan_line_id is not None and batch.plan_line.plan.is_in_force
@@ -173,7 +176,7 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         raise RuleViolation(_("There is no such step."), code="unknown_step")
     step = TRANSITIONS[action]
     batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line__plan").get(pk=batch.pk)
-    require_role(actor, *_roles_for(action, batch))
+    require_role(actor, *batch_step_roles(action, batch))
     if batch.status != step.source:
         raise RuleViolation(
             _("“%(step)s” needs a batch that is %(needed)s; this one is %(status)s.")

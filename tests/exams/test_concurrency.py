@@ -22,7 +22,7 @@ from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory
-from tests.factories.scoring import ITEMS
+from tests.factories.scoring import ITEMS, check_tally
 from tests.races import DONE, race, refusals
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -290,9 +290,7 @@ def test_two_checking_a_tally_at_once_check_it_once(scoring):
     checkers = [UserFactory(username=f"jiaohe{n}", role=Role.CLERK) for n in range(2)]
     records = session.history.count()
 
-    outcomes = race(
-        *(lambda actor=actor: services.results_check(actor=actor, session=session) for actor in checkers)
-    )
+    outcomes = race(*(lambda actor=actor: check_tally(actor=actor, session=session) for actor in checkers))
 
     assert outcomes.count(DONE) == 1, outcomes
     assert set(outcomes) - {DONE} <= refusals("checked"), outcomes

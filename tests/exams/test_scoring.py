@@ -14,7 +14,7 @@ from jianding.errors import RuleViolation
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
-from tests.factories.scoring import ITEMS, score_everything
+from tests.factories.scoring import ITEMS, check_tally, score_everything
 
 
 def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
@@ -193,13 +193,13 @@ def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person
     http = client_as(staff)
     assert http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"] is None
     with pytest.raises(RuleViolation) as caught:
-        services.results_check(actor=staff, session=session)
+        check_tally(actor=staff, session=session)
     assert caught.value.code == "same_person"
     signed = session.sheets.first()
     with pytest.raises(RuleViolation) as caught:
         services.sheet_reopen(actor=scoring["examiners"][0].user, sheet=signed, reason="补改")
     assert caught.value.code == "tallied"
-    services.results_check(actor=UserFactory(role=Role.CLERK), session=session)
+    check_tally(actor=UserFactory(role=Role.CLERK), session=session)
     rows = http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"]
     assert len(rows) == 20
     assert sum(row.qualified for row in rows) == 18

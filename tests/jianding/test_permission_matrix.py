@@ -437,8 +437,15 @@ MATRIX = [
     ),
     row("exams:tally_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
     post_row("exams:tally_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
-    row("exams:check_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
-    post_row("exams:check_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    # The check page: a second person checks the tally candidate by candidate (GET), then records it.
+    row(
+        "exams:check_results",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        kwargs={"pk": pk_of("session")},
+        **only(*ARRANGERS),
+    ),
+    post_row("exams:check_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS)),
     row(
         "exams:view_register",
         anonymous=LOGIN,

@@ -391,7 +391,14 @@ class Command(BaseCommand):
         for index, code in enumerate(session.codes.order_by("seat__number")):
             TheoryMark.objects.create(code=code, points=45 + index * 37 % 52, imported_by=staff)
         services.results_tally(actor=staff, session=session)
-        services.results_check(actor=clerk, session=session)
+        # The clerk checks it, typing each paper mark a second time.
+        lines = services.tally_check_lines(session)
+        services.results_check(
+            actor=clerk,
+            session=session,
+            confirmed={line.seat.pk for line in lines},
+            second_entries={line.seat.pk: line.paper for line in lines},
+        )
         started = today
         while working_days_between(started, today) < 2:
             started -= datetime.timedelta(days=1)
