@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.roles import REVIEWER_ROLES, has_role
 
 
@@ -288,4 +289,4 @@ class Declaration(models.Model):
         ordering = ["-declared_at"]
 
     def __str__(self):
-        return f"{self.batch} 申报 {self.declared_at:%Y-%m-%d}"
+        return f"{self.batch} 申报 {local_text(self.declared_at, '%Y-%m-%d')}"

@@ -1,7 +1,7 @@
-import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
@@ -111,7 +111,7 @@ class BatchForm(FormHelperMixin, forms.Form):
         if plan_lines is not None:
             self.fields["plan_line"].queryset = plan_lines
             self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} 年 {line}"
-        today = datetime.date.today()
+        today = timezone.localdate()
         self.fields["registration_opens"].initial = today
 
 

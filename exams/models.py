@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, has_role
 
 
@@ -500,7 +501,7 @@ class QuestionBankDownload(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.user} {self.bank} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.bank} {local_text(self.at)}"
 
 
 # --- exam day: rooms, sessions, seats, tickets ---------------------------
@@ -855,7 +856,7 @@ class PatrolVisit(models.Model):
         ordering = ["at"]
 
     def __str__(self):
-        return f"{self.session_room} {self.at:%H:%M}"
+        return f"{self.session_room} {local_text(self.at, '%H:%M')}"
 
 
 class AbsenceKind(models.TextChoices):

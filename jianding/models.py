@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.privacy import login_shown
 
 
@@ -169,7 +170,7 @@ class Download(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.filename}"
+        return f"{local_text(self.at)} {self.user} {self.filename}"
 
 
 class PasswordResetRequest(models.Model):
@@ -185,4 +186,4 @@ class PasswordResetRequest(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.email}"
+        return f"{local_text(self.at)} {self.email}"
