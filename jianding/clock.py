@@ -2,7 +2,8 @@
 
 The database holds aware datetimes in UTC. Templates convert them by themselves
 (``|date``, ``|time``); text built in Python (an object's name, a spreadsheet
-cell, a message) goes through ``local_text`` instead of formatting the UTC value.
+cell, a message) goes through ``local_text``, and a spreadsheet's datetime
+cells through ``local_wall_clock``, instead of using the UTC value.
 """
 
 import datetime
@@ -10,6 +11,11 @@ import datetime
 from django.utils import timezone
 
 
+def local_wall_clock(moment: datetime.datetime) -> datetime.datetime:
+    """Return the aware ``moment`` as the center's wall clock showed it, without a time zone."""
+    return timezone.make_naive(moment, timezone.get_default_timezone())
+
+
 def local_text(moment: datetime.datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """Format the aware ``moment`` as the center's wall clock showed it."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(pattern)
+    return local_wall_clock(moment).strftime(pattern)
