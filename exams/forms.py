@@ -185,12 +185,19 @@ class SeatMoveForm(forms.Form):
         self.fields["session_room"].queryset = session.session_rooms.select_related("room")
 
 
+class ScanInput(forms.TextInput):
+    """A field a scanner types into: it comes back empty after every answer, so the next scan stands alone."""
+
+    def format_value(self, value):
+        return None
+
+
 class CheckInForm(FormHelperMixin, forms.Form):
     ticket_number = forms.CharField(
         label=_("admission ticket number"),
         max_length=20,
         help_text=_("Scan the QR code on the ticket, or type the 12 digits."),
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+        widget=ScanInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
     )
 
 
