@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
@@ -33,7 +34,7 @@ class Applicant(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="applicant",
     )

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
@@ -70,7 +71,7 @@ class ExaminerProfile(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="examiner_profile",
     )
@@ -550,7 +551,7 @@ class SessionPart(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     ARRANGING = "arranging", _("arranging")
-    PUBLISHED = "published", _("published")
+    PUBLISHED = "published", pgettext_lazy("exam session", "published")
 
 
 class ExamSessionQuerySet(models.QuerySet):
