@@ -350,7 +350,7 @@ def my_duties(request):
         {
             "duties": duties,
             "absences": absences,
-            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}),
+            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}, auto_id=False),
             "today": timezone.localdate(),
         },
     )
@@ -478,7 +478,7 @@ def room_record(request, pk):
             "absences": session_room.absences.filter(kind=AbsenceKind.POST).select_related(
                 "proctor", "decided_by"
             ),
-            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST})
+            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST}, auto_id=False)
             if guards and not signed
             else None,
         },

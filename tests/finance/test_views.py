@@ -1,5 +1,6 @@
 """The pages of the books: query counts that do not grow with rows, the signature by password, exports."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -388,3 +389,29 @@ def test_words_of_two_senses_read_each_in_its_own_chinese(ledger, client_as):
         assert str(JobStatus.FAILED.label) == "失败"
         assert str(Outcome.FAILED.label) == "未通过"
 
+
+def _duplicate_ids(html: str) -> list[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({value for value in ids if ids.count(value) > 1})
+
+
+def test_the_dues_page_gives_each_rows_refund_form_its_own_ids(ledger, client_as):
+    application = ledger["applications"][0]
+    first = collect(ledger, application=application)
+    http = client_as(ledger["finance"])
+    url = reverse("finance:view_dues", args=[application.pk])
+    assert _duplicate_ids(http.get(url).content.decode()) == []
+    http.post(
+        reverse("finance:request_refund", args=[first.pk]),
+        {f"refund{first.pk}-amount": "150.00", f"refund{first.pk}-reason": "重复缴费"},
+    )
+    refund = application.fee_collections.get(kind="refund")
+    assert (refund.amount, refund.reason) == (Decimal("150.00"), "重复缴费")
+    director = client_as(ledger["director"])
+    assert _duplicate_ids(director.get(url).content.decode()) == []
+    director.post(
+        reverse("finance:decide_refund", args=[refund.pk]),
+        {"decision": "refuse", f"decision{refund.pk}-reason": "已核实未重复"},
+    )
+    refund.refresh_from_db()
+    assert refund.status == "refused"
