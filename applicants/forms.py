@@ -96,8 +96,13 @@ class ApplyForm(FormHelperMixin, forms.Form):
 
 
 class DocumentForm(FormHelperMixin, forms.Form):
+    """The upload of one document kind; the application page holds one per kind, so the ids name it."""
+
     kind = forms.CharField(widget=forms.HiddenInput)
     file = forms.FileField(label=_("file (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, auto_id=f"id_{kind}_%s", initial={"kind": kind}, **kwargs)
 
 
 class ReviewForm(FormHelperMixin, forms.Form):

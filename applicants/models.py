@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.roles import REVIEWER_ROLES, has_role
 
 
@@ -32,7 +34,7 @@ class Applicant(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="applicant",
     )
@@ -288,4 +290,4 @@ class Declaration(models.Model):
         ordering = ["-declared_at"]
 
     def __str__(self):
-        return f"{self.batch} 申报 {self.declared_at:%Y-%m-%d}"
+        return f"{self.batch} 申报 {local_text(self.declared_at, '%Y-%m-%d')}"

@@ -143,7 +143,7 @@ def view_application(request, pk, upload_form=None):
             "document": documents.get(kind),
             "form": upload_form
             if upload_form is not None and upload_form.data.get("kind") == kind
-            else DocumentForm(initial={"kind": kind}),
+            else DocumentForm(kind=kind),
         }
         for kind in application.required_documents()
     ]
@@ -180,7 +180,7 @@ def view_application(request, pk, upload_form=None):
 @role_required(Role.APPLICANT)
 def upload_document(request, pk):
     application = _application(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, kind=request.POST.get("kind", ""))
     if form.is_valid():
         try:
             services.application_document_upload(

@@ -1,7 +1,7 @@
-import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
@@ -111,7 +111,7 @@ class BatchForm(FormHelperMixin, forms.Form):
         if plan_lines is not None:
             self.fields["plan_line"].queryset = plan_lines
             self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} 年 {line}"
-        today = datetime.date.today()
+        today = timezone.localdate()
         self.fields["registration_opens"].initial = today
 
 
@@ -185,12 +185,19 @@ class SeatMoveForm(forms.Form):
         self.fields["session_room"].queryset = session.session_rooms.select_related("room")
 
 
+class ScanInput(forms.TextInput):
+    """A field a scanner types into: it comes back empty after every answer, so the next scan stands alone."""
+
+    def format_value(self, value):
+        return None
+
+
 class CheckInForm(FormHelperMixin, forms.Form):
     ticket_number = forms.CharField(
         label=_("admission ticket number"),
         max_length=20,
         help_text=_("Scan the QR code on the ticket, or type the 12 digits."),
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+        widget=ScanInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
     )
 
 

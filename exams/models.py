@@ -6,8 +6,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 
 
@@ -69,7 +71,7 @@ class ExaminerProfile(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="examiner_profile",
     )
@@ -500,7 +502,7 @@ class QuestionBankDownload(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.user} {self.bank} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.bank} {local_text(self.at)}"
 
 
 # --- exam day: rooms, sessions, seats, tickets ---------------------------
@@ -549,7 +551,7 @@ class SessionPart(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     ARRANGING = "arranging", _("arranging")
-    PUBLISHED = "published", _("published")
+    PUBLISHED = "published", pgettext_lazy("exam session", "published")
 
 
 class ExamSessionQuerySet(models.QuerySet):
@@ -869,7 +871,7 @@ class PatrolVisit(models.Model):
         ordering = ["at"]
 
     def __str__(self):
-        return f"{self.session_room} {self.at:%H:%M}"
+        return f"{self.session_room} {local_text(self.at, '%H:%M')}"
 
 
 class AbsenceKind(models.TextChoices):

@@ -40,6 +40,7 @@ from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
 from exams.tasks import tickets_print
 from exams.tickets import tickets_pdf
+from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.jobs import job_create
@@ -352,7 +353,7 @@ def my_duties(request):
         {
             "duties": duties,
             "absences": absences,
-            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}),
+            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}, auto_id=False),
             "today": timezone.localdate(),
         },
     )
@@ -480,7 +481,7 @@ def room_record(request, pk):
             "absences": session_room.absences.filter(kind=AbsenceKind.POST).select_related(
                 "proctor", "decided_by"
             ),
-            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST})
+            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST}, auto_id=False)
             if guards and not signed
             else None,
         },
@@ -673,8 +674,7 @@ def return_to_post(request, pk):
         request,
         lambda: services.absence_return(actor=request.user, absence=absence),
         lambda returned: (
-            _("Back at the post at %(time)s.")
-            % {"time": timezone.localtime(returned.returned_at).strftime("%H:%M")}
+            _("Back at the post at %(time)s.") % {"time": local_text(returned.returned_at, "%H:%M")}
         ),
     )
     return redirect("exams:room_record", pk=absence.session_room_id)

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application
 from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
@@ -10,10 +11,10 @@ from finance.selectors import refunds_waiting_for_director
 class DueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     paid = django_filters.ChoiceFilter(
-        label=_("fee"),
+        label=pgettext_lazy("payment state", "fee"),
         choices=[
             ("no", _("not paid")),
-            ("yes", _("paid")),
+            ("yes", pgettext_lazy("payment state", "paid")),
             ("deferred", _("deferred")),
             ("refund", _("refund to approve")),
         ],

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from exams.models import Batch
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
@@ -26,14 +27,14 @@ class MultipleFileField(forms.FileField):
 
 
 class AccountForm(FormHelperMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("finance account", "name"), max_length=60)
     kind = forms.ChoiceField(label=_("kind"), choices=Account.Kind.choices)
     number = forms.CharField(label=_("account number"), max_length=40, required=False)
 
 
 class SubjectForm(FormHelperMixin, forms.Form):
     code = forms.CharField(label=_("code"), max_length=12)
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("subject", "name"), max_length=60)
     kind = forms.ChoiceField(label=_("kind"), choices=Subject.Kind.choices)
 
 
@@ -44,7 +45,7 @@ class ReceiptBookForm(FormHelperMixin, forms.Form):
 
 
 class FeeItemForm(FormHelperMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("fee item", "name"), max_length=80)
     subject = forms.ModelChoiceField(
         label=_("income subject"), queryset=Subject.objects.filter(kind=Subject.Kind.INCOME, active=True)
     )

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application
 from finance.models import Expense, FeePlan, LedgerEntry
@@ -29,7 +30,9 @@ class DueTable(tables.Table):
     batch = tables.Column(verbose_name=_("appraisal batch"))
     due = tables.Column(accessor="batch__fee", verbose_name=_("due (yuan)"))
     paid = tables.Column(verbose_name=_("paid (yuan)"))
-    fee_state = tables.Column(empty_values=(), orderable=False, verbose_name=_("fee"))
+    fee_state = tables.Column(
+        empty_values=(), orderable=False, verbose_name=pgettext_lazy("payment state", "fee")
+    )
 
     class Meta:
         model = Application
@@ -38,7 +41,7 @@ class DueTable(tables.Table):
 
     def render_fee_state(self, record):
         if record.paid >= record.batch.fee:
-            return _("paid")
+            return pgettext_lazy("payment state", "paid")
         if hasattr(record, "fee_deferral"):
             return _("deferred")
         return _("not paid")

@@ -295,17 +295,20 @@ def view_dues(request, pk):
         initial.update(plan_fee=fee, amount=fee.amount)
     if book is not None:
         initial.update(receipt_book=book, receipt_number=book.next_number)
+    collections = list(selectors.application_collections(application=application))
+    for collection in collections:
+        # one refund or decision form per row: the prefixes keep every id of the page unique
+        collection.refund_form = RefundForm(prefix=f"refund{collection.pk}")
+        collection.decision_form = ReasonForm(prefix=f"decision{collection.pk}")
     return render(
         request,
         "finance/view_dues.html",
         {
             "application": application,
             "status": services.application_fee_status(application=application),
-            "collections": selectors.application_collections(application=application),
+            "collections": collections,
             "collection_form": CollectionForm(initial=initial),
-            "refund_form": RefundForm(),
             "deferral_form": DeferralForm(),
-            "decision_form": ReasonForm(),
             "is_finance": has_role(request.user, Role.FINANCE),
             "is_director": has_role(request.user, Role.DIRECTOR),
             "history": selectors.application_collections_history(application=application)[:20],
@@ -347,7 +350,7 @@ def request_refund(request, pk):
     payment = _collection(request, pk)
     _form_step(
         request,
-        RefundForm(request.POST),
+        RefundForm(request.POST, prefix=f"refund{payment.pk}"),
         lambda data: services.refund_request(actor=request.user, payment=payment, **data),
         _("Refund sent to the director for approval."),
     )
@@ -358,7 +361,7 @@ def request_refund(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_refund(request, pk):
     refund = _collection(request, pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix=f"decision{refund.pk}")
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
         step_run(

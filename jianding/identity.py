@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -51,7 +52,7 @@ def resident_id_parse(value: str, *, today: datetime.date | None = None) -> Resi
             _("The birth date inside this ID number (characters 7 to 14) is not a real date."),
             code="ric_birth_date",
         ) from None
-    if birth_date.year < FIRST_BIRTH_YEAR or birth_date > (today or datetime.date.today()):
+    if birth_date.year < FIRST_BIRTH_YEAR or birth_date > (today or timezone.localdate()):
         raise ValidationError(
             _("The birth date inside this ID number (characters 7 to 14) is not possible."),
             code="ric_birth_date",

@@ -2,8 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.privacy import login_shown
 
 
@@ -112,7 +114,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("job", "failed")
 
 
 class JobQuerySet(models.QuerySet):
@@ -169,7 +171,7 @@ class Download(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.filename}"
+        return f"{local_text(self.at)} {self.user} {self.filename}"
 
 
 class PasswordResetRequest(models.Model):
@@ -185,4 +187,4 @@ class PasswordResetRequest(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.email}"
+        return f"{local_text(self.at)} {self.email}"

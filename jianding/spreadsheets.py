@@ -3,15 +3,20 @@
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return could be read as a formula by a spreadsheet program (CSV/formula
 injection). Every such cell is written as plain text, its content unchanged.
+A datetime is written as the center's wall clock showed it: Excel has no time zones.
 """
 
+import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from tablib import Dataset
+
+from jianding.clock import local_wall_clock
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,6 +34,8 @@ def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
             if isinstance(value, str):
                 # control characters (a pasted \x0b, say) are not allowed in the file format
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+                value = local_wall_clock(value)
             cell.value = value
             if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                 cell.data_type = TYPE_STRING

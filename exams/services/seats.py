@@ -27,6 +27,7 @@ from exams.models import (
     Ticket,
 )
 from finance.services import tickets_require_fees
+from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -410,8 +411,7 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
         )
     if seat.checked_in_at is not None:
         raise RuleViolation(
-            _("Already checked in at %(time)s.")
-            % {"time": timezone.localtime(seat.checked_in_at).strftime("%H:%M")},
+            _("Already checked in at %(time)s.") % {"time": local_text(seat.checked_in_at, "%H:%M")},
             field="ticket_number",
             code="already_checked_in",
         )
@@ -419,7 +419,7 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
         raise RuleViolation(
             _("Entry closed at %(time)s, %(minutes)d minutes after the start; the candidate may not enter.")
             % {
-                "time": timezone.localtime(session.entry_deadline()).strftime("%H:%M"),
+                "time": local_text(session.entry_deadline(), "%H:%M"),
                 "minutes": session.late_entry_minutes,
             },
             field="ticket_number",

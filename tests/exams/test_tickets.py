@@ -1,10 +1,13 @@
 import datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from exams import services
 from exams.models import Room, SessionPart, Ticket
 from jianding.models import Job, JobStatus
 from jianding.roles import Role
@@ -179,3 +182,27 @@ def test_entry_deadline_is_start_plus_the_cut_off(arranged):
     assert (deadline.hour, deadline.minute) == (9, 15)
     assert deadline.date() == session.date
     assert isinstance(deadline, datetime.datetime)
+
+
+def test_arrangement_sheet_shows_the_entry_time_of_the_centers_clock(published, client_as):
+    session = published["session"]
+    seat = session.seats.select_related("application__ticket").get(session_room__order=1, number=1)
+    door = datetime.datetime.combine(session.date, datetime.time(8, 50), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(door, tick=False):
+        services.seat_check_in(
+            actor=published["staff"], session=session, ticket_number=seat.application.ticket.number
+        )
+    # Printed and exported at 01:00 the next night, when UTC is still on the exam day.
+    with time_machine.travel(door + datetime.timedelta(hours=16, minutes=10), tick=False):
+        http = client_as(published["staff"])
+        pdf = pdf_text(http.get(reverse("exams:print_arrangement", args=[session.pk])).content)
+        sheet = load_workbook(
+            BytesIO(http.get(reverse("exams:export_arrangement", args=[session.pk])).content)
+        ).active
+    assert "08:50" in pdf
+    row = next(
+        row
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[2] == seat.application.ticket.number
+    )
+    assert row[5] == "08:50"

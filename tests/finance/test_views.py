@@ -1,14 +1,28 @@
 """The pages of the books: query counts that do not grow with rows, the signature by password, exports."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from applicants.models import Applicant
+from exams.models import Outcome, SessionStatus
 from finance import services
-from finance.models import Expense, ExpenseStatus, FeeItem, FeePlan, FeePlanStatus, LedgerEntry, Subject
+from finance.models import (
+    Expense,
+    ExpenseAttachment,
+    ExpenseStatus,
+    FeeItem,
+    FeePlan,
+    FeePlanStatus,
+    LedgerEntry,
+    Subject,
+)
+from jianding.models import JobStatus
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.applicants import ApplicantFactory, candidates
@@ -343,3 +357,61 @@ def test_the_submitter_corrects_a_returned_request_on_its_page(ledger, client_as
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SUBMITTED
     assert expense.attachments.count() == 2
+
+
+def test_words_of_two_senses_read_each_in_its_own_chinese(ledger, client_as):
+    """Each sense of paid, fee, name, account, document, published and failed has its own Chinese."""
+    http = client_as(ledger["finance"])
+    application = ledger["applications"][0]
+    collect(ledger, application=application)
+    dues = http.get(reverse("finance:view_dues", args=[application.pk]))
+    state = dues.content.decode().split('data-testid="fee-state"', 1)[1].split("</p>", 1)[0]
+    assert "已缴费" in state
+    assert "缴费方式" not in state
+    listing = http.get(reverse("finance:list_dues"), {"paid": "yes"})
+    assert "已缴费" in listing.content.decode()
+    books = http.get(reverse("finance:view_books")).content.decode()
+    assert "姓名" not in books
+    assert books.count(">名称</th>") == 3
+    assert ">收费依据</th>" in books
+    with translation.override("zh-hans"):
+        fields = dues.context["collection_form"].fields
+        assert [str(fields[name].label) for name in ("plan_fee", "method", "account")] == [
+            "收费项目",
+            "缴费方式",
+            "账户",
+        ]
+        assert str(listing.context["filter"].form.fields["paid"].label) == "缴费情况"
+        assert str(listing.context["table"].columns["fee_state"].header) == "缴费情况"
+        assert str(Applicant._meta.get_field("user").verbose_name) == "账号"
+        assert str(ExpenseAttachment._meta.get_field("name").verbose_name) == "文件名"
+        assert str(SessionStatus.PUBLISHED.label) == "已发布"
+        assert str(JobStatus.FAILED.label) == "失败"
+        assert str(Outcome.FAILED.label) == "未通过"
+
+
+def _duplicate_ids(html: str) -> list[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({value for value in ids if ids.count(value) > 1})
+
+
+def test_the_dues_page_gives_each_rows_refund_form_its_own_ids(ledger, client_as):
+    application = ledger["applications"][0]
+    first = collect(ledger, application=application)
+    http = client_as(ledger["finance"])
+    url = reverse("finance:view_dues", args=[application.pk])
+    assert _duplicate_ids(http.get(url).content.decode()) == []
+    http.post(
+        reverse("finance:request_refund", args=[first.pk]),
+        {f"refund{first.pk}-amount": "150.00", f"refund{first.pk}-reason": "重复缴费"},
+    )
+    refund = application.fee_collections.get(kind="refund")
+    assert (refund.amount, refund.reason) == (Decimal("150.00"), "重复缴费")
+    director = client_as(ledger["director"])
+    assert _duplicate_ids(director.get(url).content.decode()) == []
+    director.post(
+        reverse("finance:decide_refund", args=[refund.pk]),
+        {"decision": "refuse", f"decision{refund.pk}-reason": "已核实未重复"},
+    )
+    refund.refresh_from_db()
+    assert refund.status == "refused"
