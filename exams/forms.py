@@ -371,3 +371,11 @@ class ObjectionAnswerForm(forms.Form):
 class ReportForm(FormHelperMixin, forms.Form):
     report_number = forms.CharField(label=_("report document number"), max_length=60)
     reported_on = forms.DateField(label=_("reported on"), widget=DateInput)
+
+
+class NotAdmittedForm(FormHelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("why he is not admitted"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The applicant reads it on his application."),
+    )
