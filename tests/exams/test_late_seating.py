@@ -186,3 +186,15 @@ def test_the_not_seated_list_costs_the_same_queries_for_one_and_for_many(late, d
     with django_assert_num_queries(len(one)):
         page = http.get(url).content.decode()
     assert page.count("补充编排并发放准考证") == 7
+
+
+def test_once_his_session_is_over_he_is_not_seated_but_may_be_told_why(late):
+    session, staff, application = late["session"], late["staff"], late["late"]
+    day_after = datetime.datetime.combine(session.date + datetime.timedelta(days=1), datetime.time(9))
+    with time_machine.travel(timezone.make_aware(day_after), tick=False):
+        with pytest.raises(RuleViolation) as refused:
+            services.seat_supplement(actor=staff, application=application)
+        assert refused.value.code == "session_over"
+    assert not Seat.objects.filter(application=application).exists()
+    page = late["http"].get(reverse("exams:arrange_batch", args=[late["batch"].pk])).content.decode()
+    assert application.applicant.name in page
