@@ -85,6 +85,10 @@ class ApplicationStatus(models.TextChoices):
     CITY_APPROVED = "city_approved", _("approved by the city center")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # Returned for correction and not resubmitted before registration closed.
+    LAPSED = "lapsed", _("lapsed at the close of registration")
+    # Approved too late for the published seating, and not given a seat.
+    NOT_ADMITTED = "not_admitted", _("not admitted to the exam")
 
 
 # Applications that still count: one person holds at most one of these per batch.
@@ -164,6 +168,8 @@ class Application(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reviewer's reason"), blank=True)
+    # Why it ended without an exam (lapsed, not admitted): the applicant reads it on his pages.
+    end_reason = models.TextField(_("why it ended"), blank=True)
     original_seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("original education certificate seen by"),

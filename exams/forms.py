@@ -417,3 +417,11 @@ class TallyCheckForm(forms.Form):
                 if name.startswith("second-")
             },
         }
+
+
+class NotAdmittedForm(FormHelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("why he is not admitted"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The applicant reads it on his application."),
+    )

@@ -413,6 +413,11 @@ class Batch(models.Model):
     def __str__(self):
         return f"{self.theory_date:%Y-%m} {self.occupation.name} {Level(self.level).label}"
 
+    def registration_is_over(self, today: datetime.date) -> bool:
+        """Registration is over once closed by the clerk, or after its last day."""
+        still = (BatchStatus.DRAFT, BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN)
+        return self.status not in still or today > self.registration_closes
+
     @property
     def last_exam_date(self) -> datetime.date:
         return max(self.theory_date, self.skill_date)

@@ -8,9 +8,16 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from applicants.models import Application
-from applicants.selectors import COUNTED_STATUSES, ROSTER_ORDER, application_list, applied_occupation_levels
+from applicants.models import Application, ApplicationStatus
+from applicants.selectors import (
+    COUNTED_STATUSES,
+    ROSTER_ORDER,
+    ROSTER_STATUSES,
+    application_list,
+    applied_occupation_levels,
+)
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
@@ -33,6 +40,7 @@ from exams.models import (
     Seat,
     SessionPart,
     SessionRoom,
+    SessionStatus,
     SheetStatus,
     Ticket,
 )
@@ -237,6 +245,48 @@ def ticket_list(*, batch_id: int, session_room_id: int | None = None) -> QuerySe
         )
         .order_by("number")
     )
+
+
+def tickets_published(*, batch_id: int) -> bool:
+    """Whether the batch's seating is published: it has sessions and none is still being arranged."""
+    statuses = set(ExamSession.objects.filter(batch_id=batch_id).values_list("status", flat=True))
+    return statuses == {SessionStatus.PUBLISHED}
+
+
+def applications_not_seated(*, batch: Batch) -> QuerySet[Application]:
+    """Approved applications of the batch that hold no ticket, in roster order."""
+    return (
+        Application.objects.filter(batch=batch, status__in=ROSTER_STATUSES, ticket__isnull=True)
+        .select_related("applicant")
+        .order_by(*ROSTER_ORDER)
+    )
+
+
+def batch_close_blockers(*, batch: Batch) -> list[str]:
+    """What keeps the batch from closing, as messages naming each applicant.
+
+    Every application must be decided, and every approved applicant hold a
+    ticket or a recorded reason why he was not admitted.
+    """
+    problems = []
+    undecided = (
+        Application.objects.filter(
+            batch=batch, status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
+        )
+        .select_related("applicant")
+        .order_by(*ROSTER_ORDER)
+    )
+    for application in undecided:
+        problems.append(
+            _("%(name)s: the application is %(status)s; decide it.")
+            % {"name": application.applicant.name, "status": application.status_label}
+        )
+    for application in applications_not_seated(batch=batch):
+        problems.append(
+            _("%(name)s: approved, not seated; seat him or record why he is not admitted.")
+            % {"name": application.applicant.name}
+        )
+    return problems
 
 
 def ticket_of(*, actor, application_id: int) -> Ticket | None:

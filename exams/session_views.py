@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applicants.selectors import application_list
+from applicants.services import application_not_admit
 from exams import selectors, services
 from exams.abilities import is_chief_examiner
 from exams.forms import (
@@ -17,6 +19,7 @@ from exams.forms import (
     CheckInForm,
     HandoverForm,
     IncidentForm,
+    NotAdmittedForm,
     PatrolForm,
     ProctorsForm,
     RoomForm,
@@ -100,6 +103,13 @@ def _session(request, pk) -> ExamSession:
     return get_object_or_404(selectors.session_list(actor=request.user), pk=pk)
 
 
+def _not_seated(batch) -> dict:
+    """The approved applicants the published seating left out, for the batch's session pages."""
+    if not selectors.tickets_published(batch_id=batch.pk):
+        return {"not_seated": []}
+    return {"not_seated": list(selectors.applications_not_seated(batch=batch))}
+
+
 @role_required(*CATALOGUE_ROLES)
 def arrange_batch(request, pk):
     """The sessions of a batch with their rooms, what stops publishing, and the ticket prints."""
@@ -117,6 +127,7 @@ def arrange_batch(request, pk):
             "published": bool(sessions)
             and all(s["session"].status == SessionStatus.PUBLISHED for s in sessions),
             "can_arrange": has_role(request.user, *ARRANGER_ROLES),
+            **_not_seated(batch),
         },
     )
 
@@ -193,6 +204,8 @@ def view_session(request, pk):
             and (can_arrange or services.recused_place_open(session)),
             "assign_examiner_form": AssignExaminerForm(),
             "can_open_scoring": has_role(request.user, *services.SCORING_STAFF_ROLES),
+            "can_seat_late": has_role(request.user, *ARRANGER_ROLES),
+            **_not_seated(session.batch),
         },
     )
 
@@ -278,6 +291,42 @@ def print_tickets(request, pk):
     # The worker must find the job's row: enqueue once it is committed.
     transaction.on_commit(lambda: tickets_print.enqueue(**arguments))
     return redirect("view_job", pk=job.pk)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def seat_candidate(request, application_pk):
+    """Seat an applicant approved after the tickets were published and issue his ticket."""
+    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    step_run(
+        request,
+        lambda: services.seat_supplement(actor=request.user, application=application),
+        lambda ticket: (
+            _("%(name)s seated; admission ticket %(number)s issued.")
+            % {"name": application.applicant.name, "number": ticket.number}
+        ),
+    )
+    return redirect("exams:arrange_batch", pk=application.batch_id)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def refuse_admission(request, application_pk):
+    """Record why an approved applicant left out of the published seating is not admitted."""
+    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    form = NotAdmittedForm(request.POST)
+    if form.is_valid():
+        step_run(
+            request,
+            lambda: application_not_admit(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            ),
+            _("Recorded: %(name)s is not admitted; he reads why on his application.")
+            % {"name": application.applicant.name},
+        )
+    else:
+        messages.error(request, _("Tell the applicant why."))
+    return redirect("exams:arrange_batch", pk=application.batch_id)
 
 
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)

@@ -14,10 +14,12 @@ from applicants.services.applications import (
     application_create,
     application_document_upload,
     application_missing,
+    application_not_admit,
     application_photo_confirm,
     application_review,
     application_submit,
     application_withdraw,
+    applications_lapse,
 )
 from applicants.services.declarations import (
     application_record_original_seen,
@@ -37,11 +39,13 @@ __all__ = [
     "application_create",
     "application_document_upload",
     "application_missing",
+    "application_not_admit",
     "application_photo_confirm",
     "application_record_original_seen",
     "application_review",
     "application_submit",
     "application_withdraw",
+    "applications_lapse",
     "declaration_create",
     "declaration_record_approval",
 ]

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applicants.services import applications_lapse
 from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine
+from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
@@ -194,6 +196,10 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
             % {"opens": batch.registration_opens, "closes": batch.registration_closes},
             code="outside_registration_window",
         )
+    if action == "finish":
+        blockers = batch_close_blockers(batch=batch)
+        if blockers:
+            raise RuleViolation(" ".join(blockers), code="close_blocked")
     batch.status = step.target
     update_fields = ["status"]
     if action == "approve":
@@ -201,4 +207,6 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         update_fields += ["approved_by", "approved_at"]
     batch._change_reason = str(step.label)
     batch.save(update_fields=update_fields)
+    if action == "close":
+        applications_lapse(today=today, batch=batch)
     return batch

@@ -166,13 +166,14 @@ def test_session_page_query_count_does_not_grow_with_seats(arranged, django_asse
     http, session = arranged["http"], arranged["session"]
     http.get(reverse("exams:view_session", args=[session.pk]))
     # session, user, roles, the session, its rooms with proctors, seats, the proctor choices
-    # of each room's form, duty checks, examiners, recusals, the examiner choices
-    with django_assert_num_queries(15):
+    # of each room's form, duty checks, examiners, recusals, the examiner choices, and
+    # whether the batch is published (its approved applicants left unseated are listed then)
+    with django_assert_num_queries(16):
         http.get(reverse("exams:view_session", args=[session.pk]))
     candidates(arranged["batch"], {"23 机电 3 班": 10})
     http.post(reverse("exams:assign_seats", args=[session.pk]))
     assert session.seats.count() == 30
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         http.get(reverse("exams:view_session", args=[session.pk]))
 
 

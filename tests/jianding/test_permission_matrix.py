@@ -422,6 +422,29 @@ MATRIX = [
         **only("applicant", *CATALOGUE),
         kwargs={"application_pk": pk_of("application")},
     ),
+    # Seating after publishing: exam staff and clerks; the step itself refuses an application it does not fit.
+    row(
+        "exams:seat_candidate",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"application_pk": pk_of("application")},
+    ),
+    post_row(
+        "exams:seat_candidate",
+        kwargs={"application_pk": pk_of("application")},
+        **only(*ARRANGERS, status=ELSEWHERE),
+    ),
+    row(
+        "exams:refuse_admission",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"application_pk": pk_of("application")},
+    ),
+    post_row(
+        "exams:refuse_admission",
+        kwargs={"application_pk": pk_of("application")},
+        **only(*ARRANGERS, status=ELSEWHERE),
+    ),
     row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
     row("exams:list_standards", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:create_standard", anonymous=LOGIN, default=FORBIDDEN, **only(*ARRANGERS)),
