@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from exams.models import COUNTED_SHEET_STATUSES, Batch, BatchStatus, ExamSession, SessionStatus, SheetStatus
+from exams.selectors import batch_close_blockers
 from exams.services.batches import TRANSITIONS, batch_step_roles
 from exams.services.publication import PUBLICITY_ROLES, report_missing
 from exams.services.results import TALLY_ROLES
@@ -190,7 +191,12 @@ def batch_path(*, batch: Batch, today: datetime.date) -> list[PathStep]:
             missing=[] if _reached(batch, BatchStatus.REPORTED) else report,
             url=publicity,
         ),
-        _transition(batch, "finish", [], here),
+        _transition(
+            batch,
+            "finish",
+            [Missing(problem, arrange) for problem in batch_close_blockers(batch=batch)],
+            here,
+        ),
     ]
     for step in steps:
         if not step.done:

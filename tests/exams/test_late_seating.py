@@ -148,6 +148,8 @@ def test_a_late_applicant_not_admitted_reads_why_and_the_batch_may_close(late, c
         services.batch_move(actor=clerk, batch=batch, action="finish")
     assert refused.value.code == "close_blocked"
     assert application.applicant.name in refused.value.message
+    checklist = client_as(clerk).get(reverse("exams:view_batch", args=[batch.pk])).content.decode()
+    assert f"{application.applicant.name}：已核准、未编排座位" in checklist
     http.post(reverse("exams:refuse_admission", args=[application.pk]), {"reason": "核准时考试已结束。"})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.NOT_ADMITTED
