@@ -100,6 +100,11 @@ def batch_list(*, actor) -> QuerySet[Batch]:
     return Batch.objects.visible_to(actor).select_related("occupation", "plan_line__plan")
 
 
+def batches_by_id(*, ids) -> dict[int, Batch]:
+    """Return the batches of ``ids`` keyed by id, ready to be named."""
+    return Batch.objects.select_related("occupation").in_bulk(list(ids))
+
+
 def batch_public_list() -> QuerySet[Batch]:
     return (
         Batch.objects.open_for_registration(timezone.localdate())

@@ -155,7 +155,7 @@ class BookForm(FormHelperMixin, forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class YearForm(forms.Form):

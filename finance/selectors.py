@@ -11,6 +11,7 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from applicants.models import Application, ApplicationStatus
+from exams.selectors import batches_by_id
 from finance.models import (
     BudgetLine,
     Collection,
@@ -190,19 +191,20 @@ def budget_against_actual(*, year: int) -> list[BudgetRow]:
 
 
 def batch_income_and_cost(*, year: int) -> list[dict]:
-    """Income and cost booked per appraisal batch in ``year``."""
-    rows = (
+    """Income and cost booked per appraisal batch in ``year``, each batch by its full name."""
+    rows = list(
         LedgerEntry.objects.filter(date__year=year, batch__isnull=False)
-        .values("batch", "batch__occupation__name", "batch__level", "batch__theory_date")
+        .values("batch")
         .annotate(
             income=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.INCOME)), ZERO),
             cost=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.EXPENSE)), ZERO),
         )
         .order_by("batch__theory_date", "batch")
     )
+    batches = batches_by_id(ids={r["batch"] for r in rows})
     return [
         {
-            "batch": f"{r['batch__theory_date']:%Y-%m} {r['batch__occupation__name']} {r['batch__level']}",
+            "batch": str(batches[r["batch"]]),
             "income": fen(r["income"]),
             "cost": fen(-r["cost"]),
             "net": fen(r["income"] + r["cost"]),

@@ -343,3 +343,29 @@ def test_the_submitter_corrects_a_returned_request_on_its_page(ledger, client_as
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SUBMITTED
     assert expense.attachments.count() == 2
+
+
+def test_the_daily_report_keeps_the_chosen_date_in_its_date_input(ledger, client_as):
+    page = client_as(ledger["finance"]).get(reverse("finance:daily_report"), {"date": "2026-12-18"})
+    html = page.content.decode()
+    assert 'type="date"' in html
+    assert 'value="2026-12-18"' in html
+
+
+def test_the_report_export_gives_each_table_its_header_and_batches_their_full_name(ledger, client_as):
+    collect(ledger, application=ledger["applications"][0])
+    expense = submit(ledger, amount="10.00", batch=ledger["batch"])
+    services.expense_sign(actor=ledger["director"], expense=expense, password=TEST_PASSWORD)
+    services.expense_book(actor=ledger["finance"], expense=expense, account=ledger["bank"])
+    response = client_as(ledger["finance"]).get(reverse("finance:export_reports"))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][2] == "1 月"
+    headers = [row[1:5] for row in rows]
+    budget_header = headers.index(("支出科目", "预算（元）", "实际（元）", "余额（元）"))
+    budget_row = rows[budget_header + 1]
+    assert budget_row[0] == "预算执行"
+    assert budget_row[2] == 1000
+    batch_header = headers.index(("鉴定批次", "收入（元）", "成本（元）", "净额（元）"))
+    [batch_row] = rows[batch_header + 1 :]
+    assert batch_row[1] == str(ledger["batch"])
+    assert batch_row[1].endswith(ledger["batch"].get_level_display())
