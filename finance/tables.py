@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
 from finance.models import Expense, FeePlan, LedgerEntry
+from finance.services.books import fen
 
 
 class FeePlanTable(tables.Table):
@@ -27,7 +28,7 @@ class DueTable(tables.Table):
         order_by=("applicant__name_sort_key",),
     )
     batch = tables.Column(verbose_name=_("appraisal batch"))
-    due = tables.Column(accessor="batch__fee", verbose_name=_("due (yuan)"))
+    due = tables.Column(verbose_name=_("due (yuan)"))
     paid = tables.Column(verbose_name=_("paid (yuan)"))
     fee_state = tables.Column(empty_values=(), orderable=False, verbose_name=_("fee"))
 
@@ -36,8 +37,11 @@ class DueTable(tables.Table):
         fields = ("applicant", "batch", "class_name", "due", "paid", "fee_state")
         attrs = {"class": "table table-hover align-middle"}
 
+    def render_due(self, value):
+        return fen(value)  # SQLite drops the trailing zeros of an annotation
+
     def render_fee_state(self, record):
-        if record.paid >= record.batch.fee:
+        if record.due is not None and record.paid >= record.due:
             return _("paid")
         if hasattr(record, "fee_deferral"):
             return _("deferred")
