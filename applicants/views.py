@@ -31,6 +31,7 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind, PartResult
 from exams.selectors import batch_list, batch_public_list, released_results
+from finance.selectors import how_to_pay
 from finance.services import application_fee_status
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
@@ -166,6 +167,7 @@ def view_application(request, pk, upload_form=None):
             .select_related("session"),
             "missing": services.application_missing(application),
             "fee_status": application_fee_status(application=application),
+            "how_to_pay": how_to_pay(application=application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),

@@ -414,7 +414,6 @@ def prepare(work: str) -> str:
                 occupation=occupations[index % len(occupations)],
                 level=[4, 3, 5][index % 3],
                 status=status,
-                fee=0 if index == 0 else Decimal(180),
                 eligibility="取得相关专业中级职业资格证书",
                 scheme="理论知识考试与技能操作考核分别进行。",
                 created_by=exam_staff,

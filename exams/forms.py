@@ -22,6 +22,7 @@ from exams.models import (
     default_social_documents,
     default_student_documents,
 )
+from finance.selectors import fee_items_in_approved_plans
 from jianding.forms import DateInput, FormHelperMixin
 from jianding.models import User
 from jianding.roles import Role
@@ -87,7 +88,14 @@ class BatchForm(FormHelperMixin, forms.Form):
     registration_closes = forms.DateField(label=_("registration closes"), widget=DateInput)
     theory_date = forms.DateField(label=_("theory exam date"), widget=DateInput)
     skill_date = forms.DateField(label=_("skill assessment date"), widget=DateInput)
-    fee = forms.DecimalField(label=_("appraisal fee (yuan)"), min_value=0, max_digits=8, decimal_places=2)
+    fee_item = forms.ModelChoiceField(
+        label=_("fee item"),
+        queryset=fee_items_in_approved_plans(),
+        required=False,
+        help_text=_(
+            "From the approved fee plan of the year registration opens; registration cannot open without it."
+        ),
+    )
     min_age = forms.IntegerField(label=_("minimum age"), min_value=14, max_value=70, initial=16)
     eligibility = forms.CharField(
         label=_("eligibility requirements"), widget=forms.Textarea(attrs={"rows": 4})

@@ -336,7 +336,18 @@ class Batch(models.Model):
     registration_closes = models.DateField(_("registration closes"))
     theory_date = models.DateField(_("theory exam date"))
     skill_date = models.DateField(_("skill assessment date"))
-    fee = models.DecimalField(_("appraisal fee (yuan)"), max_digits=8, decimal_places=2)
+    fee_item = models.ForeignKey(
+        "finance.FeeItem",
+        verbose_name=_("fee item"),
+        on_delete=models.PROTECT,
+        related_name="batches",
+        null=True,
+        blank=True,
+        help_text=_(
+            "The fee applicants pay, at the standard of the approved fee plan of the year registration "
+            "opens; registration cannot open without one."
+        ),
+    )
     eligibility = models.TextField(_("eligibility requirements"))
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), default=16, help_text=_("Checked against the birth date in the ID number.")
@@ -406,7 +417,6 @@ class Batch(models.Model):
                 & models.Q(registration_closes__lt=models.F("skill_date")),
                 name="batch_registration_closes_before_exams",
             ),
-            models.CheckConstraint(condition=models.Q(fee__gte=0), name="batch_fee_not_negative"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="batch_level"),
         ]
 

@@ -44,6 +44,7 @@ from exams.models import (
     SheetStatus,
     Ticket,
 )
+from finance.selectors import batch_fee
 from jianding.roles import Role, has_role
 
 TENTH = Decimal("0.1")
@@ -105,13 +106,20 @@ def plan_compare(*, old: AppraisalPlan, new: AppraisalPlan) -> list[LineChange]:
 
 
 def batch_list(*, actor) -> QuerySet[Batch]:
-    return Batch.objects.visible_to(actor).select_related("occupation", "plan_line__plan")
+    """Return the batches ``actor`` may see, each with ``fee``, its due from the approved fee plan."""
+    return (
+        Batch.objects.visible_to(actor)
+        .select_related("occupation", "plan_line__plan", "fee_item")
+        .annotate(fee=batch_fee())
+    )
 
 
 def batch_public_list() -> QuerySet[Batch]:
+    """Return the batches open to the public, each with ``fee``, its due from the approved fee plan."""
     return (
         Batch.objects.open_for_registration(timezone.localdate())
         .select_related("occupation")
+        .annotate(fee=batch_fee())
         .order_by("registration_closes")
     )
 

@@ -343,6 +343,7 @@ def view_batch(request, pk):
         "exams/view_batch.html",
         {
             "batch": batch,
+            "fee_problem": services.batch_fee_problem(batch=batch),
             "steps": services.batch_transitions_for(actor=request.user, batch=batch),
             "path": batch_path(batch=batch, today=timezone.localdate()),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,

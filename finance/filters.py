@@ -38,8 +38,9 @@ class DueFilter(django_filters.FilterSet):
             return queryset.filter(fee_deferral__isnull=False)
         if value == "refund":
             return queryset.filter(pk__in=refunds_waiting_for_director().values("application_id"))
-        settled = Q(paid__gte=F("batch__fee"))
-        return queryset.filter(settled) if value == "yes" else queryset.exclude(settled)
+        if value == "yes":
+            return queryset.filter(due__isnull=False, paid__gte=F("due"))
+        return queryset.filter(Q(due__isnull=True) | Q(paid__lt=F("due")))
 
 
 class ExpenseFilter(django_filters.FilterSet):

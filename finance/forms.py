@@ -1,13 +1,11 @@
 """Forms check the shape of input; the services check the rules."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from exams.models import Batch
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
-from finance.selectors import plan_fees_approved
 from jianding.forms import FormHelperMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -66,6 +64,12 @@ class PlanFeeForm(FormHelperMixin, forms.Form):
     expected_count = forms.IntegerField(label=_("expected payers"), min_value=0, initial=0)
 
 
+class FeePlanReviseForm(FormHelperMixin, forms.Form):
+    basis = forms.CharField(
+        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class BudgetLineForm(FormHelperMixin, forms.Form):
     subject = forms.ModelChoiceField(
         label=_("expense subject"), queryset=Subject.objects.filter(kind=Subject.Kind.EXPENSE, active=True)
@@ -83,7 +87,6 @@ class ReasonForm(FormHelperMixin, forms.Form):
 
 
 class CollectionForm(FormHelperMixin, forms.Form):
-    plan_fee = forms.ModelChoiceField(label=_("fee"), queryset=plan_fees_approved(year=0))
     amount = forms.DecimalField(label=_("amount (yuan)"), **MONEY)
     method = forms.ChoiceField(label=_("paid"), choices=Collection.Method.choices)
     account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.filter(active=True))
@@ -92,11 +95,6 @@ class CollectionForm(FormHelperMixin, forms.Form):
     scan = forms.FileField(
         label=_("scan of the receipt or bank slip"), required=False, help_text=_("PDF, JPEG or PNG.")
     )
-
-    def __init__(self, *args, year=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        year = year or timezone.localdate().year
-        self.fields["plan_fee"].queryset = plan_fees_approved(year=year)
 
 
 class RefundForm(FormHelperMixin, forms.Form):
@@ -156,7 +154,7 @@ class BookForm(FormHelperMixin, forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class YearForm(forms.Form):

@@ -94,12 +94,17 @@ class FeePlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("waiting for the director")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
+    SUPERSEDED = "superseded", _("superseded by a later revision")
 
 
 class FeePlan(models.Model):
-    """The year's fee plan and budget (收费计划及预算) [§3, 管理人员 §7]."""
+    """The year's fee plan and budget (收费计划及预算) [§3, 管理人员 §7]; a change to an approved plan is a new revision."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    basis = models.TextField(
+        _("what changed and why"), blank=True, help_text=_("For a revision: what it changes and why.")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=FeePlanStatus.choices, default=FeePlanStatus.DRAFT
     )
@@ -122,10 +127,24 @@ class FeePlan(models.Model):
     class Meta:
         verbose_name = _("fee plan and budget")
         verbose_name_plural = _("fee plans and budgets")
-        ordering = ["-year"]
+        ordering = ["-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "revision"], name="fee_plan_revision_unique"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="approved"), name="fee_plan_one_approved_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="fee_plan_one_open_revision_per_year",
+            ),
+        ]
 
     def __str__(self):
-        return _("%(year)d fee plan and budget") % {"year": self.year}
+        return _("%(year)d fee plan and budget (revision %(revision)d)") % {
+            "year": self.year,
+            "revision": self.revision,
+        }
 
     @property
     def is_editable(self) -> bool:

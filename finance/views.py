@@ -24,6 +24,7 @@ from finance.forms import (
     ExpenseForm,
     FeeItemForm,
     FeePlanForm,
+    FeePlanReviseForm,
     PlanFeeForm,
     ReasonForm,
     ReceiptBookForm,
@@ -33,7 +34,7 @@ from finance.forms import (
     SubjectForm,
     YearForm,
 )
-from finance.models import Account, Collection, ExpenseAttachment, FeeItem, ReceiptBook, Subject
+from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
 from jianding.errors import RuleViolation
@@ -191,6 +192,8 @@ def view_fee_plan(request, pk):
         "finance/view_fee_plan.html",
         {
             "plan": plan,
+            "previous": selectors.fee_plan_previous_revision(plan=plan),
+            "revise_form": FeePlanReviseForm(),
             "fees": plan.fees.select_related("fee_item__subject"),
             "budget_lines": plan.budget_lines.select_related("subject"),
             "fee_form": PlanFeeForm(),
@@ -262,6 +265,45 @@ def decide_fee_plan(request, pk):
     return redirect("finance:view_fee_plan", pk=plan.pk)
 
 
+@require_POST
+@role_required(Role.CLERK)
+def revise_fee_plan(request, pk):
+    plan = _plan(request, pk)
+    form = FeePlanReviseForm(request.POST)
+    basis = form.cleaned_data["basis"] if form.is_valid() else ""
+    try:
+        revision = services.fee_plan_revise(actor=request.user, plan=plan, basis=basis)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("finance:view_fee_plan", pk=plan.pk)
+    messages.success(request, _("Revision %(revision)d started.") % {"revision": revision.revision})
+    return redirect("finance:view_fee_plan", pk=revision.pk)
+
+
+@role_required(*BOOKS_ROLES)
+def compare_fee_plans(request, pk, other):
+    plan, old = _plan(request, pk), _plan(request, other)
+    return render(
+        request,
+        "finance/compare_fee_plans.html",
+        {"plan": plan, "old": old, "changes": selectors.fee_plan_compare(old=old, new=plan)},
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def remove_plan_fee(request, pk):
+    fee = get_object_or_404(
+        PlanFee.objects.filter(plan__in=selectors.fee_plan_list(actor=request.user)), pk=pk
+    )
+    step_run(
+        request,
+        lambda: services.plan_fee_remove(actor=request.user, fee=fee),
+        _("Fee taken out of the plan."),
+    )
+    return redirect("finance:view_fee_plan", pk=fee.plan_id)
+
+
 # --- collections
 
 
@@ -285,14 +327,9 @@ def view_dues(request, pk):
         "method": Collection.Method.DESK,
         "account": Account.objects.filter(kind="cash", active=True).first(),
     }
-    # the fee of the approved plan at the batch's fee is the one usually collected
-    fee = (
-        selectors.plan_fees_approved(year=timezone.localdate().year)
-        .filter(amount=application.batch.fee)
-        .first()
-    )
-    if fee is not None:
-        initial.update(plan_fee=fee, amount=fee.amount)
+    plan_fee = selectors.batch_plan_fee(batch=application.batch)
+    if plan_fee is not None:
+        initial["amount"] = plan_fee.amount
     if book is not None:
         initial.update(receipt_book=book, receipt_number=book.next_number)
     collections = list(selectors.application_collections(application=application))
@@ -305,6 +342,7 @@ def view_dues(request, pk):
         "finance/view_dues.html",
         {
             "application": application,
+            "plan_fee": plan_fee,
             "status": services.application_fee_status(application=application),
             "collections": collections,
             "collection_form": CollectionForm(initial=initial),

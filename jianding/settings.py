@@ -178,6 +178,14 @@ CANDIDATES_PER_EXAMINER = int(os.environ.get("CANDIDATES_PER_EXAMINER", "5"))
 # 一支笔 [经费 §4]: the director signs every expense, except one he submitted himself, which
 # goes to the account named here (the school's leader in charge). Empty: such a request waits.
 EXPENSE_SELF_APPROVER = os.environ.get("EXPENSE_SELF_APPROVER", "")
+# Where and how applicants pay the appraisal fee [经费 §3], told on the batch page, the application and
+# the refusal of unpaid tickets. In the transfer reference {number} and {name} are the application's.
+FEE_DESK_ADDRESS = os.environ.get("FEE_DESK_ADDRESS", "")
+FEE_DESK_HOURS = os.environ.get("FEE_DESK_HOURS", "")
+FEE_BANK_PAYEE = os.environ.get("FEE_BANK_PAYEE", "")
+FEE_BANK_NAME = os.environ.get("FEE_BANK_NAME", "")
+FEE_BANK_ACCOUNT = os.environ.get("FEE_BANK_ACCOUNT", "")
+FEE_TRANSFER_REFERENCE = os.environ.get("FEE_TRANSFER_REFERENCE", "鉴定费 {number} {name}")
 
 # Repeated failed sign-ins lock the pair (login name, address) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -1,7 +1,14 @@
 """State changes of the exams app, one module per aggregate."""
 
 from exams.services.banks import bank_decide, bank_download_record, bank_upload
-from exams.services.batches import TRANSITIONS, batch_create, batch_move, batch_transitions_for, batch_update
+from exams.services.batches import (
+    TRANSITIONS,
+    batch_create,
+    batch_fee_problem,
+    batch_move,
+    batch_transitions_for,
+    batch_update,
+)
 from exams.services.examiners import (
     examiner_assign,
     examiner_is_recused,
@@ -93,6 +100,7 @@ __all__ = [
     "bank_download_record",
     "bank_upload",
     "batch_create",
+    "batch_fee_problem",
     "batch_move",
     "batch_report",
     "batch_transitions_for",

@@ -1,6 +1,5 @@
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from applicants.services import applications_lapse
 from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine
 from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
+from finance.selectors import batch_plan_fee, fee_items_in_approved_plans
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role, has_role
@@ -76,6 +76,20 @@ def batch_step_roles(name: str, batch: Batch) -> tuple[Role, ...]:
     return TRANSITIONS[name].roles
 
 
+def batch_fee_problem(*, batch: Batch) -> str | None:
+    """Say why the batch's fee cannot be collected (so registration cannot open), or None if it can."""
+    if batch.fee_item_id is None:
+        return _(
+            "Choose the batch's fee item from the approved fee plan; registration cannot open without one."
+        )
+    if batch_plan_fee(batch=batch) is None:
+        return _(
+            "The fee item “%(item)s” is not in the approved fee plan of %(year)d, so its fee cannot be "
+            "collected and registration cannot open. Choose an item of that plan, or have the plan revised."
+        ) % {"item": batch.fee_item.name, "year": batch.registration_opens.year}
+    return None
+
+
 def _check_fields(
     *,
     occupation: Occupation,
@@ -85,7 +99,7 @@ def _check_fields(
     registration_closes: datetime.date,
     theory_date: datetime.date,
     skill_date: datetime.date,
-    fee: Decimal,
+    fee_item,
     student_documents: list[str],
     social_documents: list[str],
     **_unchecked,
@@ -119,8 +133,12 @@ def _check_fields(
                 field=field,
                 code="exam_before_registration_closes",
             )
-    if fee < 0:
-        raise RuleViolation(_("The fee cannot be negative."), field="fee", code="fee_negative")
+    if fee_item is not None and not fee_items_in_approved_plans().filter(pk=fee_item.pk).exists():
+        raise RuleViolation(
+            _("Choose the fee item from an approved fee plan."),
+            field="fee_item",
+            code="fee_not_in_approved_plan",
+        )
     for field, kinds in (("student_documents", student_documents), ("social_documents", social_documents)):
         if not kinds or any(kind not in DocumentKind.values for kind in kinds):
             raise RuleViolation(
@@ -136,7 +154,7 @@ BATCH_FIELDS = (
     "registration_closes",
     "theory_date",
     "skill_date",
-    "fee",
+    "fee_item",
     "eligibility",
     "min_age",
     "student_documents",
@@ -190,6 +208,8 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         raise RuleViolation(
             _("Write the implementation scheme before approving."), field="scheme", code="scheme_missing"
         )
+    if action == "open" and (problem := batch_fee_problem(batch=batch)):
+        raise RuleViolation(problem, field="fee_item", code="fee_not_in_approved_plan")
     if action == "open" and not batch.registration_opens <= today <= batch.registration_closes:
         raise RuleViolation(
             _("Registration can be opened only between %(opens)s and %(closes)s.")

@@ -35,7 +35,7 @@ def arranged():
     The batch is free, so that no fee stands between its candidates and their tickets.
     """
     staff = [UserFactory(username=f"kaowu{n}", role=Role.EXAM_STAFF) for n in range(2)]
-    batch = BatchFactory(status="registration_closed", fee=Decimal(0))
+    batch = BatchFactory(status="registration_closed")
     rooms = [Room.objects.create(name=name, building="教学楼", capacity=16) for name in ("301", "302")]
     candidates(batch, {"23 机电 1 班": 2, "23 机电 2 班": 2})
     session = services.session_save(

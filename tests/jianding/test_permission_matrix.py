@@ -102,6 +102,8 @@ FINANCE_STEPS = (
     ("finance:save_budget_line", {"pk": pk_of("fee_plan")}),
     ("finance:submit_fee_plan", {"pk": pk_of("fee_plan")}),
     ("finance:decide_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:revise_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:remove_plan_fee", {"pk": pk_of("plan_fee")}),
     ("finance:collect_fee", {"pk": pk_of("due")}),
     ("finance:grant_deferral", {"pk": pk_of("due")}),
     ("finance:request_refund", {"pk": pk_of("payment")}),
@@ -747,6 +749,7 @@ MATRIX = [
             ("finance:download_fee_document", {"pk": pk_of("fee_item")}),
             ("finance:list_fee_plans", {}),
             ("finance:view_fee_plan", {"pk": pk_of("fee_plan")}),
+            ("finance:compare_fee_plans", {"pk": pk_of("fee_plan"), "other": pk_of("fee_plan")}),
             ("finance:list_dues", {}),
             ("finance:view_dues", {"pk": pk_of("due")}),
             ("finance:download_receipt_scan", {"pk": pk_of("payment")}),
@@ -767,6 +770,8 @@ MATRIX = [
     post_row("finance:save_budget_line", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
     post_row("finance:submit_fee_plan", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
     post_row("finance:decide_fee_plan", kwargs={"pk": pk_of("fee_plan")}, director=FOUND),
+    post_row("finance:revise_fee_plan", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
+    post_row("finance:remove_plan_fee", kwargs={"pk": pk_of("plan_fee")}, clerk=FOUND),
     post_row("finance:collect_fee", kwargs={"pk": pk_of("due")}, finance=FOUND),
     post_row("finance:grant_deferral", kwargs={"pk": pk_of("due")}, director=FOUND),
     post_row("finance:request_refund", kwargs={"pk": pk_of("payment")}, finance=FOUND),
@@ -919,7 +924,9 @@ def world(role_users, tmp_path, settings):
 
 def finance_world(*, batch, role_users):
     """The year's books with a fee item and its scan, a paid application, a pending refund, and an expense."""
-    setup = finance_books()
+    setup = finance_books(year=batch.registration_opens.year)
+    batch.fee_item = setup["item"]
+    batch.save(update_fields=["fee_item"])
     setup["item"].document_scan.save("doc.png", ContentFile(b"png"), save=False)
     setup["item"].document_content_type = "image/png"
     setup["item"].save()
@@ -944,6 +951,7 @@ def finance_world(*, batch, role_users):
     return {
         "fee_item": setup["item"],
         "fee_plan": setup["plan"],
+        "plan_fee": setup["plan_fee"],
         "due": due,
         "payment": payment,
         "refund": refund,
