@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from jianding import staff
 from jianding.client import client_ip
 from jianding.dashboard import dashboard_cards
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
@@ -172,7 +173,7 @@ def view_job(request, pk):
 
 def download_job(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, status=JobStatus.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return file_response(job.file.open("rb"), filename=job.filename)
 
 
 @login_not_required
