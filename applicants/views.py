@@ -38,7 +38,7 @@ from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.privacy import Where, id_number_shown, phone_shown
+from jianding.privacy import Where, birth_shown, id_number_shown, phone_shown
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
@@ -109,6 +109,7 @@ def edit_profile(request):
             "form": form,
             "applicant": applicant,
             "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD),
+            "birth": birth_shown(applicant.birth_date, request.user, Where.RECORD),
         },
     )
 
@@ -161,6 +162,7 @@ def view_application(request, pk, upload_form=None):
             "applicant": application.applicant,
             "id_number": id_number_shown(application.applicant.id_number, request.user, Where.RECORD),
             "phone": phone_shown(application.applicant.phone, request.user, Where.RECORD),
+            "birth": birth_shown(application.applicant.birth_date, request.user, Where.RECORD),
             "rows": rows,
             "is_owner": is_owner,
             "results": PartResult.objects.released()

@@ -14,11 +14,22 @@ his ID number: wherever a person is named (history, audit), it is masked.
 Two exceptions are deliberate: the scanned ID card, a document the reviewing
 roles and the director open on the application, and the search of the review
 queue by a whole number, which finds a person without showing the number.
+
+A mask must not be completed by the page around it. The masked number hides
+characters 7 to 14, which are the birth date; the first six and the last four
+(with the check digit) stay. So wherever the number is masked, the birth date
+is shown as the age (``birth_shown``), which leaves dozens of numbers possible.
 """
 
+import datetime
+from dataclasses import dataclass
 from enum import Enum
 
-from jianding.identity import RESIDENT_ID_SHAPE
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jianding.identity import RESIDENT_ID_SHAPE, age_on
 from jianding.roles import Role, has_role
 
 
@@ -70,3 +81,19 @@ def id_number_shown(number: str, user, where: Where) -> str:
 
 def phone_shown(number: str, user, where: Where) -> str:
     return number if shows_whole_numbers(user, where) else phone_mask(number or "")
+
+
+@dataclass(frozen=True)
+class Birth:
+    label: str
+    value: str
+
+
+def birth_shown(
+    birth_date: datetime.date, user, where: Where, *, today: datetime.date | None = None
+) -> Birth:
+    """The birth date beside a whole ID number; beside a masked one, the age, which does not complete it."""
+    if shows_whole_numbers(user, where):
+        return Birth(_("birth date"), f"{birth_date:%Y-%m-%d}")
+    age = age_on(birth_date, today or timezone.localdate())
+    return Birth(_("age"), ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age})

@@ -20,7 +20,7 @@ from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_re
 from jianding.models import Job, JobStatus
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.privacy import Where, id_number_shown
+from jianding.privacy import Where, birth_shown, id_number_shown
 from jianding.resources import StaffResource, role_labels
 from jianding.roles import Role, primary_role
 from jianding.spreadsheets import xlsx_response
@@ -88,6 +88,7 @@ def dashboard(request):
             "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD)
             if applicant
             else "",
+            "birth": birth_shown(applicant.birth_date, request.user, Where.RECORD) if applicant else None,
         },
     )
 
