@@ -19,9 +19,14 @@ A mask must not be completed by the page around it. The masked number hides
 characters 7 to 14, which are the birth date; the first six and the last four
 (with the check digit) stay. So wherever the number is masked, the birth date
 is shown as the age (``birth_shown``), which leaves dozens of numbers possible.
+
+The audit's before and after values are masked like every list
+(``recorded_value_shown``); the director sees them whole only when he asks
+for one record so, and that request is itself recorded (``Disclosure``).
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -97,3 +102,30 @@ def birth_shown(
         return Birth(_("birth date"), f"{birth_date:%Y-%m-%d}")
     age = age_on(birth_date, today or timezone.localdate())
     return Birth(_("age"), ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age})
+
+
+PHONE_SHAPE = re.compile(r"\+?[0-9][0-9 -]{6,}")
+BIRTH_DATE_MASK = "****-**-**"
+
+
+def contact_mask(value: str) -> str:
+    """A contact the public left (phone or e-mail): a phone number masked, an address kept."""
+    return phone_mask(re.sub(r"[ -]", "", value)) if PHONE_SHAPE.fullmatch(value) else value
+
+
+# Fields of the recorded models that carry a person's numbers, by field name.
+RECORDED_MASKS = {
+    "id_number": resident_id_mask,
+    "username": login_shown,
+    "phone": phone_mask,
+    "contact": contact_mask,
+    "birth_date": lambda value: BIRTH_DATE_MASK,
+}
+
+
+def recorded_value_shown(field_name: str, value, *, whole: bool = False):
+    """A value of the audit's before/after columns: masked if the field carries a person's numbers."""
+    mask = RECORDED_MASKS.get(field_name)
+    if whole or mask is None or value in (None, ""):
+        return value
+    return mask(str(value))

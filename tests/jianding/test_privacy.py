@@ -217,6 +217,14 @@ def test_no_page_or_file_a_masked_role_reaches_completes_the_mask(application, c
             ("applicants:print_roster", [batch]),
             ("applicants:export_roster", [batch]),
         ]
+    if role == Role.DIRECTOR:
+        # The desk had typed another number and its birth date, then corrected both: the history keeps it.
+        applicant = application.applicant
+        applicant.id_number, applicant.birth_date = "110105194912300024", datetime.date(1949, 12, 30)
+        applicant.save()
+        applicant.id_number, applicant.birth_date = NUMBER, BORN
+        applicant.save()
+        pages.append(("audit_record", ["applicants.applicant", applicant.pk]))
     for name, args in pages:
         response = http.get(reverse(name, args=args))
         assert response.status_code == 200, name
