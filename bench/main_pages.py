@@ -8,8 +8,8 @@ BENCH_ROWS so that a small sample stays small). One batch is being scored
 (examiners' sheets open), one is being publicised (its qualified list).
 
 Locust drives 20 users. They first sign in through the pages as a real user
-does, several sessions per role: password, then for the director, deputy,
-finance and clerks the second factor (the TOTP code computed from the
+does, several sessions per role: password, then for the roles of
+SECOND_FACTOR_ROLES the second factor (the TOTP code computed from the
 device's key for an account's first session, a one-time recovery code for the
 others). Then all 20 users ask for one page after the other, each page for an
 equal share of BENCH_SECONDS (default 300: 20 s a page); the first moment of

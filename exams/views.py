@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from exams.resources import OccupationResource, plan_dataset, statistics_dataset
 from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
@@ -424,9 +424,7 @@ def decide_bank(request, pk):
 def download_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
     services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
-    return FileResponse(
-        bank.file.open("rb"), as_attachment=True, filename=f"{bank}.pdf", content_type="application/pdf"
-    )
+    return file_response(bank.file.open("rb"), filename=f"{bank}.pdf", content_type="application/pdf")
 
 
 # --- statistics ----------------------------------------------------------

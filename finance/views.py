@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from finance.forms import (
 from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.permissions import role_required
@@ -57,14 +58,12 @@ def _form_step(request, form, action, done) -> bool:
 
 
 def _file(field_file, content_type, filename):
-    response = FileResponse(
+    return file_response(
         field_file.open("rb"),
         content_type=content_type,
         as_attachment=content_type == "application/pdf",
         filename=filename,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- accounts, subjects, fee items, receipt books

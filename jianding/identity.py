@@ -28,8 +28,13 @@ class ResidentId:
     sex: str  # "M" or "F", from the parity of the order code
 
     def age_on(self, day: datetime.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years from ``birth_date`` to ``day``."""
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def resident_id_normalise(value: str) -> str:

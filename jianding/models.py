@@ -154,6 +154,24 @@ class Job(models.Model):
         return 100 if self.status == JobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
 
 
+class Disclosure(models.Model):
+    """The director asked to see one record's history with its ID and phone numbers whole [#16.5]."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(_("address"))
+    kind = models.CharField(_("kind of record"), max_length=100)
+    object_pk = models.CharField(_("record"), max_length=40)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("disclosure of whole numbers")
+        verbose_name_plural = _("disclosures of whole numbers")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} #{self.object_pk}"
+
+
 class Download(models.Model):
     """A file that left the portal: a confidential document, a register, an export [#9]."""
 

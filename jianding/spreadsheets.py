@@ -11,12 +11,12 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from tablib import Dataset
 
 from jianding.clock import local_wall_clock
+from jianding.downloads import file_response
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +47,6 @@ def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
 
 def xlsx_response(dataset: Dataset, *, title: str, filename: str) -> HttpResponse:
     """Return ``dataset`` as an .xlsx download named ``filename``."""
-    response = HttpResponse(xlsx_from_dataset(dataset, title=title), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(
+        xlsx_from_dataset(dataset, title=title), filename=filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -66,6 +66,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_changes, name="audit_changes"),
     path("audit/access/", audit_views.audit_access, name="audit_access"),
     path("audit/<str:kind>/<int:pk>/", audit_views.audit_record, name="audit_record"),
+    path("audit/<str:kind>/<int:pk>/whole/", audit_views.show_whole_record, name="show_whole_record"),
     path("jobs/<int:pk>/", views.view_job, name="view_job"),
     path("jobs/<int:pk>/download/", views.download_job, name="download_job"),
     path("staff/", include(accounts_patterns)),

@@ -1,4 +1,5 @@
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -237,6 +238,9 @@ def test_a_forgotten_password_is_reset_by_the_desk_and_chosen_anew_by_its_owner(
     assert owner.get(reverse("dashboard")).status_code == 200
     response = client_as(clerk).post(reverse("applicants:reset_password", args=[application.pk]))
     assert response["Location"].startswith(reverse("applicants:list_invitations"))
+    # The address lands in the browser's history and the server's log: never an ID number in it.
+    assert applicant.id_number not in unquote(response["Location"])
+    assert applicant.name in client_as(clerk).get(response["Location"]).content.decode()
     user = User.objects.get(pk=applicant.user_id)
     assert not user.has_usable_password()
     assert user.history.latest().history_change_reason == "由鉴定所重置密码"

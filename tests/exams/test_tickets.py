@@ -63,6 +63,7 @@ def test_every_ticket_prints_as_one_pdf_through_a_job_with_progress(
     partial = http.get(response.url, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<section id="job-progress"')
     download = http.get(reverse("download_job", args=[job.pk]))
+    assert download["Cache-Control"] == "private, no-store"
     content = b"".join(download.streaming_content)
     reader = PdfReader(BytesIO(content))
     assert len(reader.pages) == 20
@@ -95,6 +96,7 @@ def test_the_applicant_prints_his_own_ticket_and_nobody_elses(published, client_
     http = client_as(mine.applicant.user)
     response = http.get(reverse("exams:print_ticket", args=[mine.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
     text = pdf_text(response.content)
     assert mine.ticket.number in text
     assert "理论考试" in text

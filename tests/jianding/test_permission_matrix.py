@@ -121,6 +121,10 @@ def only(*roles, status=OK):
     return dict.fromkeys(roles, status)
 
 
+# The roles SECOND_FACTOR_ROLES names by default.
+SECOND_FACTOR = ("director", "deputy", "finance", "clerk", "exam_staff")
+
+
 def staff_pk(world):
     return world["staff"].pk
 
@@ -134,7 +138,7 @@ MATRIX = [
         "two_factor_verify",
         anonymous=LOGIN,
         default=ELSEWHERE,
-        **only("director", "deputy", "finance", "clerk"),
+        **only(*SECOND_FACTOR),
     ),
     row("renew_recovery_codes", anonymous=LOGIN, default=NOT_ALLOWED),
     # Without a code of the present second factor, those who have one are sent back to the setup page.
@@ -143,7 +147,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=OK,
         method="post",
-        **only("director", "deputy", "finance", "clerk", status=ELSEWHERE),
+        **only(*SECOND_FACTOR, status=ELSEWHERE),
     ),
     row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -153,6 +157,14 @@ MATRIX = [
         default=FORBIDDEN,
         director=OK,
         kwargs={"kind": "applicants.application", "pk": pk_of("application")},
+    ),
+    row(
+        "show_whole_record",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        director=OK,
+        kwargs={"kind": "applicants.application", "pk": pk_of("application")},
+        method="post",
     ),
     row("login", anonymous=OK, default=ELSEWHERE),
     row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
@@ -1045,6 +1057,8 @@ def _check_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    if response.has_header("Content-Disposition"):
+        assert response["Cache-Control"] == "private, no-store", "a file that a cache may keep"
 
 
 @pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: f"{r.method} {r.name}")
