@@ -1175,7 +1175,12 @@ def test_every_object_url_an_applicant_examiner_or_proctor_reaches_is_in_the_cro
     assert not missing, sorted(missing)
 
 
-@pytest.mark.parametrize(("role", "name", "key", "method"), OBJECT_ROWS + CHIEF_ROWS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("role", "name", "key", "method"),
+    OBJECT_ROWS + CHIEF_ROWS,
+    # The key is a function: name it, not its address, so every xdist worker collects the same ids.
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
 def test_another_user_of_the_same_role_gets_404(role, name, key, method, world, client_as):
     kwargs = key(world) if callable(key) else {"pk": world[key].pk}
     url = reverse(name, kwargs=kwargs)
