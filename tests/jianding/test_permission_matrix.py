@@ -827,6 +827,8 @@ def test_matrix_has_one_row_per_url_and_method():
 @pytest.fixture
 def world(role_users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    # The admin's rows say who reaches it when it is on; off (the default) it is 404 (test_admin.py).
+    settings.ADMIN_ENABLED = True
     clerk, exam_staff = role_users["clerk"], role_users["exam_staff"]
     old_plan = PlanFactory(year=2027, revision=1, status=PlanStatus.SUPERSEDED, created_by=clerk)
     line = PlanLineFactory(plan__year=2027, plan__revision=2, plan__created_by=clerk)
