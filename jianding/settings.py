@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,12 @@ EXAMINER_OUTLIER_POINTS = int(os.environ.get("EXAMINER_OUTLIER_POINTS", "10"))
 
 # Accounts one address may open an hour (three times as many a day).
 SIGNUPS_PER_ADDRESS_HOUR = int(os.environ.get("SIGNUPS_PER_ADDRESS_HOUR", "20"))
+# Sendings of the sign-up form one address may make an hour (three times as many a day), whatever
+# their outcome; after SIGNUP_ATTEMPTS_BEFORE_CAPTCHA of them in an hour the form asks for a captcha.
+SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR = int(os.environ.get("SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR", "30"))
+SIGNUP_ATTEMPTS_BEFORE_CAPTCHA = int(os.environ.get("SIGNUP_ATTEMPTS_BEFORE_CAPTCHA", "3"))
+# django-simple-captcha's letters stay valid this long: the form has a name and two passwords to fill.
+CAPTCHA_TIMEOUT = 10  # minutes
 
 # Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
 EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))

@@ -8,6 +8,7 @@ from applicants.services.accounts import (
     applicant_profile_update,
     applicant_register,
     applicants_create_bulk,
+    sign_up_attempt_record,
 )
 from applicants.services.applications import (
     REVIEW_DECISIONS,
@@ -44,4 +45,5 @@ __all__ = [
     "application_withdraw",
     "declaration_create",
     "declaration_record_approval",
+    "sign_up_attempt_record",
 ]
