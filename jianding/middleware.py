@@ -151,6 +151,8 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.streaming or response.content:
             return response
-        page = render(request, "405.html", status=405)
-        page["Allow"] = response["Allow"]
-        return page
+        # Filled in place: the headers inner middleware set (X-Frame-Options, Allow) stay.
+        page = render(request, "405.html")
+        response.content = page.content
+        response["Content-Type"] = page["Content-Type"]
+        return response

@@ -43,6 +43,7 @@ def test_a_wrong_method_gets_a_page_and_keeps_the_allow_header(client_as):
     response = client_as(UserFactory(role=Role.EXAM_STAFF)).get(reverse("logout"))
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
+    assert response["X-Frame-Options"] == "DENY"
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "不能这样打开" in page
