@@ -62,6 +62,9 @@ class SignUpForm(FormHelperMixin, NewPasswordForm):
                 label=_("letters in the picture"),
                 help_text=_("Many sign-ups came from your network lately; type the letters you see."),
             )
+            # Crispy writes a field of two inputs as a fieldset, whose legend labels neither.
+            _key, answer = self.fields["captcha"].widget.widgets
+            answer.attrs["aria-label"] = self.fields["captcha"].label
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
