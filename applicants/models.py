@@ -64,6 +64,22 @@ class Applicant(models.Model):
         return self.name
 
 
+class SignUpAttempt(models.Model):
+    """One sending of the sign-up form, kept a day to limit attempts per address and ask for a captcha."""
+
+    ip_address = models.GenericIPAddressField(_("address"))
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up attempt")
+        verbose_name_plural = _("sign-up attempts")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["ip_address", "at"], name="signup_attempt_address_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.ip_address}"
+
+
 class Category(models.TextChoices):
     STUDENT = "student", _("student")
     SOCIAL = "social", _("social applicant")

@@ -1,8 +1,11 @@
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import (
@@ -12,6 +15,7 @@ from applicants.models import (
     ApplicationStatus,
     Attempt,
     Declaration,
+    SignUpAttempt,
 )
 from exams.models import DocumentKind
 from jianding.identity import resident_id_parse
@@ -167,3 +171,10 @@ def session_candidates(*, batch_id: int, part: str) -> QuerySet[Application]:
     if part == "review":
         candidates = candidates.exclude(review_attempt="")
     return candidates.select_related("applicant").order_by(*ROSTER_ORDER)
+
+
+def sign_up_captcha_needed(*, ip_address: str) -> bool:
+    """Whether the address sent the sign-up form SIGNUP_ATTEMPTS_BEFORE_CAPTCHA times in the last hour."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    attempts = SignUpAttempt.objects.filter(ip_address=ip_address, at__gte=since).count()
+    return attempts >= settings.SIGNUP_ATTEMPTS_BEFORE_CAPTCHA

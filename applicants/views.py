@@ -52,25 +52,27 @@ QUEUE_PAGE_SIZE = 50
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    address = client_ip(request)
+    form = SignUpForm(request.POST or None, captcha=selectors.sign_up_captcha_needed(ip_address=address))
+    if request.method == "POST":
         try:
-            applicant = services.applicant_register(
-                name=data["name"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                password=data["password1"],
-                ip_address=client_ip(request),
-            )
+            # Every sending counts, also one the form refuses, before anything is checked.
+            services.sign_up_attempt_record(ip_address=address)
+            if form.is_valid():
+                applicant = services.applicant_register(
+                    name=form.cleaned_data["name"],
+                    id_number=form.cleaned_data["id_number"],
+                    phone=form.cleaned_data["phone"],
+                    password=form.cleaned_data["password1"],
+                    ip_address=address,
+                )
+                login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
+                )
+                return redirect("dashboard")
         except RuleViolation as error:
             form_refuse(form, error)
-        else:
-            login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
-            )
-            return redirect("dashboard")
     return render(request, "applicants/sign_up.html", {"form": form})
 
 

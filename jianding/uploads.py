@@ -35,6 +35,9 @@ PDF_ACTIVE_ACTIONS = frozenset(
 PDF_ACTIVE_BYTES = re.compile(
     rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b"
 )
+# What a reader does by itself on opening the file: an /OpenAction may show a page (a
+# destination, or a /GoTo action with nothing after it) and nothing else; /AA is refused above.
+PDF_OPEN_ACTION_HARMLESS = "/GoTo"
 # A walk through more objects than this is refused rather than followed.
 PDF_MAX_OBJECTS = 200_000
 
@@ -44,6 +47,14 @@ class CheckedFile:
     content: ContentFile
     size: int
     sha256: str
+
+
+def _pdf_open_action_acts(value) -> bool:
+    """Whether an /OpenAction does more than show a page: any action but a lone /GoTo."""
+    value = value.get_object()
+    if not isinstance(value, DictionaryObject):
+        return False  # a destination: the page to show first
+    return value.get("/S") != PDF_OPEN_ACTION_HARMLESS or "/Next" in value
 
 
 def _pdf_has_active_content(reader: PdfReader) -> bool:
@@ -66,6 +77,8 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
             if PDF_ACTIVE_NAMES & set(node.keys()):
                 return True
             if node.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            if "/OpenAction" in node and _pdf_open_action_acts(node["/OpenAction"]):
                 return True
             stack.extend(value for key, value in node.items() if key != "/Parent")
         elif isinstance(node, ArrayObject):

@@ -1,3 +1,4 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -75,6 +76,13 @@ urlpatterns = [
     path("applicants/", include("applicants.urls")),
     path("exams/", include("exams.urls")),
     path("finance/", include("finance.urls")),
+    # The sign-up form's captcha picture (django-simple-captcha's widget finds it by this name).
+    path(
+        "captcha/<slug:key>/",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 1},
+        name="captcha-image",
+    ),
     # Visitors choose the language on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from applicants.services.accounts import (
     applicant_profile_update,
     applicant_register,
     applicants_create_bulk,
+    sign_up_attempt_record,
 )
 from applicants.services.applications import (
     REVIEW_DECISIONS,
@@ -48,4 +49,5 @@ __all__ = [
     "applications_lapse",
     "declaration_create",
     "declaration_record_approval",
+    "sign_up_attempt_record",
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -177,6 +178,8 @@ MATRIX = [
     row("password_reset_complete", anonymous=OK, default=OK),
     row("set_language", anonymous=ELSEWHERE, default=ELSEWHERE),
     row("applicants:sign_up", anonymous=OK, default=ELSEWHERE),
+    # the sign-up form's captcha picture, shown before anyone signs in
+    row("captcha-image", anonymous=OK, default=OK, kwargs={"key": lambda world: world["captcha"]}),
     row("applicants:activate", anonymous=OK, default=ELSEWHERE),
     row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -874,6 +877,8 @@ def test_matrix_has_one_row_per_url_and_method():
 @pytest.fixture
 def world(role_users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    # The admin's rows say who reaches it when it is on; off (the default) it is 404 (test_admin.py).
+    settings.ADMIN_ENABLED = True
     clerk, exam_staff = role_users["clerk"], role_users["exam_staff"]
     old_plan = PlanFactory(year=2027, revision=1, status=PlanStatus.SUPERSEDED, created_by=clerk)
     line = PlanLineFactory(plan__year=2027, plan__revision=2, plan__created_by=clerk)
@@ -919,6 +924,7 @@ def world(role_users, tmp_path, settings):
         ),
         **exam_day(world_application=application, batch=batch, role_users=role_users),
         **finance_world(batch=batch, role_users=role_users),
+        "captcha": CaptchaStore.generate_key(),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
             applicants=[
