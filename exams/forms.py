@@ -22,7 +22,7 @@ from exams.models import (
     default_social_documents,
     default_student_documents,
 )
-from jianding.forms import DateInput, FormHelperMixin
+from jianding.forms import DateInput, FormHelperMixin, ModelChoicesField
 from jianding.models import User
 from jianding.roles import Role
 
@@ -160,7 +160,7 @@ class SessionForm(FormHelperMixin, forms.Form):
         required=False,
         help_text=_("Skill assessment: who keeps the equipment running."),
     )
-    rooms = forms.ModelMultipleChoiceField(
+    rooms = ModelChoicesField(
         label=_("rooms (seated by building and name)"),
         queryset=Room.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -168,7 +168,7 @@ class SessionForm(FormHelperMixin, forms.Form):
 
 
 class ProctorsForm(forms.Form):
-    proctors = forms.ModelMultipleChoiceField(
+    proctors = ModelChoicesField(
         label=_("proctors"),
         queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -260,7 +260,7 @@ class ExaminerProfileForm(FormHelperMixin, forms.Form):
     certificate_number = forms.CharField(
         label=_("examiner certificate number"), max_length=30, required=False
     )
-    occupations = forms.ModelMultipleChoiceField(
+    occupations = ModelChoicesField(
         label=_("occupations he assesses"),
         queryset=Occupation.objects.filter(is_active=True).order_by("code"),
         widget=forms.CheckboxSelectMultiple,
@@ -371,3 +371,11 @@ class ObjectionAnswerForm(forms.Form):
 class ReportForm(FormHelperMixin, forms.Form):
     report_number = forms.CharField(label=_("report document number"), max_length=60)
     reported_on = forms.DateField(label=_("reported on"), widget=DateInput)
+
+
+class ResultStatisticsForm(forms.Form):
+    """The results statistics' choice of occupation (``?occupation=``); the year is ``year_asked``."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.all(), required=False
+    )

@@ -24,7 +24,7 @@ from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import ImportForm, form_refuse, year_asked
 from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
@@ -429,16 +429,9 @@ def download_bank(request, pk):
 # --- statistics ----------------------------------------------------------
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-
-
 @role_required(*MANAGEMENT_ROLES)
 def view_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     rows = selectors.statistics_by_month(year=year)
     months = range(1, 13)
     labels = [f"{month} 月" for month in months]
@@ -476,6 +469,6 @@ def view_statistics(request):
 
 @role_required(*MANAGEMENT_ROLES)
 def export_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     dataset = statistics_dataset(selectors.statistics_by_month(year=year))
     return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

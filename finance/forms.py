@@ -156,7 +156,3 @@ class BookForm(FormHelperMixin, forms.Form):
 
 class DayForm(forms.Form):
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
