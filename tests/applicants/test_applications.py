@@ -1,5 +1,7 @@
 import datetime
 import re
+import struct
+import zlib
 from io import BytesIO
 
 import pytest
@@ -144,6 +146,15 @@ def _bomb_png() -> bytes:
     return buffer.getvalue()
 
 
+def _pillow_bomb_png() -> bytes:
+    """A PNG whose header claims 400 megapixels: Pillow itself refuses to open it."""
+    buffer = BytesIO()
+    Image.new("1", (1, 1)).save(buffer, "PNG")
+    data = buffer.getvalue()
+    header = b"IHDR" + struct.pack(">II", 20_000, 20_000) + data[24:29]
+    return data[:12] + header + struct.pack(">I", zlib.crc32(header)) + data[33:]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
@@ -151,6 +162,7 @@ def _bomb_png() -> bytes:
         ("card.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "unsupported_type"),
         ("card.jpg", portrait()[:2000], "image_damaged"),
         ("card.png", _bomb_png(), "image_too_large"),
+        ("card.png", _pillow_bomb_png(), "image_too_large"),
     ],
 )
 def test_hostile_documents_are_refused(world, name, data, code):
