@@ -24,7 +24,7 @@ from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse, year_asked
+from jianding.forms import ImportForm, form_refuse, id_asked, year_asked
 from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
@@ -303,8 +303,8 @@ def _batch(request, pk) -> Batch:
 @role_required(Role.CLERK)
 def create_batch(request):
     plan_lines = selectors.plan_lines_in_force()
-    line_id = request.GET.get("line", "")
-    line = plan_lines.filter(pk=int(line_id)).first() if line_id.isdigit() else None
+    line_id = id_asked(request.GET.get("line", ""))
+    line = plan_lines.filter(pk=line_id).first() if line_id else None
     initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
     form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
     if request.method == "POST" and form.is_valid():

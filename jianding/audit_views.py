@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from jianding import audit
+from jianding.forms import id_asked
 from jianding.models import User
 from jianding.permissions import role_required
 from jianding.roles import Role
@@ -31,8 +32,8 @@ def _page(request) -> int:
 def audit_changes(request):
     models = audit.audited_models()
     kind = request.GET.get("kind", "")
-    chosen = request.GET.get("user", "")
-    user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    chosen = id_asked(request.GET.get("user", ""))
+    user = User.objects.filter(pk=chosen).first() if chosen else None
     start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
     page = _page(request)
     found = audit.changes_search(kind=kind, user=user, start=start, end=end, limit=page * PAGE_SIZE + 1)

@@ -136,6 +136,14 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
+def id_asked(value: str) -> int | None:
+    """The object id an address parameter names, or None when it names none (``²``, ``1e9``, 30 digits)."""
+    try:
+        return forms.IntegerField(min_value=1, max_value=ID_MAX).clean(value)
+    except ValidationError:
+        return None
+
+
 def year_asked(query) -> int:
     """The year ``?year=`` asks for; this year when it is missing or out of range."""
     form = YearForm(query)
