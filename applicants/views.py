@@ -490,6 +490,9 @@ def list_invitations(request):
 def print_invitations(request):
     """The invitation slips of the listed accounts, eight to a page, to cut and hand out."""
     applicants = list(_filtered_invitations(request).qs[: INVITATION_SLIPS_MAX + 1])
+    if not applicants:
+        messages.warning(request, _("No invitation slip matches; change the filter."))
+        return redirect(f"{reverse('applicants:list_invitations')}?{request.GET.urlencode()}")
     if len(applicants) > INVITATION_SLIPS_MAX:
         messages.error(
             request,

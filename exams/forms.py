@@ -23,7 +23,7 @@ from exams.models import (
     default_student_documents,
 )
 from finance.selectors import fee_items_in_approved_plans
-from jianding.forms import DateInput, FormHelperMixin
+from jianding.forms import DateInput, FormHelperMixin, ModelChoicesField
 from jianding.models import User
 from jianding.roles import Role
 
@@ -168,7 +168,7 @@ class SessionForm(FormHelperMixin, forms.Form):
         required=False,
         help_text=_("Skill assessment: who keeps the equipment running."),
     )
-    rooms = forms.ModelMultipleChoiceField(
+    rooms = ModelChoicesField(
         label=_("rooms (seated by building and name)"),
         queryset=Room.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -176,7 +176,7 @@ class SessionForm(FormHelperMixin, forms.Form):
 
 
 class ProctorsForm(forms.Form):
-    proctors = forms.ModelMultipleChoiceField(
+    proctors = ModelChoicesField(
         label=_("proctors"),
         queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -275,7 +275,7 @@ class ExaminerProfileForm(FormHelperMixin, forms.Form):
     certificate_number = forms.CharField(
         label=_("examiner certificate number"), max_length=30, required=False
     )
-    occupations = forms.ModelMultipleChoiceField(
+    occupations = ModelChoicesField(
         label=_("occupations he assesses"),
         queryset=Occupation.objects.filter(is_active=True).order_by("code"),
         widget=forms.CheckboxSelectMultiple,
@@ -432,4 +432,12 @@ class NotAdmittedForm(FormHelperMixin, forms.Form):
         label=_("why he is not admitted"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The applicant reads it on his application."),
+    )
+
+
+class ResultStatisticsForm(forms.Form):
+    """The results statistics' choice of occupation (``?occupation=``); the year is ``year_asked``."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.all(), required=False
     )

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from applicants.models import Sex
 from exams import selectors, services
 from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
-from exams.forms import ItemDecisionForm, ObjectionAnswerForm, ObjectionForm, ReportForm
+from exams.forms import (
+    ItemDecisionForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    ReportForm,
+    ResultStatisticsForm,
+)
 from exams.models import Batch, ExamSession, Objection, Occupation
 from exams.resources import (
     TheoryMarkResource,
@@ -22,7 +28,7 @@ from exams.resources import (
 )
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import ImportForm, form_refuse, year_asked
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
@@ -310,12 +316,10 @@ def export_qualified(request, pk):
 
 
 def _statistics_query(request) -> tuple[int, Occupation | None]:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    occupation = Occupation.objects.filter(pk=request.GET.get("occupation") or None).first()
-    return year, occupation
+    """The year and occupation asked for; a value that is not one is left out."""
+    form = ResultStatisticsForm(request.GET)
+    form.is_valid()
+    return year_asked(request.GET), form.cleaned_data.get("occupation")
 
 
 def _rate_chart(chart_id: str, label: str, rows) -> dict:

@@ -25,7 +25,7 @@ from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
 from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import ImportForm, form_refuse, id_asked, year_asked
 from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
@@ -304,8 +304,8 @@ def _batch(request, pk) -> Batch:
 @role_required(Role.CLERK)
 def create_batch(request):
     plan_lines = selectors.plan_lines_in_force()
-    line_id = request.GET.get("line", "")
-    line = plan_lines.filter(pk=int(line_id)).first() if line_id.isdigit() else None
+    line_id = id_asked(request.GET.get("line", ""))
+    line = plan_lines.filter(pk=line_id).first() if line_id else None
     initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
     form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
     if request.method == "POST" and form.is_valid():
@@ -430,16 +430,9 @@ def download_bank(request, pk):
 # --- statistics ----------------------------------------------------------
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-
-
 @role_required(*MANAGEMENT_ROLES)
 def view_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     rows = selectors.statistics_by_month(year=year)
     months = range(1, 13)
     labels = [f"{month} 月" for month in months]
@@ -477,6 +470,6 @@ def view_statistics(request):
 
 @role_required(*MANAGEMENT_ROLES)
 def export_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     dataset = statistics_dataset(selectors.statistics_by_month(year=year))
     return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

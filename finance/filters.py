@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from applicants.models import Application
 from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
 from finance.selectors import refunds_waiting_for_director
+from jianding.filters import YearFilter
 
 
 class DueFilter(django_filters.FilterSet):
@@ -61,8 +62,10 @@ class EntryFilter(django_filters.FilterSet):
         label=_("kind"), choices=LedgerEntry.Kind.choices, empty_label=_("all")
     )
     subject = django_filters.ModelChoiceFilter(label=_("subject"), queryset=Subject.objects.all())
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
-    month = django_filters.NumberFilter(label=_("month"), field_name="date", lookup_expr="month")
+    year = YearFilter(label=_("year"), field_name="date")
+    month = django_filters.NumberFilter(
+        label=_("month"), field_name="date", lookup_expr="month", min_value=1, max_value=12
+    )
 
     class Meta:
         model = LedgerEntry

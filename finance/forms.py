@@ -155,7 +155,3 @@ class BookForm(FormHelperMixin, forms.Form):
 
 class DayForm(forms.Form):
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)

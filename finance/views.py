@@ -32,14 +32,13 @@ from finance.forms import (
     ResubmitForm,
     SignForm,
     SubjectForm,
-    YearForm,
 )
 from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
 from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
+from jianding.forms import form_refuse, year_asked
 from jianding.permissions import role_required
 from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
@@ -615,18 +614,13 @@ def reverse_entry(request, pk):
     return redirect("finance:list_entries")
 
 
-def _year(request) -> int:
-    form = YearForm(request.GET)
-    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
-
-
 @role_required(*BOOKS_ROLES)
 def view_reports(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     return render(request, "finance/view_reports.html", report_context(year=year))
 
 
 @role_required(*BOOKS_ROLES)
 def export_reports(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     return xlsx_response(report_dataset(year=year), title=_("Books"), filename=f"收支报表-{year}.xlsx")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from jianding import audit
 from jianding.client import client_ip
 from jianding.downloads import never_stored
+from jianding.forms import id_asked
 from jianding.models import User
 from jianding.permissions import role_required
 from jianding.privacy import recorded_value_shown
@@ -35,8 +36,8 @@ def _page(request) -> int:
 def audit_changes(request):
     models = audit.audited_models()
     kind = request.GET.get("kind", "")
-    chosen = request.GET.get("user", "")
-    user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    chosen = id_asked(request.GET.get("user", ""))
+    user = User.objects.filter(pk=chosen).first() if chosen else None
     start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
     page = _page(request)
     found = audit.changes_search(kind=kind, user=user, start=start, end=end, limit=page * PAGE_SIZE + 1)

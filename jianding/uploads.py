@@ -171,6 +171,11 @@ def upload_decode_image(upload: UploadedFile, *, field: str, max_bytes: int = IM
     damaged = RuleViolation(
         _("The picture is damaged or incomplete; take or save it again."), field=field, code="image_damaged"
     )
+    too_large = RuleViolation(
+        _("The picture has too many pixels; take it at a lower resolution."),
+        field=field,
+        code="image_too_large",
+    )
     # WeasyPrint turns on Pillow's leniency for truncated images when it is
     # imported; uploads must be whole, and everything we print is re-encoded.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -182,18 +187,17 @@ def upload_decode_image(upload: UploadedFile, *, field: str, max_bytes: int = IM
         with probe:
             width, height = probe.size
             if width * height > IMAGE_MAX_PIXELS:
-                raise RuleViolation(
-                    _("The picture has too many pixels; take it at a lower resolution."),
-                    field=field,
-                    code="image_too_large",
-                )
+                raise too_large
             probe.verify()
         upload.seek(0)
         image = Image.open(upload)
         image.load()
     except RuleViolation:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Beyond twice Pillow's own limit it refuses to open the picture at all.
+        raise too_large from None
+    except (OSError, SyntaxError, ValueError):
         raise damaged from None
     return ImageOps.exif_transpose(image)
 

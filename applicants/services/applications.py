@@ -1,6 +1,6 @@
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -78,7 +78,17 @@ def application_create(
             _("Complete your profile (education, class or employer) before applying."),
             code="profile_incomplete",
         )
-    age = resident_id_parse(applicant.id_number).age_on(batch.theory_date)
+    try:
+        age = resident_id_parse(applicant.id_number).age_on(batch.theory_date)
+    except ValidationError as error:
+        raise RuleViolation(
+            _(
+                "The ID number stored for you fails a check: %(reason)s Bring your ID card to the center's desk."
+            )
+            % {"reason": " ".join(error.messages)},
+            field="id_number",
+            code="stored_id_number_invalid",
+        ) from None
     if age < batch.min_age:
         raise RuleViolation(
             _("This batch is open from age %(min)d; on the exam day you will be %(age)d.")

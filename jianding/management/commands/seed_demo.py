@@ -346,7 +346,7 @@ class Command(BaseCommand):
         for number, (name, class_name) in enumerate(DEMO_COOKS, start=1):
             birth = datetime.date(2007, 1 + number % 12, 1 + number)
             body = f"320102{birth:%Y%m%d}{600 + number:03d}"
-            id_number = body + ric.calc_check_digit(body)
+            id_number = body + ric.calc_check_digit(body + "0")  # it reads the 17 digits before the last
             user = self._account(id_number, name, f"1370000{number:04d}", Role.APPLICANT)
             applicant, _created = Applicant.objects.update_or_create(
                 user=user,
