@@ -181,8 +181,9 @@ def test_the_not_seated_list_costs_the_same_queries_for_one_and_for_many(late, d
     http, batch = late["http"], late["batch"]
     url = reverse("exams:arrange_batch", args=[batch.pk])
     http.get(url)
-    # session, user, roles, the batch, its sessions, their rooms, published?, the unseated list
-    with django_assert_num_queries(9) as one:
+    # session, user, his second-factor device (exam staff verify one), roles, the batch, its
+    # sessions, their rooms, published?, the unseated list
+    with django_assert_num_queries(10) as one:
         http.get(url)
     candidates(batch, {"23 机电 4 班": 6})
     with django_assert_num_queries(len(one)):

@@ -167,15 +167,16 @@ def test_arrangement_and_schedule_print_and_export(published):
 def test_session_page_query_count_does_not_grow_with_seats(arranged, django_assert_num_queries):
     http, session = arranged["http"], arranged["session"]
     http.get(reverse("exams:view_session", args=[session.pk]))
-    # session, user, roles, the session, its rooms with proctors, seats, the proctor choices
+    # session, user, his second-factor device (exam staff verify one), roles, the session, its
+    # rooms with proctors, seats, the proctor choices
     # of each room's form, duty checks, examiners, recusals, the examiner choices, and
     # whether the batch is published (its approved applicants left unseated are listed then)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         http.get(reverse("exams:view_session", args=[session.pk]))
     candidates(arranged["batch"], {"23 机电 3 班": 10})
     http.post(reverse("exams:assign_seats", args=[session.pk]))
     assert session.seats.count() == 30
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         http.get(reverse("exams:view_session", args=[session.pk]))
 
 

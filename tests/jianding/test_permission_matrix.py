@@ -1161,6 +1161,7 @@ CHIEF_ROWS = [
 
 # Object URLs the roles below reach without the object being theirs: public or open to all of them.
 NOT_OWNED = {
+    "captcha-image": "a sign-up form's picture, public by its random key",
     "applicants:create_application": "any applicant applies to a batch open for registration",
     "password_reset_confirm": "its arguments are a token, not an object",
     "public:view_batch": "public",
