@@ -126,7 +126,8 @@ def test_a_search_keeps_the_other_fields_in_the_address_and_works_across_pages(c
     first = http.get(location)
     assert _table_rows(first) == 20
     following = [link for link in _links(first) if "page=2" in link]
-    assert following and all("q=~" in link for link in following)
+    assert following
+    assert all("q=~" in link for link in following)
     assert _table_rows(http.get(f"{url}{following[0]}")) == 1
 
 
