@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant, Application, ApplicationStatus, Category
 from applicants.selectors import application_search
-from jianding.filters import IdFilter
+from jianding.filters import IdFilter, SearchFilterSet
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=ApplicationStatus.choices, empty_label=_("all")
@@ -26,7 +26,7 @@ class ReviewFilter(django_filters.FilterSet):
         return application_search(queryset, value)
 
 
-class InvitationFilter(django_filters.FilterSet):
+class InvitationFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("name or ID number"), method="filter_q")
     employer_or_class = django_filters.CharFilter(label=_("class or employer"), lookup_expr="icontains")
 

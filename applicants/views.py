@@ -41,6 +41,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown, phone_shown
 from jianding.roles import REVIEWER_ROLES, Role, has_role
+from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 from jianding.views import locked_out
@@ -285,8 +286,9 @@ def my_applications(request):
 
 @never_stored  # a search by a whole ID number shows it again in the search box
 @role_required(*REVIEWER_ROLES)
+@search_posted
 def list_applications(request):
-    review_filter = ReviewFilter(request.GET, queryset=selectors.review_queue(actor=request.user))
+    review_filter = ReviewFilter(request, queryset=selectors.review_queue(actor=request.user))
     table = ReviewTable(review_filter.qs)
     RequestConfig(request, paginate={"per_page": QUEUE_PAGE_SIZE}).configure(table)
     return render(request, "applicants/list_applications.html", {"filter": review_filter, "table": table})
@@ -465,11 +467,12 @@ def import_class_list(request):
 
 
 def _filtered_invitations(request) -> InvitationFilter:
-    return InvitationFilter(request.GET, queryset=selectors.invitation_list())
+    return InvitationFilter(request, queryset=selectors.invitation_list())
 
 
 @never_stored  # a search by a whole ID number shows it again in the search box
 @role_required(Role.CLERK, Role.EXAM_STAFF)
+@search_posted
 def list_invitations(request):
     invitation_filter = _filtered_invitations(request)
     table = InvitationTable(invitation_filter.qs)

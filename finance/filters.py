@@ -6,10 +6,10 @@ from django.utils.translation import pgettext_lazy
 from applicants.models import Application
 from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
 from finance.selectors import refunds_waiting_for_director
-from jianding.filters import YearFilter
+from jianding.filters import SearchFilterSet, YearFilter
 
 
-class DueFilter(django_filters.FilterSet):
+class DueFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     paid = django_filters.ChoiceFilter(
         label=pgettext_lazy("payment state", "fee"),

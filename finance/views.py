@@ -36,11 +36,12 @@ from finance.forms import (
 from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
-from jianding.downloads import file_response
+from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse, year_asked
 from jianding.permissions import role_required
 from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
+from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 
@@ -305,9 +306,11 @@ def remove_plan_fee(request, pk):
 # --- collections
 
 
+@never_stored  # a search by a whole ID number shows it again in the search box
 @role_required(*BOOKS_ROLES)
+@search_posted
 def list_dues(request):
-    dues = DueFilter(request.GET, queryset=selectors.application_dues(actor=request.user))
+    dues = DueFilter(request, queryset=selectors.application_dues(actor=request.user))
     table = DueTable(dues.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "finance/list_dues.html", {"table": table, "filter": dues})

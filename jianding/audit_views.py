@@ -14,6 +14,7 @@ from jianding.models import User
 from jianding.permissions import role_required
 from jianding.privacy import recorded_value_shown
 from jianding.roles import Role
+from jianding.searches import search_data, search_posted
 
 PAGE_SIZE = 50
 
@@ -120,10 +121,13 @@ def show_whole_record(request, kind, pk):
     return _record_page(request, model, kind, pk, whole=True)
 
 
+@never_stored  # a search by an applicant's login name, his ID number, shows it again in the search box
 @role_required(Role.DIRECTOR)
+@search_posted
 def audit_access(request):
-    who = request.GET.get("who", "").strip()[:50]
-    start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
+    data = search_data(request)
+    who = data.get("who", "").strip()[:50]
+    start, end = _day(data.get("start", "")), _day(data.get("end", ""))
     page = _page(request)
     found = audit.access_search(who=who, start=start, end=end, limit=page * PAGE_SIZE + 1)
     return render(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jianding.forms import ID_MAX, YEAR_MAX, YEAR_MIN
 from jianding.models import User
 from jianding.roles import STAFF_ROLES
+from jianding.searches import search_data
 
 YES_NO_ALL = [("", _("all")), ("true", _("yes")), ("false", _("no"))]
 
@@ -28,7 +29,20 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
-class StaffFilter(django_filters.FilterSet):
+class SearchFilterSet(django_filters.FilterSet):
+    """The filter of a list whose search box may take a whole ID number or login name.
+
+    Its form posts (``includes/filter_form.html``), and it reads the search back from the
+    session, so the text never shows in the list's address (``jianding.searches``).
+    """
+
+    posts_search = True
+
+    def __init__(self, request, *, queryset):
+        super().__init__(search_data(request), queryset=queryset, request=request)
+
+
+class StaffFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     role = django_filters.ChoiceFilter(
         label=_("role"),

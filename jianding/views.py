@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 from jianding import staff
 from jianding.client import client_ip
 from jianding.dashboard import dashboard_cards
-from jianding.downloads import file_response
+from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
@@ -25,6 +25,7 @@ from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown
 from jianding.resources import StaffResource, role_labels
 from jianding.roles import Role, primary_role
+from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.tables import StaffTable
 
@@ -105,10 +106,12 @@ def dashboard(request):
 
 
 def _filtered_staff(request) -> StaffFilter:
-    return StaffFilter(request.GET, queryset=staff.staff_list(actor=request.user))
+    return StaffFilter(request, queryset=staff.staff_list(actor=request.user))
 
 
+@never_stored  # a search by a login name or phone shows it again in the search box
 @role_required(Role.DIRECTOR)
+@search_posted
 def list_staff(request):
     staff_filter = _filtered_staff(request)
     table = StaffTable(staff_filter.qs)

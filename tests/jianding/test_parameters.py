@@ -1,7 +1,7 @@
 """No page answers 500 to what its address or form carries (#16).
 
 Every GET page of the permission matrix is opened once by a role that may see it; the names
-its GET forms and links carry (filters, sorting, paging, the query of an export) are the
+its GET forms, search boxes and links carry (filters, sorting, paging, the query of an export) are the
 parameters of the page they point at. Hypothesis then sends random values for them: a bad
 value is ignored or refused with a message, never a server error.
 """
@@ -26,12 +26,15 @@ class QueryNames(HTMLParser):
         self.path, self.found, self.form_path, self.select = path, found, None, None
 
     def _add(self, path: str, name: str, value: str = "") -> None:
+        if name == "csrfmiddlewaretoken":
+            return
         self.found.setdefault(path, {}).setdefault(name, set()).add(value)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            get = (attrs.get("method") or "get").lower() == "get"
+            # a search box that posts comes back to its list with the same names (jianding/searches.py)
+            get = (attrs.get("method") or "get").lower() == "get" or attrs.get("role") == "search"
             self.form_path = (urlsplit(attrs.get("action") or "").path or self.path) if get else None
         elif tag in ("input", "select", "textarea") and self.form_path and attrs.get("name"):
             self._add(self.form_path, attrs["name"], attrs.get("value") or "")

@@ -152,6 +152,8 @@ MATRIX = [
     ),
     row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    # a list's search box posts, and is sent back to the list with its search as a token (jianding/searches.py)
+    post_row("audit_access", kwargs={}, director=FOUND),
     row(
         "audit_record",
         anonymous=LOGIN,
@@ -182,6 +184,7 @@ MATRIX = [
     row("captcha-image", anonymous=OK, default=OK, kwargs={"key": lambda world: world["captcha"]}),
     row("applicants:activate", anonymous=OK, default=ELSEWHERE),
     row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
+    post_row("accounts:list_staff", kwargs={}, director=FOUND),
     row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:export_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:print_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -198,6 +201,7 @@ MATRIX = [
         kwargs={"batch_pk": pk_of("batch")},
     ),
     row("applicants:list_applications", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
+    post_row("applicants:list_applications", kwargs={}, **only(*CATALOGUE, status=FOUND)),
     row(
         "applicants:view_application",
         anonymous=LOGIN,
@@ -325,6 +329,7 @@ MATRIX = [
     ),
     row("applicants:import_class_list", anonymous=LOGIN, default=FORBIDDEN, clerk=OK),
     row("applicants:list_invitations", anonymous=LOGIN, default=FORBIDDEN, **only("clerk", "exam_staff")),
+    post_row("applicants:list_invitations", kwargs={}, **only("clerk", "exam_staff", status=FOUND)),
     row("applicants:print_invitations", anonymous=LOGIN, default=FORBIDDEN, **only("clerk", "exam_staff")),
     row(
         "applicants:reissue_invitation",
@@ -777,6 +782,7 @@ MATRIX = [
     ],
     *[row(name, anonymous=LOGIN, default=NOT_ALLOWED, kwargs=kwargs) for name, kwargs in FINANCE_STEPS],
     post_row("finance:create_account", kwargs={}, finance=FOUND),
+    post_row("finance:list_dues", kwargs={}, **only(*BOOKS, status=FOUND)),
     post_row("finance:create_subject", kwargs={}, finance=FOUND),
     post_row("finance:create_receipt_book", kwargs={}, finance=FOUND),
     post_row("finance:create_fee_item", kwargs={}, finance=FOUND, clerk=FOUND),
