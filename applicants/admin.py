@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from applicants.models import Applicant, Application, ApplicationDocument, Declaration
+from applicants.models import Applicant, Application, ApplicationDocument, Declaration, SignUpAttempt
 
 
 @admin.register(Applicant)
@@ -33,3 +33,10 @@ class ApplicationDocumentAdmin(SimpleHistoryAdmin):
 @admin.register(Declaration)
 class DeclarationAdmin(SimpleHistoryAdmin):
     list_display = ("batch", "declared_at", "declared_by", "city_document_number", "city_approved_on")
+
+
+@admin.register(SignUpAttempt)
+class SignUpAttemptAdmin(admin.ModelAdmin):
+    list_display = ("at", "ip_address")
+    search_fields = ("ip_address",)
+    date_hierarchy = "at"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant, Application, ApplicationStatus, Category
 from applicants.selectors import application_search
+from jianding.filters import IdFilter
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -15,7 +16,7 @@ class ReviewFilter(django_filters.FilterSet):
         label=_("category"), choices=Category.choices, empty_label=_("all")
     )
     class_name = django_filters.CharFilter(label=_("class or employer"), lookup_expr="icontains")
-    batch = django_filters.NumberFilter(label=_("batch"), field_name="batch_id")
+    batch = IdFilter(label=_("batch"), field_name="batch_id")
 
     class Meta:
         model = Application

@@ -1,3 +1,4 @@
+from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,21 @@ class NewPasswordForm(forms.Form):
         return cleaned
 
 
+class SignUpCaptchaField(CaptchaField):
+    """django-simple-captcha's letters; a wrong answer is refused with a code like every other error.
+
+    Each picture is answered once: the store forgets it on any answer, and the page shows a new one.
+    """
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Type the letters of the picture; here is a new one."), code="wrong_captcha"
+            ) from None
+
+
 class SignUpForm(FormHelperMixin, NewPasswordForm):
     name = forms.CharField(label=_("name"), max_length=50, help_text=_("As on your ID card."))
     id_number = forms.CharField(
@@ -38,6 +54,17 @@ class SignUpForm(FormHelperMixin, NewPasswordForm):
     )
     phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
     field_order = ["name", "id_number", "phone", "password1", "password2"]
+
+    def __init__(self, *args, captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if captcha:
+            self.fields["captcha"] = SignUpCaptchaField(
+                label=_("letters in the picture"),
+                help_text=_("Many sign-ups came from your network lately; type the letters you see."),
+            )
+            # Crispy writes a field of two inputs as a fieldset, whose legend labels neither.
+            _key, answer = self.fields["captcha"].widget.widgets
+            answer.attrs["aria-label"] = self.fields["captcha"].label
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -96,8 +123,13 @@ class ApplyForm(FormHelperMixin, forms.Form):
 
 
 class DocumentForm(FormHelperMixin, forms.Form):
+    """The upload of one document kind; the application page holds one per kind, so the ids name it."""
+
     kind = forms.CharField(widget=forms.HiddenInput)
     file = forms.FileField(label=_("file (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, auto_id=f"id_{kind}_%s", initial={"kind": kind}, **kwargs)
 
 
 class ReviewForm(FormHelperMixin, forms.Form):

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.roles import REVIEWER_ROLES, has_role
 
 
@@ -32,7 +34,7 @@ class Applicant(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="applicant",
     )
@@ -62,6 +64,22 @@ class Applicant(models.Model):
         return self.name
 
 
+class SignUpAttempt(models.Model):
+    """One sending of the sign-up form, kept a day to limit attempts per address and ask for a captcha."""
+
+    ip_address = models.GenericIPAddressField(_("address"))
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up attempt")
+        verbose_name_plural = _("sign-up attempts")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["ip_address", "at"], name="signup_attempt_address_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.ip_address}"
+
+
 class Category(models.TextChoices):
     STUDENT = "student", _("student")
     SOCIAL = "social", _("social applicant")
@@ -83,6 +101,10 @@ class ApplicationStatus(models.TextChoices):
     CITY_APPROVED = "city_approved", _("approved by the city center")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # Returned for correction and not resubmitted before registration closed.
+    LAPSED = "lapsed", _("lapsed at the close of registration")
+    # Approved too late for the published seating, and not given a seat.
+    NOT_ADMITTED = "not_admitted", _("not admitted to the exam")
 
 
 # Applications that still count: one person holds at most one of these per batch.
@@ -162,6 +184,8 @@ class Application(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reviewer's reason"), blank=True)
+    # Why it ended without an exam (lapsed, not admitted): the applicant reads it on his pages.
+    end_reason = models.TextField(_("why it ended"), blank=True)
     original_seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("original education certificate seen by"),
@@ -288,4 +312,4 @@ class Declaration(models.Model):
         ordering = ["-declared_at"]
 
     def __str__(self):
-        return f"{self.batch} 申报 {self.declared_at:%Y-%m-%d}"
+        return f"{self.batch} 申报 {local_text(self.declared_at, '%Y-%m-%d')}"

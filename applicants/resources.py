@@ -10,6 +10,7 @@ from applicants.models import Applicant, Education
 from applicants.services.accounts import applicants_create_bulk
 from jianding.forms import phone_validator
 from jianding.identity import ResidentId, resident_id_parse
+from jianding.imports import FormulaWithoutValue
 from jianding.models import User
 from jianding.privacy import Where, id_number_shown, phone_shown
 
@@ -58,6 +59,8 @@ def applications_dataset(applications, *, viewer) -> Dataset:
 
 def _cell_text(value) -> str:
     """A cell as text: Excel stores a long number typed without a leading ' as a number."""
+    if isinstance(value, FormulaWithoutValue):
+        raise ValueError(_("This cell holds a formula without a saved value; type the value itself."))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value if value is not None else "").split())
@@ -85,9 +88,10 @@ class ResidentIdWidget(widgets.Widget):
         self.parsed: dict[object, ResidentId | str] = {}
 
     def parse(self, value) -> ResidentId:
-        if value not in self.parsed:
-            self.parsed[value] = self._parse(value)
-        result = self.parsed[value]
+        key = (type(value), value)  # a formula without a value equals "", but is told apart
+        if key not in self.parsed:
+            self.parsed[key] = self._parse(value)
+        result = self.parsed[key]
         if isinstance(result, str):
             raise ValueError(result)
         return result
@@ -103,6 +107,8 @@ class ResidentIdWidget(widgets.Widget):
             return resident_id_parse(_cell_text(value))
         except ValidationError as error:
             return " ".join(error.messages)
+        except ValueError as error:
+            return str(error)
 
     def clean(self, value, row=None, **kwargs):
         return self.parse(value).number
@@ -168,6 +174,8 @@ class ClassListResource(resources.ModelResource):
     education = fields.Field(attribute="education", column_name="文化程度", widget=EducationWidget())
 
     UPDATED_FIELDS = ("phone", "employer_or_class", "education")
+    # The page says 文化程度 may be left out; a sheet without the column imports as if it were empty.
+    OPTIONAL_COLUMNS = ("文化程度",)
 
     class Meta:
         model = Applicant

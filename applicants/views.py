@@ -5,11 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -31,14 +30,16 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from exams.models import DocumentKind, PartResult
 from exams.selectors import batch_list, batch_public_list, released_results
+from finance.selectors import how_to_pay
 from finance.services import application_fee_status
 from jianding.client import client_ip
+from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.privacy import Where, id_number_shown, phone_shown
+from jianding.privacy import Where, birth_shown, id_number_shown, phone_shown
 from jianding.roles import REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
@@ -51,25 +52,27 @@ QUEUE_PAGE_SIZE = 50
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    address = client_ip(request)
+    form = SignUpForm(request.POST or None, captcha=selectors.sign_up_captcha_needed(ip_address=address))
+    if request.method == "POST":
         try:
-            applicant = services.applicant_register(
-                name=data["name"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                password=data["password1"],
-                ip_address=client_ip(request),
-            )
+            # Every sending counts, also one the form refuses, before anything is checked.
+            services.sign_up_attempt_record(ip_address=address)
+            if form.is_valid():
+                applicant = services.applicant_register(
+                    name=form.cleaned_data["name"],
+                    id_number=form.cleaned_data["id_number"],
+                    phone=form.cleaned_data["phone"],
+                    password=form.cleaned_data["password1"],
+                    ip_address=address,
+                )
+                login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
+                )
+                return redirect("dashboard")
         except RuleViolation as error:
             form_refuse(form, error)
-        else:
-            login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
-            )
-            return redirect("dashboard")
     return render(request, "applicants/sign_up.html", {"form": form})
 
 
@@ -77,10 +80,11 @@ def sign_up(request):
 def export_my_data(request):
     """Everything the portal holds about the applicant himself, as a zip."""
     applicant = get_object_or_404(Applicant, user=request.user)
-    response = HttpResponse(personal_data_archive(applicant), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, f"my-data-{applicant.pk}.zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        personal_data_archive(applicant),
+        filename=f"my-data-{applicant.pk}.zip",
+        content_type="application/zip",
+    )
 
 
 @role_required(Role.APPLICANT)
@@ -108,6 +112,7 @@ def edit_profile(request):
             "form": form,
             "applicant": applicant,
             "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD),
+            "birth": birth_shown(applicant.birth_date, request.user, Where.RECORD),
         },
     )
 
@@ -131,6 +136,7 @@ def _application(request, pk):
     return get_object_or_404(selectors.application_list(actor=request.user), pk=pk)
 
 
+@never_stored
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def view_application(request, pk, upload_form=None):
     application = _application(request, pk)
@@ -143,7 +149,7 @@ def view_application(request, pk, upload_form=None):
             "document": documents.get(kind),
             "form": upload_form
             if upload_form is not None and upload_form.data.get("kind") == kind
-            else DocumentForm(initial={"kind": kind}),
+            else DocumentForm(kind=kind),
         }
         for kind in application.required_documents()
     ]
@@ -159,6 +165,7 @@ def view_application(request, pk, upload_form=None):
             "applicant": application.applicant,
             "id_number": id_number_shown(application.applicant.id_number, request.user, Where.RECORD),
             "phone": phone_shown(application.applicant.phone, request.user, Where.RECORD),
+            "birth": birth_shown(application.applicant.birth_date, request.user, Where.RECORD),
             "rows": rows,
             "is_owner": is_owner,
             "results": PartResult.objects.released()
@@ -166,6 +173,7 @@ def view_application(request, pk, upload_form=None):
             .select_related("session"),
             "missing": services.application_missing(application),
             "fee_status": application_fee_status(application=application),
+            "how_to_pay": how_to_pay(application=application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),
@@ -180,7 +188,7 @@ def view_application(request, pk, upload_form=None):
 @role_required(Role.APPLICANT)
 def upload_document(request, pk):
     application = _application(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, kind=request.POST.get("kind", ""))
     if form.is_valid():
         try:
             services.application_document_upload(
@@ -252,14 +260,12 @@ def download_document(request, pk):
         ApplicationDocument.objects.filter(application__in=selectors.application_list(actor=request.user)),
         pk=pk,
     )
-    response = FileResponse(
+    return file_response(
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=document.content_type == "application/pdf",
         filename=f"{document.kind}-{document.application_id}.{document.file.name.rsplit('.', 1)[-1]}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @role_required(Role.APPLICANT)
@@ -277,6 +283,7 @@ def my_applications(request):
     )
 
 
+@never_stored  # a search by a whole ID number shows it again in the search box
 @role_required(*REVIEWER_ROLES)
 def list_applications(request):
     review_filter = ReviewFilter(request.GET, queryset=selectors.review_queue(actor=request.user))
@@ -461,6 +468,7 @@ def _filtered_invitations(request) -> InvitationFilter:
     return InvitationFilter(request.GET, queryset=selectors.invitation_list())
 
 
+@never_stored  # a search by a whole ID number shows it again in the search box
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def list_invitations(request):
     invitation_filter = _filtered_invitations(request)
@@ -482,6 +490,9 @@ def list_invitations(request):
 def print_invitations(request):
     """The invitation slips of the listed accounts, eight to a page, to cut and hand out."""
     applicants = list(_filtered_invitations(request).qs[: INVITATION_SLIPS_MAX + 1])
+    if not applicants:
+        messages.warning(request, _("No invitation slip matches; change the filter."))
+        return redirect(f"{reverse('applicants:list_invitations')}?{request.GET.urlencode()}")
     if len(applicants) > INVITATION_SLIPS_MAX:
         messages.error(
             request,
@@ -528,7 +539,9 @@ def reset_password(request, pk):
         _("The password of %(name)s no longer works; print his new invitation slip and hand it to him.")
         % {"name": applicant.name},
     ):
-        return redirect(f"{reverse('applicants:list_invitations')}?{urlencode({'q': applicant.id_number})}")
+        # by name and class, never by ID number: an address ends up in histories and logs
+        query = urlencode({"q": applicant.name, "employer_or_class": applicant.employer_or_class})
+        return redirect(f"{reverse('applicants:list_invitations')}?{query}")
     return redirect("applicants:view_application", pk=application.pk)
 
 

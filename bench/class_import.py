@@ -87,12 +87,10 @@ def floor(data: bytes) -> None:
 
 
 def class_import(data: bytes, actor) -> None:
-    from tablib import Dataset
-
     from applicants.resources import ClassListResource
-    from jianding.imports import import_run
+    from jianding.imports import import_run, sheet_read
 
-    dataset = Dataset().load(BytesIO(data), format="xlsx")
+    dataset = sheet_read(BytesIO(data), max_rows=ROWS)
     report = import_run(resource=ClassListResource(), dataset=dataset, dry_run=False, actor=actor)
     if not report.ok or report.new != ROWS:
         raise SystemExit(f"the import failed: {report.problems[:5]}")

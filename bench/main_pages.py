@@ -8,8 +8,8 @@ BENCH_ROWS so that a small sample stays small). One batch is being scored
 (examiners' sheets open), one is being publicised (its qualified list).
 
 Locust drives 20 users. They first sign in through the pages as a real user
-does, several sessions per role: password, then for the director, deputy,
-finance and clerks the second factor (the TOTP code computed from the
+does, several sessions per role: password, then for the roles of
+SECOND_FACTOR_ROLES the second factor (the TOTP code computed from the
 device's key for an account's first session, a one-time recovery code for the
 others). Then all 20 users ask for one page after the other, each page for an
 equal share of BENCH_SECONDS (default 300: 20 s a page); the first moment of
@@ -414,7 +414,6 @@ def prepare(work: str) -> str:
                 occupation=occupations[index % len(occupations)],
                 level=[4, 3, 5][index % 3],
                 status=status,
-                fee=0 if index == 0 else Decimal(180),
                 eligibility="取得相关专业中级职业资格证书",
                 scheme="理论知识考试与技能操作考核分别进行。",
                 created_by=exam_staff,

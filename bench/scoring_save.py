@@ -64,7 +64,7 @@ def prepare(work: str) -> str:
         registration_closes=today,
         theory_date=today + datetime.timedelta(days=1),
         skill_date=today + datetime.timedelta(days=2),
-        fee=0,  # a free batch: no fee to collect before the tickets, which is not what this measures
+        # no fee item: a free batch, no fee to collect before the tickets, which is not what this measures
         eligibility="—",
         created_by=staff,
     )

@@ -67,7 +67,7 @@ def prepare(database: str, media: str) -> int:
         registration_closes=today,
         theory_date=today + datetime.timedelta(days=10),
         skill_date=today + datetime.timedelta(days=11),
-        fee=0,  # a free batch: no fee to collect before the tickets, which is not what this measures
+        # no fee item: a free batch, no fee to collect before the tickets, which is not what this measures
         eligibility="—",
         created_by=staff,
     )

@@ -64,7 +64,7 @@ def edit_examiner(request, pk):
 
 @role_required(Role.EXAMINER)
 def my_examiner(request):
-    """An examiner's own page: scope, declared relations, sessions, and recusals (without names)."""
+    """An examiner's own page: scope, declared relations, and his sessions, with the chief examiner's links."""
     profile = ExaminerProfile.objects.filter(user=request.user).prefetch_related("occupations").first()
     if profile is None:
         raise Http404
@@ -79,18 +79,19 @@ def my_examiner(request):
                 request, _("Declared. Sessions where this person is a candidate will do without you.")
             )
             return redirect("exams:my_examiner")
+    assignments = list(
+        profile.assignments.select_related("session__batch__occupation").order_by("session__date")
+    )
+    led = set(ExamSession.objects.led_by(request.user).values_list("pk", flat=True))
+    waiting = services.decisions_waiting(actor=request.user)
+    for assignment in assignments:
+        assignment.leads = assignment.session_id in led
+        assignment.waiting = waiting.get(assignment.session_id, 0)
+    # Recusals are not shown: what he sees must not tell whether someone he declared is a candidate.
     return render(
         request,
         "exams/my_examiner.html",
-        {
-            "profile": profile,
-            "form": form,
-            "relations": profile.relations.all(),
-            "assignments": profile.assignments.select_related("session__batch__occupation").order_by(
-                "session__date"
-            ),
-            "recusals": profile.recusals.select_related("session__batch__occupation"),
-        },
+        {"profile": profile, "form": form, "relations": profile.relations.all(), "assignments": assignments},
     )
 
 

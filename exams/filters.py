@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import Batch, BatchStatus, Level, Occupation
+from jianding.filters import YearFilter
 
 
 class OccupationFilter(django_filters.FilterSet):
@@ -29,7 +30,7 @@ class BatchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("status"), choices=BatchStatus.choices, empty_label=_("all"))
     level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, empty_label=_("all"))
-    year = django_filters.NumberFilter(label=_("year"), field_name="theory_date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="theory_date")
 
     class Meta:
         model = Batch

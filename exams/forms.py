@@ -1,7 +1,7 @@
-import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import (
@@ -22,7 +22,8 @@ from exams.models import (
     default_social_documents,
     default_student_documents,
 )
-from jianding.forms import DateInput, FormHelperMixin
+from finance.selectors import fee_items_in_approved_plans
+from jianding.forms import DateInput, FormHelperMixin, ModelChoicesField
 from jianding.models import User
 from jianding.roles import Role
 
@@ -87,7 +88,14 @@ class BatchForm(FormHelperMixin, forms.Form):
     registration_closes = forms.DateField(label=_("registration closes"), widget=DateInput)
     theory_date = forms.DateField(label=_("theory exam date"), widget=DateInput)
     skill_date = forms.DateField(label=_("skill assessment date"), widget=DateInput)
-    fee = forms.DecimalField(label=_("appraisal fee (yuan)"), min_value=0, max_digits=8, decimal_places=2)
+    fee_item = forms.ModelChoiceField(
+        label=_("fee item"),
+        queryset=fee_items_in_approved_plans(),
+        required=False,
+        help_text=_(
+            "From the approved fee plan of the year registration opens; registration cannot open without it."
+        ),
+    )
     min_age = forms.IntegerField(label=_("minimum age"), min_value=14, max_value=70, initial=16)
     eligibility = forms.CharField(
         label=_("eligibility requirements"), widget=forms.Textarea(attrs={"rows": 4})
@@ -111,7 +119,7 @@ class BatchForm(FormHelperMixin, forms.Form):
         if plan_lines is not None:
             self.fields["plan_line"].queryset = plan_lines
             self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} 年 {line}"
-        today = datetime.date.today()
+        today = timezone.localdate()
         self.fields["registration_opens"].initial = today
 
 
@@ -160,7 +168,7 @@ class SessionForm(FormHelperMixin, forms.Form):
         required=False,
         help_text=_("Skill assessment: who keeps the equipment running."),
     )
-    rooms = forms.ModelMultipleChoiceField(
+    rooms = ModelChoicesField(
         label=_("rooms (seated by building and name)"),
         queryset=Room.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -168,7 +176,7 @@ class SessionForm(FormHelperMixin, forms.Form):
 
 
 class ProctorsForm(forms.Form):
-    proctors = forms.ModelMultipleChoiceField(
+    proctors = ModelChoicesField(
         label=_("proctors"),
         queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -185,12 +193,19 @@ class SeatMoveForm(forms.Form):
         self.fields["session_room"].queryset = session.session_rooms.select_related("room")
 
 
+class ScanInput(forms.TextInput):
+    """A field a scanner types into: it comes back empty after every answer, so the next scan stands alone."""
+
+    def format_value(self, value):
+        return None
+
+
 class CheckInForm(FormHelperMixin, forms.Form):
     ticket_number = forms.CharField(
         label=_("admission ticket number"),
         max_length=20,
         help_text=_("Scan the QR code on the ticket, or type the 12 digits."),
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+        widget=ScanInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
     )
 
 
@@ -260,7 +275,7 @@ class ExaminerProfileForm(FormHelperMixin, forms.Form):
     certificate_number = forms.CharField(
         label=_("examiner certificate number"), max_length=30, required=False
     )
-    occupations = forms.ModelMultipleChoiceField(
+    occupations = ModelChoicesField(
         label=_("occupations he assesses"),
         queryset=Occupation.objects.filter(is_active=True).order_by("code"),
         widget=forms.CheckboxSelectMultiple,
@@ -371,3 +386,58 @@ class ObjectionAnswerForm(forms.Form):
 class ReportForm(FormHelperMixin, forms.Form):
     report_number = forms.CharField(label=_("report document number"), max_length=60)
     reported_on = forms.DateField(label=_("reported on"), widget=DateInput)
+
+
+class TallyCheckForm(forms.Form):
+    """The second person's check: a tick per candidate, and each paper mark typed again, blind."""
+
+    confirmed = forms.TypedMultipleChoiceField(
+        label=_("checked"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].choices = [(line.seat.pk, line.seat.pk) for line in lines]
+        for line in lines:
+            if line.paper is not None:
+                self.fields[f"second-{line.seat.pk}"] = forms.DecimalField(
+                    label=_("paper mark, typed again"),
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=1,
+                    required=False,
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.5", "inputmode": "decimal", "autocomplete": "off"}
+                    ),
+                )
+
+    def second_field(self, line):
+        return self[f"second-{line.seat.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        return {
+            "confirmed": set(data.get("confirmed") or ()),
+            "second_entries": {
+                int(name.removeprefix("second-")): value
+                for name, value in data.items()
+                if name.startswith("second-")
+            },
+        }
+
+
+class NotAdmittedForm(FormHelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("why he is not admitted"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The applicant reads it on his application."),
+    )
+
+
+class ResultStatisticsForm(forms.Form):
+    """The results statistics' choice of occupation (``?occupation=``); the year is ``year_asked``."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"), queryset=Occupation.objects.all(), required=False
+    )

@@ -6,9 +6,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, has_role
+from jianding.clock import local_text
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 
 
 class Level(models.IntegerChoices):
@@ -69,7 +71,7 @@ class ExaminerProfile(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("sign-in", "account"),
         on_delete=models.PROTECT,
         related_name="examiner_profile",
     )
@@ -334,7 +336,18 @@ class Batch(models.Model):
     registration_closes = models.DateField(_("registration closes"))
     theory_date = models.DateField(_("theory exam date"))
     skill_date = models.DateField(_("skill assessment date"))
-    fee = models.DecimalField(_("appraisal fee (yuan)"), max_digits=8, decimal_places=2)
+    fee_item = models.ForeignKey(
+        "finance.FeeItem",
+        verbose_name=_("fee item"),
+        on_delete=models.PROTECT,
+        related_name="batches",
+        null=True,
+        blank=True,
+        help_text=_(
+            "The fee applicants pay, at the standard of the approved fee plan of the year registration "
+            "opens; registration cannot open without one."
+        ),
+    )
     eligibility = models.TextField(_("eligibility requirements"))
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), default=16, help_text=_("Checked against the birth date in the ID number.")
@@ -404,12 +417,16 @@ class Batch(models.Model):
                 & models.Q(registration_closes__lt=models.F("skill_date")),
                 name="batch_registration_closes_before_exams",
             ),
-            models.CheckConstraint(condition=models.Q(fee__gte=0), name="batch_fee_not_negative"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="batch_level"),
         ]
 
     def __str__(self):
         return f"{self.theory_date:%Y-%m} {self.occupation.name} {Level(self.level).label}"
+
+    def registration_is_over(self, today: datetime.date) -> bool:
+        """Registration is over once closed by the clerk, or after its last day."""
+        still = (BatchStatus.DRAFT, BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN)
+        return self.status not in still or today > self.registration_closes
 
     @property
     def last_exam_date(self) -> datetime.date:
@@ -500,7 +517,7 @@ class QuestionBankDownload(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.user} {self.bank} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.bank} {local_text(self.at)}"
 
 
 # --- exam day: rooms, sessions, seats, tickets ---------------------------
@@ -549,7 +566,7 @@ class SessionPart(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     ARRANGING = "arranging", _("arranging")
-    PUBLISHED = "published", _("published")
+    PUBLISHED = "published", pgettext_lazy("exam session", "published")
 
 
 class ExamSessionQuerySet(models.QuerySet):
@@ -558,6 +575,20 @@ class ExamSessionQuerySet(models.QuerySet):
         if has_role(user, *BATCH_VIEWER_ROLES):
             return self
         return self.filter(session_rooms__proctors=user).distinct()
+
+    def assessed_by(self, user) -> "ExamSessionQuerySet":
+        """Return the sessions ``user`` is assigned to as an examiner: his evaluation groups."""
+        return self.filter(examiner_assignments__examiner__user_id=user.pk)
+
+    def led_by(self, user) -> "ExamSessionQuerySet":
+        """Return the sessions whose evaluation group ``user`` leads: he is a chief examiner assigned
+        to them [监考人员守则 §6, 考评员 §8]. A chief examiner leads only the groups he sits in."""
+        if not has_role(user, Role.EXAMINER):
+            return self.none()
+        return self.filter(
+            examiner_assignments__examiner__user_id=user.pk,
+            examiner_assignments__examiner__is_chief_examiner=True,
+        )
 
 
 class ExamSession(models.Model):
@@ -855,7 +886,7 @@ class PatrolVisit(models.Model):
         ordering = ["at"]
 
     def __str__(self):
-        return f"{self.session_room} {self.at:%H:%M}"
+        return f"{self.session_room} {local_text(self.at, '%H:%M')}"
 
 
 class AbsenceKind(models.TextChoices):
@@ -867,6 +898,18 @@ class AbsenceStatus(models.TextChoices):
     PENDING = "pending", _("waiting for a decision")
     APPROVED = "approved", _("approved")
     REFUSED = "refused", _("refused")
+
+
+class ProctorAbsenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProctorAbsenceQuerySet":
+        """Return the requests ``user`` may see: exam staff all; a proctor his own; an examiner the
+        requests to leave the post in the sessions he assesses."""
+        if has_role(user, Role.EXAM_STAFF):
+            return self
+        in_his_group = models.Q(
+            kind=AbsenceKind.POST, session_room__session__in=ExamSession.objects.assessed_by(user)
+        )
+        return self.filter(models.Q(proctor_id=user.pk) | in_his_group)
 
 
 class ProctorAbsence(models.Model):
@@ -905,6 +948,7 @@ class ProctorAbsence(models.Model):
     )
     returned_at = models.DateTimeField(_("back at the post at"), null=True, blank=True)
     history = HistoricalRecords()
+    objects = ProctorAbsenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proctor's absence")
@@ -1067,11 +1111,37 @@ class CandidateCode(models.Model):
 class SheetStatus(models.TextChoices):
     OPEN = "open", _("being scored")
     SIGNED = "signed", _("signed")
+    # A recused examiner's sheets [考评员 §7]: never part of the tally, kept with their history.
+    WITHDRAWN = "withdrawn", _("withdrawn: the examiner is recused")
+    SET_ASIDE = "set_aside", _("set aside: the examiner is recused")
+
+
+# The sheets whose points the tally combines.
+COUNTED_SHEET_STATUSES = (SheetStatus.OPEN, SheetStatus.SIGNED)
 
 
 class ScoreSheetQuerySet(models.QuerySet):
     def of_examiner(self, user) -> "ScoreSheetQuerySet":
         return self.filter(examiner__user=user)
+
+    def still_scored_by(self, user) -> "ScoreSheetQuerySet":
+        """Return the sheets ``user`` has not signed yet."""
+        return self.of_examiner(user).filter(status=SheetStatus.OPEN)
+
+    def visible_to(self, user) -> "ScoreSheetQuerySet":
+        """Return the sheets ``user`` may read: staff every sheet; an examiner his own; the chief
+        examiner of a session also his peers' sheets of a code, once he has signed his own of it
+        (examiners score on their own [考评员 §6])."""
+        if has_role(user, *CATALOGUE_ROLES):
+            return self
+        peers = models.Q(session__in=ExamSession.objects.led_by(user)) & ~models.Q(
+            code__in=ScoreSheet.objects.still_scored_by(user).values("code")
+        )
+        return self.filter(models.Q(examiner__user_id=user.pk) | peers)
+
+    def counted(self) -> "ScoreSheetQuerySet":
+        """Return the sheets that count: not those of an examiner recused from the session."""
+        return self.filter(status__in=COUNTED_SHEET_STATUSES)
 
 
 class ScoreSheet(models.Model):
@@ -1090,7 +1160,7 @@ class ScoreSheet(models.Model):
         ScoringStandard, verbose_name=_("scoring standard"), on_delete=models.PROTECT, related_name="sheets"
     )
     status = models.CharField(
-        _("status"), max_length=6, choices=SheetStatus.choices, default=SheetStatus.OPEN
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.OPEN
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     history = HistoricalRecords()

@@ -6,6 +6,7 @@ from import_export import fields, resources, widgets
 from tablib import Dataset
 
 from exams.models import CandidateCode, ExamSession, Level, Occupation, TheoryMark
+from jianding.clock import local_text
 from jianding.privacy import Where, id_number_shown
 
 
@@ -107,7 +108,7 @@ def arrangement_dataset(seats) -> Dataset:
                 ticket.number if ticket else "",
                 seat.application.applicant.name,
                 seat.application.class_name,
-                f"{seat.checked_in_at:%H:%M}" if seat.checked_in_at else "",
+                local_text(seat.checked_in_at, "%H:%M") if seat.checked_in_at else "",
             ]
         )
     return dataset

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from applicants.models import Sex
 from exams import selectors, services
-from exams.forms import ItemDecisionForm, ObjectionAnswerForm, ObjectionForm, ReportForm
+from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
+from exams.forms import (
+    ItemDecisionForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    ReportForm,
+    ResultStatisticsForm,
+)
 from exams.models import Batch, ExamSession, Objection, Occupation
 from exams.resources import (
     TheoryMarkResource,
@@ -21,12 +28,12 @@ from exams.resources import (
 )
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import ImportForm, form_refuse, year_asked
 from jianding.imports import import_step
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, id_number_shown
-from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
+from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 from jianding.workdays import calendar_known, working_days_between
@@ -104,21 +111,14 @@ def export_codes(request, pk):
 # --- the chief examiner's decisions beyond the spread --------------------------
 
 
-def _may_see_spreads(user, session: ExamSession) -> bool:
-    if has_role(user, *services.TALLY_ROLES, *MANAGEMENT_ROLES):
-        return True
-    return (
-        services.is_chief_examiner(user) and session.examiner_assignments.filter(examiner__user=user).exists()
-    )
-
-
 @role_required(Role.EXAMINER, *CATALOGUE_ROLES)
 def session_spreads(request, pk):
-    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides."""
-    session = _theory_session(pk)
-    if not _may_see_spreads(request.user, session):
-        raise PermissionDenied
-    can_decide = services.is_chief_examiner(request.user) and session.tallied_at is None
+    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides.
+
+    He sees the items of a code once his own sheet of it is signed.
+    """
+    session = sheets_session_get(request.user, pk)
+    can_decide = can_lead(request.user, session) and session.tallied_at is None
     form = ItemDecisionForm(request.POST or None)
     if request.method == "POST":
         if not can_decide:
@@ -141,10 +141,17 @@ def session_spreads(request, pk):
                 return redirect("exams:session_spreads", pk=session.pk)
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    unseen = codes_unseen_by(request.user)
+    found = services.spreads(session)
     return render(
         request,
         "exams/session_spreads.html",
-        {"session": session, "spreads": services.spreads(session), "can_decide": can_decide},
+        {
+            "session": session,
+            "spreads": [spread for spread in found if spread.code.pk not in unseen],
+            "held_back": sum(spread.code.pk in unseen for spread in found),
+            "can_decide": can_decide,
+        },
     )
 
 
@@ -180,6 +187,7 @@ def batch_publicity(request, pk):
             "can_publicise": has_role(request.user, *services.PUBLICITY_ROLES),
             "can_report": has_role(request.user, Role.CLERK),
             "report_form": ReportForm(initial={"reported_on": today}),
+            "report_missing": services.report_missing(batch, today),
         },
     )
 
@@ -308,12 +316,10 @@ def export_qualified(request, pk):
 
 
 def _statistics_query(request) -> tuple[int, Occupation | None]:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    occupation = Occupation.objects.filter(pk=request.GET.get("occupation") or None).first()
-    return year, occupation
+    """The year and occupation asked for; a value that is not one is left out."""
+    form = ResultStatisticsForm(request.GET)
+    form.is_valid()
+    return year_asked(request.GET), form.cleaned_data.get("occupation")
 
 
 def _rate_chart(chart_id: str, label: str, rows) -> dict:

@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet
+from exams.abilities import can_lead, sheets_session_get
+from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet, TallyCheckForm
 from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
 from exams.resources import register_dataset
 from exams.selectors import batch_list
@@ -147,12 +147,15 @@ def sign_sheet(request, pk):
 
 @role_required(Role.EXAMINER, *CATALOGUE_ROLES)
 def session_sheets(request, pk):
-    """Every sheet of a session by code and examiner, for the chief examiner and staff: no candidates."""
-    if has_role(request.user, Role.EXAMINER) and not services.is_chief_examiner(request.user):
-        raise PermissionDenied
-    session = get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
+    """Every sheet of a session by code and examiner, for its chief examiner and staff: no candidates.
+
+    The chief examiner sees a peer's sheet of a code once his own sheet of it is signed.
+    """
+    session = sheets_session_get(request.user, pk)
     sheets = (
-        session.sheets.select_related("code__seat__session_room__room", "examiner__user", "session__batch")
+        ScoreSheet.objects.visible_to(request.user)
+        .filter(session=session)
+        .select_related("code__seat__session_room__room", "examiner__user", "session__batch")
         .prefetch_related("scores")
         .order_by("code__code", "examiner__user__name")
     )
@@ -166,7 +169,7 @@ def session_sheets(request, pk):
             "session": session,
             "sheets": sheets,
             "deviations": selectors.examiner_deviations(signed),
-            "can_reopen": services.is_chief_examiner(request.user),
+            "can_reopen": can_lead(request.user, session),
             "reopen_needs_code": second_factor_enrolled(request.user),
             "reopen_form": ReopenSheetForm(),
         },
@@ -176,7 +179,7 @@ def session_sheets(request, pk):
 @require_POST
 @role_required(Role.EXAMINER)
 def reopen_sheet(request, pk):
-    sheet = get_object_or_404(ScoreSheet, pk=pk)
+    sheet = get_object_or_404(ScoreSheet.objects.visible_to(request.user), pk=pk)
     form = ReopenSheetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the sheet is reopened."))
@@ -207,14 +210,36 @@ def tally_results(request, pk):
     return redirect("exams:view_session", pk=session.pk)
 
 
-@require_POST
 @role_required(*services.TALLY_ROLES)
 def check_results(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
-    step_run(
-        request, lambda: services.results_check(actor=request.user, session=session), _("Tally checked.")
+    """The second person's check: each candidate's part as tallied; paper marks typed again, blind."""
+    session = get_object_or_404(
+        ExamSession.objects.select_related("batch__occupation", "tallied_by", "checked_by"), pk=pk
     )
-    return redirect("exams:view_session", pk=session.pk)
+    lines = services.tally_check_lines(session) if session.tallied_at else []
+    form = TallyCheckForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.results_check(actor=request.user, session=session, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            messages.success(request, _("Tally checked; the results of this session count."))
+            return redirect("exams:view_session", pk=session.pk)
+    ticked = {str(value) for value in form["confirmed"].value() or ()}
+    for line in lines:
+        line.ticked = str(line.seat.pk) in ticked
+        line.second = form.second_field(line) if line.paper is not None else None
+    return render(
+        request,
+        "exams/check_results.html",
+        {
+            "session": session,
+            "lines": lines,
+            "form": form,
+            "can_check": services.can_check_tally(request.user, session),
+        },
+    )
 
 
 def _register(request, pk):

@@ -8,9 +8,16 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from applicants.models import Application
-from applicants.selectors import COUNTED_STATUSES, ROSTER_ORDER, application_list, applied_occupation_levels
+from applicants.models import Application, ApplicationStatus
+from applicants.selectors import (
+    COUNTED_STATUSES,
+    ROSTER_ORDER,
+    ROSTER_STATUSES,
+    application_list,
+    applied_occupation_levels,
+)
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
@@ -33,9 +40,11 @@ from exams.models import (
     Seat,
     SessionPart,
     SessionRoom,
+    SessionStatus,
     SheetStatus,
     Ticket,
 )
+from finance.selectors import batch_fee
 from jianding.roles import Role, has_role
 
 TENTH = Decimal("0.1")
@@ -97,13 +106,20 @@ def plan_compare(*, old: AppraisalPlan, new: AppraisalPlan) -> list[LineChange]:
 
 
 def batch_list(*, actor) -> QuerySet[Batch]:
-    return Batch.objects.visible_to(actor).select_related("occupation", "plan_line__plan")
+    """Return the batches ``actor`` may see, each with ``fee``, its due from the approved fee plan."""
+    return (
+        Batch.objects.visible_to(actor)
+        .select_related("occupation", "plan_line__plan", "fee_item")
+        .annotate(fee=batch_fee())
+    )
 
 
 def batch_public_list() -> QuerySet[Batch]:
+    """Return the batches open to the public, each with ``fee``, its due from the approved fee plan."""
     return (
         Batch.objects.open_for_registration(timezone.localdate())
         .select_related("occupation")
+        .annotate(fee=batch_fee())
         .order_by("registration_closes")
     )
 
@@ -237,6 +253,48 @@ def ticket_list(*, batch_id: int, session_room_id: int | None = None) -> QuerySe
         )
         .order_by("number")
     )
+
+
+def tickets_published(*, batch_id: int) -> bool:
+    """Whether the batch's seating is published: it has sessions and none is still being arranged."""
+    statuses = set(ExamSession.objects.filter(batch_id=batch_id).values_list("status", flat=True))
+    return statuses == {SessionStatus.PUBLISHED}
+
+
+def applications_not_seated(*, batch: Batch) -> QuerySet[Application]:
+    """Approved applications of the batch that hold no ticket, in roster order."""
+    return (
+        Application.objects.filter(batch=batch, status__in=ROSTER_STATUSES, ticket__isnull=True)
+        .select_related("applicant")
+        .order_by(*ROSTER_ORDER)
+    )
+
+
+def batch_close_blockers(*, batch: Batch) -> list[str]:
+    """What keeps the batch from closing, as messages naming each applicant.
+
+    Every application must be decided, and every approved applicant hold a
+    ticket or a recorded reason why he was not admitted.
+    """
+    problems = []
+    undecided = (
+        Application.objects.filter(
+            batch=batch, status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
+        )
+        .select_related("applicant")
+        .order_by(*ROSTER_ORDER)
+    )
+    for application in undecided:
+        problems.append(
+            _("%(name)s: the application is %(status)s; decide it.")
+            % {"name": application.applicant.name, "status": application.status_label}
+        )
+    for application in applications_not_seated(batch=batch):
+        problems.append(
+            _("%(name)s: approved, not seated; seat him or record why he is not admitted.")
+            % {"name": application.applicant.name}
+        )
+    return problems
 
 
 def ticket_of(*, actor, application_id: int) -> Ticket | None:
@@ -398,10 +456,26 @@ def batches_publicised(*, today: datetime.date) -> QuerySet[Batch]:
     )
 
 
-def batches_to_report() -> QuerySet[Batch]:
-    """Batches being scored, not yet reported to the city center: the deadline is on the dashboards."""
+def batches_to_report(*, today: datetime.date) -> QuerySet[Batch]:
+    """Batches whose exams are held and that are not yet reported to the city center.
+
+    The deadline runs from the last exam whether or not exam staff have moved
+    the batch to scoring yet: it is on the dashboards either way.
+    """
+    held = Q(status=BatchStatus.IN_EXAM, theory_date__lte=today, skill_date__lte=today)
     return (
-        Batch.objects.filter(status=BatchStatus.SCORING).select_related("occupation").order_by("skill_date")
+        Batch.objects.filter(held | Q(status=BatchStatus.SCORING))
+        .select_related("occupation")
+        .order_by("skill_date")
+    )
+
+
+def tallies_to_check(*, actor) -> QuerySet[ExamSession]:
+    """Sessions tallied and not yet checked, that ``actor`` did not tally himself: his to check."""
+    return (
+        ExamSession.objects.filter(tallied_at__isnull=False, checked_at__isnull=True)
+        .exclude(tallied_by=actor)
+        .order_by("tallied_at")
     )
 
 
@@ -524,7 +598,9 @@ def result_statistics(*, year: int, occupation_id: int | None = None) -> ResultS
         by_class[application.class_name or "—"].append(qualified)
         by_category[application.get_category_display()].append(qualified)
     sheets = (
-        ScoreSheet.objects.filter(session__checked_at__isnull=False, session__date__year=year)
+        ScoreSheet.objects.filter(
+            session__checked_at__isnull=False, session__date__year=year, status=SheetStatus.SIGNED
+        )
         .select_related("examiner__user", "session__batch")
         .prefetch_related("scores")
     )

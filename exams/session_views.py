@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applicants.selectors import application_list
+from applicants.services import application_not_admit
 from exams import selectors, services
+from exams.abilities import is_chief_examiner
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
@@ -16,6 +19,7 @@ from exams.forms import (
     CheckInForm,
     HandoverForm,
     IncidentForm,
+    NotAdmittedForm,
     PatrolForm,
     ProctorsForm,
     RoomForm,
@@ -39,6 +43,7 @@ from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
 from exams.tasks import tickets_print
 from exams.tickets import tickets_pdf
+from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.jobs import job_create
@@ -98,6 +103,13 @@ def _session(request, pk) -> ExamSession:
     return get_object_or_404(selectors.session_list(actor=request.user), pk=pk)
 
 
+def _not_seated(batch) -> dict:
+    """The approved applicants the published seating left out, for the batch's session pages."""
+    if not selectors.tickets_published(batch_id=batch.pk):
+        return {"not_seated": []}
+    return {"not_seated": list(selectors.applications_not_seated(batch=batch))}
+
+
 @role_required(*CATALOGUE_ROLES)
 def arrange_batch(request, pk):
     """The sessions of a batch with their rooms, what stops publishing, and the ticket prints."""
@@ -115,6 +127,7 @@ def arrange_batch(request, pk):
             "published": bool(sessions)
             and all(s["session"].status == SessionStatus.PUBLISHED for s in sessions),
             "can_arrange": has_role(request.user, *ARRANGER_ROLES),
+            **_not_seated(batch),
         },
     )
 
@@ -187,8 +200,12 @@ def view_session(request, pk):
                 "examiner__user__name"
             ),
             "recusals": session.recusals.select_related("examiner__user"),
+            "can_assign_examiner": has_role(request.user, *ARRANGER_ROLES)
+            and (can_arrange or services.recused_place_open(session)),
             "assign_examiner_form": AssignExaminerForm(),
             "can_open_scoring": has_role(request.user, *services.SCORING_STAFF_ROLES),
+            "can_seat_late": has_role(request.user, *ARRANGER_ROLES),
+            **_not_seated(session.batch),
         },
     )
 
@@ -276,6 +293,42 @@ def print_tickets(request, pk):
     return redirect("view_job", pk=job.pk)
 
 
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def seat_candidate(request, application_pk):
+    """Seat an applicant approved after the tickets were published and issue his ticket."""
+    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    step_run(
+        request,
+        lambda: services.seat_supplement(actor=request.user, application=application),
+        lambda ticket: (
+            _("%(name)s seated; admission ticket %(number)s issued.")
+            % {"name": application.applicant.name, "number": ticket.number}
+        ),
+    )
+    return redirect("exams:arrange_batch", pk=application.batch_id)
+
+
+@require_POST
+@role_required(*ARRANGER_ROLES)
+def refuse_admission(request, application_pk):
+    """Record why an approved applicant left out of the published seating is not admitted."""
+    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    form = NotAdmittedForm(request.POST)
+    if form.is_valid():
+        step_run(
+            request,
+            lambda: application_not_admit(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            ),
+            _("Recorded: %(name)s is not admitted; he reads why on his application.")
+            % {"name": application.applicant.name},
+        )
+    else:
+        messages.error(request, _("Tell the applicant why."))
+    return redirect("exams:arrange_batch", pk=application.batch_id)
+
+
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def print_ticket(request, application_pk):
     """One admission ticket: the applicant his own, once published; reviewers any."""
@@ -349,7 +402,7 @@ def my_duties(request):
         {
             "duties": duties,
             "absences": absences,
-            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}),
+            "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}, auto_id=False),
             "today": timezone.localdate(),
         },
     )
@@ -477,7 +530,7 @@ def room_record(request, pk):
             "absences": session_room.absences.filter(kind=AbsenceKind.POST).select_related(
                 "proctor", "decided_by"
             ),
-            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST})
+            "post_form": AbsenceRequestForm(initial={"kind": AbsenceKind.POST}, auto_id=False)
             if guards and not signed
             else None,
         },
@@ -613,7 +666,8 @@ def list_absences(request):
     """Leave requests for exam staff; requests to leave the post for the evaluation-group leaders."""
     kind = AbsenceKind.LEAVE if has_role(request.user, Role.EXAM_STAFF) else AbsenceKind.POST
     absences = (
-        ProctorAbsence.objects.filter(kind=kind)
+        ProctorAbsence.objects.visible_to(request.user)
+        .filter(kind=kind)
         .select_related(
             "proctor",
             "decided_by",
@@ -623,7 +677,8 @@ def list_absences(request):
         )
         .order_by("status", "-requested_at")
     )
-    can_decide = kind == AbsenceKind.LEAVE or services.is_chief_examiner(request.user)
+    # An examiner sees the requests of his own evaluation groups only, so a chief examiner leads each.
+    can_decide = kind == AbsenceKind.LEAVE or is_chief_examiner(request.user)
     return render(
         request,
         "exams/list_absences.html",
@@ -639,7 +694,7 @@ def list_absences(request):
 @require_POST
 @role_required(Role.EXAM_STAFF, Role.EXAMINER)
 def decide_absence(request, pk):
-    absence = get_object_or_404(ProctorAbsence, pk=pk)
+    absence = get_object_or_404(ProctorAbsence.objects.visible_to(request.user), pk=pk)
     form = AbsenceDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -668,8 +723,7 @@ def return_to_post(request, pk):
         request,
         lambda: services.absence_return(actor=request.user, absence=absence),
         lambda returned: (
-            _("Back at the post at %(time)s.")
-            % {"time": timezone.localtime(returned.returned_at).strftime("%H:%M")}
+            _("Back at the post at %(time)s.") % {"time": local_text(returned.returned_at, "%H:%M")}
         ),
     )
     return redirect("exams:room_record", pk=absence.session_room_id)

@@ -35,6 +35,7 @@ class BatchTable(tables.Table):
     batch = tables.LinkColumn(
         "exams:view_batch", args=[tables.A("pk")], text=str, accessor="pk", verbose_name=_("batch")
     )
+    fee = tables.Column(verbose_name=_("appraisal fee (yuan)"))
 
     class Meta:
         model = Batch
@@ -48,3 +49,6 @@ class BatchTable(tables.Table):
             "fee",
         )
         attrs = {"class": "table table-hover align-middle"}
+
+    def render_fee(self, value):
+        return f"{value:.2f}"  # SQLite drops the trailing zeros of an annotation

@@ -52,6 +52,12 @@ urlpatterns = [
     path("session-rooms/<int:pk>/record/handover/", session_views.record_handover, name="record_handover"),
     path("session-rooms/<int:pk>/record/patrol/", session_views.record_patrol, name="record_patrol"),
     path("applications/<int:application_pk>/ticket/", session_views.print_ticket, name="print_ticket"),
+    path("applications/<int:application_pk>/seat/", session_views.seat_candidate, name="seat_candidate"),
+    path(
+        "applications/<int:application_pk>/not-admitted/",
+        session_views.refuse_admission,
+        name="refuse_admission",
+    ),
     path("duties/", session_views.my_duties, name="my_duties"),
     path("standards/", scoring_views.list_standards, name="list_standards"),
     path("standards/new/", scoring_views.create_standard, name="create_standard"),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
+from exams.checklist import batch_path
 from exams.filters import BatchFilter, OccupationFilter
 from exams.forms import (
     BankUploadForm,
@@ -23,8 +23,9 @@ from exams.resources import OccupationResource, plan_dataset, statistics_dataset
 from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable, OccupationTable, PlanTable
 from jianding.client import client_ip
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import ImportForm, form_refuse, id_asked, year_asked
 from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
@@ -303,8 +304,8 @@ def _batch(request, pk) -> Batch:
 @role_required(Role.CLERK)
 def create_batch(request):
     plan_lines = selectors.plan_lines_in_force()
-    line_id = request.GET.get("line", "")
-    line = plan_lines.filter(pk=int(line_id)).first() if line_id.isdigit() else None
+    line_id = id_asked(request.GET.get("line", ""))
+    line = plan_lines.filter(pk=line_id).first() if line_id else None
     initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
     form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
     if request.method == "POST" and form.is_valid():
@@ -342,7 +343,9 @@ def view_batch(request, pk):
         "exams/view_batch.html",
         {
             "batch": batch,
+            "fee_problem": services.batch_fee_problem(batch=batch),
             "steps": services.batch_transitions_for(actor=request.user, batch=batch),
+            "path": batch_path(batch=batch, today=timezone.localdate()),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
             "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
             "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
@@ -421,24 +424,15 @@ def decide_bank(request, pk):
 def download_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
     services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
-    return FileResponse(
-        bank.file.open("rb"), as_attachment=True, filename=f"{bank}.pdf", content_type="application/pdf"
-    )
+    return file_response(bank.file.open("rb"), filename=f"{bank}.pdf", content_type="application/pdf")
 
 
 # --- statistics ----------------------------------------------------------
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-
-
 @role_required(*MANAGEMENT_ROLES)
 def view_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     rows = selectors.statistics_by_month(year=year)
     months = range(1, 13)
     labels = [f"{month} 月" for month in months]
@@ -476,6 +470,6 @@ def view_statistics(request):
 
 @role_required(*MANAGEMENT_ROLES)
 def export_statistics(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     dataset = statistics_dataset(selectors.statistics_by_month(year=year))
     return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

@@ -1,19 +1,21 @@
 import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application
 from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
 from finance.selectors import refunds_waiting_for_director
+from jianding.filters import YearFilter
 
 
 class DueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     paid = django_filters.ChoiceFilter(
-        label=_("fee"),
+        label=pgettext_lazy("payment state", "fee"),
         choices=[
             ("no", _("not paid")),
-            ("yes", _("paid")),
+            ("yes", pgettext_lazy("payment state", "paid")),
             ("deferred", _("deferred")),
             ("refund", _("refund to approve")),
         ],
@@ -37,8 +39,9 @@ class DueFilter(django_filters.FilterSet):
             return queryset.filter(fee_deferral__isnull=False)
         if value == "refund":
             return queryset.filter(pk__in=refunds_waiting_for_director().values("application_id"))
-        settled = Q(paid__gte=F("batch__fee"))
-        return queryset.filter(settled) if value == "yes" else queryset.exclude(settled)
+        if value == "yes":
+            return queryset.filter(due__isnull=False, paid__gte=F("due"))
+        return queryset.filter(Q(due__isnull=True) | Q(paid__lt=F("due")))
 
 
 class ExpenseFilter(django_filters.FilterSet):
@@ -59,8 +62,10 @@ class EntryFilter(django_filters.FilterSet):
         label=_("kind"), choices=LedgerEntry.Kind.choices, empty_label=_("all")
     )
     subject = django_filters.ModelChoiceFilter(label=_("subject"), queryset=Subject.objects.all())
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
-    month = django_filters.NumberFilter(label=_("month"), field_name="date", lookup_expr="month")
+    year = YearFilter(label=_("year"), field_name="date")
+    month = django_filters.NumberFilter(
+        label=_("month"), field_name="date", lookup_expr="month", min_value=1, max_value=12
+    )
 
     class Meta:
         model = LedgerEntry

@@ -1,12 +1,11 @@
 """Forms check the shape of input; the services check the rules."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from exams.models import Batch
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
-from finance.selectors import plan_fees_approved
 from jianding.forms import FormHelperMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -26,14 +25,14 @@ class MultipleFileField(forms.FileField):
 
 
 class AccountForm(FormHelperMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("finance account", "name"), max_length=60)
     kind = forms.ChoiceField(label=_("kind"), choices=Account.Kind.choices)
     number = forms.CharField(label=_("account number"), max_length=40, required=False)
 
 
 class SubjectForm(FormHelperMixin, forms.Form):
     code = forms.CharField(label=_("code"), max_length=12)
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("subject", "name"), max_length=60)
     kind = forms.ChoiceField(label=_("kind"), choices=Subject.Kind.choices)
 
 
@@ -44,7 +43,7 @@ class ReceiptBookForm(FormHelperMixin, forms.Form):
 
 
 class FeeItemForm(FormHelperMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("fee item", "name"), max_length=80)
     subject = forms.ModelChoiceField(
         label=_("income subject"), queryset=Subject.objects.filter(kind=Subject.Kind.INCOME, active=True)
     )
@@ -65,6 +64,12 @@ class PlanFeeForm(FormHelperMixin, forms.Form):
     expected_count = forms.IntegerField(label=_("expected payers"), min_value=0, initial=0)
 
 
+class FeePlanReviseForm(FormHelperMixin, forms.Form):
+    basis = forms.CharField(
+        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class BudgetLineForm(FormHelperMixin, forms.Form):
     subject = forms.ModelChoiceField(
         label=_("expense subject"), queryset=Subject.objects.filter(kind=Subject.Kind.EXPENSE, active=True)
@@ -82,7 +87,6 @@ class ReasonForm(FormHelperMixin, forms.Form):
 
 
 class CollectionForm(FormHelperMixin, forms.Form):
-    plan_fee = forms.ModelChoiceField(label=_("fee"), queryset=plan_fees_approved(year=0))
     amount = forms.DecimalField(label=_("amount (yuan)"), **MONEY)
     method = forms.ChoiceField(label=_("paid"), choices=Collection.Method.choices)
     account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.filter(active=True))
@@ -91,11 +95,6 @@ class CollectionForm(FormHelperMixin, forms.Form):
     scan = forms.FileField(
         label=_("scan of the receipt or bank slip"), required=False, help_text=_("PDF, JPEG or PNG.")
     )
-
-    def __init__(self, *args, year=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        year = year or timezone.localdate().year
-        self.fields["plan_fee"].queryset = plan_fees_approved(year=year)
 
 
 class RefundForm(FormHelperMixin, forms.Form):
@@ -155,8 +154,4 @@ class BookForm(FormHelperMixin, forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -20,7 +21,7 @@ class Account(models.Model):
         CASH = "cash", _("cash")
         BANK = "bank", _("bank account")
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(pgettext_lazy("finance account", "name"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     number = models.CharField(_("account number"), max_length=40, blank=True)
     active = models.BooleanField(_("in use"), default=True)
@@ -43,7 +44,7 @@ class Subject(models.Model):
         EXPENSE = "expense", _("expenditure")
 
     code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("subject", "name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
     active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()
@@ -60,7 +61,7 @@ class Subject(models.Model):
 class FeeItem(models.Model):
     """A fee and its standard, set by an official document [§2, 管理人员 §7]."""
 
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("fee item", "name"), max_length=80)
     subject = models.ForeignKey(
         Subject,
         verbose_name=_("income subject"),
@@ -93,12 +94,17 @@ class FeePlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("waiting for the director")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
+    SUPERSEDED = "superseded", _("superseded by a later revision")
 
 
 class FeePlan(models.Model):
-    """The year's fee plan and budget (收费计划及预算) [§3, 管理人员 §7]."""
+    """The year's fee plan and budget (收费计划及预算) [§3, 管理人员 §7]; a change to an approved plan is a new revision."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    basis = models.TextField(
+        _("what changed and why"), blank=True, help_text=_("For a revision: what it changes and why.")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=FeePlanStatus.choices, default=FeePlanStatus.DRAFT
     )
@@ -121,10 +127,24 @@ class FeePlan(models.Model):
     class Meta:
         verbose_name = _("fee plan and budget")
         verbose_name_plural = _("fee plans and budgets")
-        ordering = ["-year"]
+        ordering = ["-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "revision"], name="fee_plan_revision_unique"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="approved"), name="fee_plan_one_approved_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="fee_plan_one_open_revision_per_year",
+            ),
+        ]
 
     def __str__(self):
-        return _("%(year)d fee plan and budget") % {"year": self.year}
+        return _("%(year)d fee plan and budget (revision %(revision)d)") % {
+            "year": self.year,
+            "revision": self.revision,
+        }
 
     @property
     def is_editable(self) -> bool:
@@ -397,7 +417,7 @@ class ExpenseAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("attachment", "name"), max_length=120)
     history = HistoricalRecords()
 
     class Meta:

@@ -40,20 +40,35 @@ def report_context(*, year: int) -> dict:
 
 
 def report_dataset(*, year: int) -> Dataset:
-    """One sheet: each subject's months and total, then budget against actual, then per batch."""
+    """One sheet of three tables, each under its own header row: by subject and month, budget, per batch."""
     context = report_context(year=year)
     dataset = Dataset(headers=[_("section"), _("subject"), *[f"{m} 月" for m in MONTHS], _("total")])
     for label, rows in ((_("income"), context["income_rows"]), (_("expenditure"), context["expense_rows"])):
         for row in rows:
             dataset.append([label, str(row.subject), *row.months, row.total])
     dataset.append([_("net"), "", *context["month_net"], context["net_total"]])
+    padding = [""] * 10
+    dataset.append([""] * 15)
+    dataset.append(
+        ["", _("expense subject"), _("budget (yuan)"), _("actual (yuan)"), _("left (yuan)"), *padding]
+    )
     for row in context["budget_rows"]:
         dataset.append(
-            [_("budget against actual"), str(row.line.subject), row.line.amount, row.actual, row.left]
-            + [""] * 10
+            [
+                _("budget against actual"),
+                str(row.line.subject),
+                row.line.amount,
+                row.actual,
+                row.left,
+                *padding,
+            ]
         )
+    dataset.append([""] * 15)
+    dataset.append(
+        ["", _("appraisal batch"), _("income (yuan)"), _("cost (yuan)"), _("net (yuan)"), *padding]
+    )
     for row in context["batch_rows"]:
-        dataset.append([_("per batch"), row["batch"], row["income"], row["cost"], row["net"]] + [""] * 10)
+        dataset.append([_("per batch"), row["batch"], row["income"], row["cost"], row["net"], *padding])
     return dataset
 
 

@@ -7,8 +7,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils.translation import gettext as _
 
 from applicants.models import Application, ApplicationStatus
 from finance.models import (
@@ -16,6 +29,7 @@ from finance.models import (
     Collection,
     Expense,
     ExpenseStatus,
+    FeeItem,
     FeePlan,
     FeePlanStatus,
     LedgerEntry,
@@ -34,14 +48,139 @@ def fee_plan_list(*, actor) -> QuerySet[FeePlan]:
     )
 
 
+def fee_plan_previous_revision(*, plan: FeePlan) -> FeePlan | None:
+    return FeePlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    kind: str  # "added", "removed", "changed" or "same"
+    old: PlanFee | BudgetLine | None
+    new: PlanFee | BudgetLine | None
+
+
+def _compare(before: dict, after: dict, *, differ, order) -> list[PlanChange]:
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: order(after.get(k) or before.get(k))):
+        a, b = before.get(key), after.get(key)
+        if a is None:
+            kind = "added"
+        elif b is None:
+            kind = "removed"
+        else:
+            kind = "changed" if differ(a, b) else "same"
+        changes.append(PlanChange(kind, a, b))
+    return changes
+
+
+def fee_plan_compare(*, old: FeePlan, new: FeePlan) -> dict[str, list[PlanChange]]:
+    """Compare two revisions line by line: fees by fee item, budget lines by subject."""
+
+    def fees(plan):
+        return {fee.fee_item_id: fee for fee in plan.fees.select_related("fee_item")}
+
+    def lines(plan):
+        return {line.subject_id: line for line in plan.budget_lines.select_related("subject")}
+
+    return {
+        "fees": _compare(
+            fees(old),
+            fees(new),
+            differ=lambda a, b: (a.amount, a.expected_count) != (b.amount, b.expected_count),
+            order=lambda fee: fee.fee_item.name,
+        ),
+        "budget": _compare(
+            lines(old),
+            lines(new),
+            differ=lambda a, b: a.amount != b.amount,
+            order=lambda line: line.subject.code,
+        ),
+    }
+
+
 def fee_plans_waiting_for_director() -> QuerySet[FeePlan]:
     return FeePlan.objects.filter(status=FeePlanStatus.SUBMITTED)
 
 
-def plan_fees_approved(*, year: int) -> QuerySet[PlanFee]:
-    """The fees finance may collect in ``year``: those of its approved plan, at their standard."""
-    return PlanFee.objects.filter(plan__year=year, plan__status=FeePlanStatus.APPROVED).select_related(
-        "fee_item"
+def _approved_fee(*, fee_item, year) -> QuerySet[PlanFee]:
+    # A batch's fee is its fee item in the approved plan of the year its registration opens [§3].
+    return PlanFee.objects.filter(plan__status=FeePlanStatus.APPROVED, plan__year=year, fee_item=fee_item)
+
+
+def batch_plan_fee(*, batch) -> PlanFee | None:
+    """Return the approved plan's fee the batch collects, or None if its fee item is not in it."""
+    if batch.fee_item_id is None:
+        return None
+    return (
+        _approved_fee(fee_item=batch.fee_item_id, year=batch.registration_opens.year)
+        .select_related("plan", "fee_item__subject")
+        .first()
+    )
+
+
+def batch_fee(*, path: str = "") -> Case:
+    """Annotate the fee due for the batch at ``path``: 0 without a fee item, None if not in the plan."""
+    standard = _approved_fee(
+        fee_item=OuterRef(f"{path}fee_item"), year=ExtractYear(OuterRef(f"{path}registration_opens"))
+    ).values("amount")[:1]
+    return Case(
+        When(**{f"{path}fee_item__isnull": True}, then=ZERO),
+        default=Subquery(standard),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def fee_items_in_approved_plans() -> QuerySet[FeeItem]:
+    """The fee items a batch may charge: those of an approved fee plan."""
+    return FeeItem.objects.filter(plan_fees__plan__status=FeePlanStatus.APPROVED).distinct()
+
+
+@dataclass(frozen=True)
+class HowToPay:
+    desk_address: str
+    desk_hours: str
+    payee: str
+    bank: str
+    account: str
+    reference: str
+
+    def sentences(self) -> list[str]:
+        """Say where and how to pay, in one sentence for the desk and one for a transfer."""
+        said = []
+        if self.desk_address:
+            said.append(
+                _("Pay at %(desk)s (%(hours)s).") % {"desk": self.desk_address, "hours": self.desk_hours}
+                if self.desk_hours
+                else _("Pay at %(desk)s.") % {"desk": self.desk_address}
+            )
+        if self.account:
+            said.append(
+                _(
+                    "Or transfer to %(payee)s, %(bank)s, account %(account)s, writing “%(reference)s” as the reference."
+                )
+                % {
+                    "payee": self.payee,
+                    "bank": self.bank,
+                    "account": self.account,
+                    "reference": self.reference,
+                }
+            )
+        return said or [_("Ask the center's finance office where and how to pay.")]
+
+
+def how_to_pay(*, application=None) -> HowToPay:
+    """Return where and how the fee is paid (settings), the transfer reference filled in for ``application``."""
+    if application is None:
+        number, name = _("your application number"), _("name")
+    else:
+        number, name = str(application.pk), application.applicant.name
+    return HowToPay(
+        desk_address=settings.FEE_DESK_ADDRESS,
+        desk_hours=settings.FEE_DESK_HOURS,
+        payee=settings.FEE_BANK_PAYEE,
+        bank=settings.FEE_BANK_NAME,
+        account=settings.FEE_BANK_ACCOUNT,
+        reference=settings.FEE_TRANSFER_REFERENCE.replace("{number}", number).replace("{name}", name),
     )
 
 
@@ -52,7 +191,7 @@ def application_dues(*, actor) -> QuerySet[Application]:
             status__in=[ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN]
         )
         .select_related("applicant", "batch__occupation", "fee_deferral")
-        .annotate(paid=Coalesce(Sum("fee_entries__amount"), ZERO))
+        .annotate(paid=Coalesce(Sum("fee_entries__amount"), ZERO), due=batch_fee(path="batch__"))
         .order_by("batch_id", "applicant__name_sort_key", "pk")
     )
 
@@ -180,29 +319,40 @@ class BudgetRow:
 
 def budget_against_actual(*, year: int) -> list[BudgetRow]:
     """The approved budget of ``year``, line by line, against what is booked on each line."""
+    # what is booked on the subject's line of any revision of the year's plan
+    booked = (
+        LedgerEntry.objects.filter(budget_line__plan__year=year, budget_line__subject=OuterRef("subject"))
+        .order_by()
+        .values("budget_line__subject")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     lines = (
         BudgetLine.objects.filter(plan__year=year, plan__status=FeePlanStatus.APPROVED)
         .select_related("subject")
-        .annotate(booked=Coalesce(Sum("entries__amount"), ZERO))
+        .annotate(booked=Coalesce(Subquery(booked), ZERO))
         .order_by("subject__code")
     )
     return [BudgetRow(line=line, actual=fen(-line.booked)) for line in lines]
 
 
 def batch_income_and_cost(*, year: int) -> list[dict]:
-    """Income and cost booked per appraisal batch in ``year``."""
-    rows = (
+    """Income and cost booked per appraisal batch in ``year``, each batch by its full name."""
+    rows = list(
         LedgerEntry.objects.filter(date__year=year, batch__isnull=False)
-        .values("batch", "batch__occupation__name", "batch__level", "batch__theory_date")
+        .values("batch")
         .annotate(
             income=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.INCOME)), ZERO),
             cost=Coalesce(Sum("amount", filter=Q(subject__kind=Subject.Kind.EXPENSE)), ZERO),
+            one_entry=Min("pk"),
         )
         .order_by("batch__theory_date", "batch")
     )
+    # one entry of each batch brings the batch itself, to be named as everywhere else
+    entries = LedgerEntry.objects.select_related("batch__occupation").in_bulk([r["one_entry"] for r in rows])
     return [
         {
-            "batch": f"{r['batch__theory_date']:%Y-%m} {r['batch__occupation__name']} {r['batch__level']}",
+            "batch": str(entries[r["one_entry"]].batch),
             "income": fen(r["income"]),
             "cost": fen(-r["cost"]),
             "net": fen(r["income"] + r["cost"]),

@@ -1,8 +1,10 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application
 from finance.models import Expense, FeePlan, LedgerEntry
+from finance.services.books import fen
 
 
 class FeePlanTable(tables.Table):
@@ -27,18 +29,23 @@ class DueTable(tables.Table):
         order_by=("applicant__name_sort_key",),
     )
     batch = tables.Column(verbose_name=_("appraisal batch"))
-    due = tables.Column(accessor="batch__fee", verbose_name=_("due (yuan)"))
+    due = tables.Column(verbose_name=_("due (yuan)"))
     paid = tables.Column(verbose_name=_("paid (yuan)"))
-    fee_state = tables.Column(empty_values=(), orderable=False, verbose_name=_("fee"))
+    fee_state = tables.Column(
+        empty_values=(), orderable=False, verbose_name=pgettext_lazy("payment state", "fee")
+    )
 
     class Meta:
         model = Application
         fields = ("applicant", "batch", "class_name", "due", "paid", "fee_state")
         attrs = {"class": "table table-hover align-middle"}
 
+    def render_due(self, value):
+        return fen(value)  # SQLite drops the trailing zeros of an annotation
+
     def render_fee_state(self, record):
-        if record.paid >= record.batch.fee:
-            return _("paid")
+        if record.due is not None and record.paid >= record.due:
+            return pgettext_lazy("payment state", "paid")
         if hasattr(record, "fee_deferral"):
             return _("deferred")
         return _("not paid")

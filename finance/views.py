@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from finance.forms import (
     ExpenseForm,
     FeeItemForm,
     FeePlanForm,
+    FeePlanReviseForm,
     PlanFeeForm,
     ReasonForm,
     ReceiptBookForm,
@@ -31,13 +32,13 @@ from finance.forms import (
     ResubmitForm,
     SignForm,
     SubjectForm,
-    YearForm,
 )
-from finance.models import Account, Collection, ExpenseAttachment, FeeItem, ReceiptBook, Subject
+from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
+from jianding.forms import form_refuse, year_asked
 from jianding.permissions import role_required
 from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
@@ -56,14 +57,12 @@ def _form_step(request, form, action, done) -> bool:
 
 
 def _file(field_file, content_type, filename):
-    response = FileResponse(
+    return file_response(
         field_file.open("rb"),
         content_type=content_type,
         as_attachment=content_type == "application/pdf",
         filename=filename,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- accounts, subjects, fee items, receipt books
@@ -191,6 +190,8 @@ def view_fee_plan(request, pk):
         "finance/view_fee_plan.html",
         {
             "plan": plan,
+            "previous": selectors.fee_plan_previous_revision(plan=plan),
+            "revise_form": FeePlanReviseForm(),
             "fees": plan.fees.select_related("fee_item__subject"),
             "budget_lines": plan.budget_lines.select_related("subject"),
             "fee_form": PlanFeeForm(),
@@ -262,6 +263,45 @@ def decide_fee_plan(request, pk):
     return redirect("finance:view_fee_plan", pk=plan.pk)
 
 
+@require_POST
+@role_required(Role.CLERK)
+def revise_fee_plan(request, pk):
+    plan = _plan(request, pk)
+    form = FeePlanReviseForm(request.POST)
+    basis = form.cleaned_data["basis"] if form.is_valid() else ""
+    try:
+        revision = services.fee_plan_revise(actor=request.user, plan=plan, basis=basis)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("finance:view_fee_plan", pk=plan.pk)
+    messages.success(request, _("Revision %(revision)d started.") % {"revision": revision.revision})
+    return redirect("finance:view_fee_plan", pk=revision.pk)
+
+
+@role_required(*BOOKS_ROLES)
+def compare_fee_plans(request, pk, other):
+    plan, old = _plan(request, pk), _plan(request, other)
+    return render(
+        request,
+        "finance/compare_fee_plans.html",
+        {"plan": plan, "old": old, "changes": selectors.fee_plan_compare(old=old, new=plan)},
+    )
+
+
+@require_POST
+@role_required(Role.CLERK)
+def remove_plan_fee(request, pk):
+    fee = get_object_or_404(
+        PlanFee.objects.filter(plan__in=selectors.fee_plan_list(actor=request.user)), pk=pk
+    )
+    step_run(
+        request,
+        lambda: services.plan_fee_remove(actor=request.user, fee=fee),
+        _("Fee taken out of the plan."),
+    )
+    return redirect("finance:view_fee_plan", pk=fee.plan_id)
+
+
 # --- collections
 
 
@@ -285,27 +325,26 @@ def view_dues(request, pk):
         "method": Collection.Method.DESK,
         "account": Account.objects.filter(kind="cash", active=True).first(),
     }
-    # the fee of the approved plan at the batch's fee is the one usually collected
-    fee = (
-        selectors.plan_fees_approved(year=timezone.localdate().year)
-        .filter(amount=application.batch.fee)
-        .first()
-    )
-    if fee is not None:
-        initial.update(plan_fee=fee, amount=fee.amount)
+    plan_fee = selectors.batch_plan_fee(batch=application.batch)
+    if plan_fee is not None:
+        initial["amount"] = plan_fee.amount
     if book is not None:
         initial.update(receipt_book=book, receipt_number=book.next_number)
+    collections = list(selectors.application_collections(application=application))
+    for collection in collections:
+        # one refund or decision form per row: the prefixes keep every id of the page unique
+        collection.refund_form = RefundForm(prefix=f"refund{collection.pk}")
+        collection.decision_form = ReasonForm(prefix=f"decision{collection.pk}")
     return render(
         request,
         "finance/view_dues.html",
         {
             "application": application,
+            "plan_fee": plan_fee,
             "status": services.application_fee_status(application=application),
-            "collections": selectors.application_collections(application=application),
+            "collections": collections,
             "collection_form": CollectionForm(initial=initial),
-            "refund_form": RefundForm(),
             "deferral_form": DeferralForm(),
-            "decision_form": ReasonForm(),
             "is_finance": has_role(request.user, Role.FINANCE),
             "is_director": has_role(request.user, Role.DIRECTOR),
             "history": selectors.application_collections_history(application=application)[:20],
@@ -347,7 +386,7 @@ def request_refund(request, pk):
     payment = _collection(request, pk)
     _form_step(
         request,
-        RefundForm(request.POST),
+        RefundForm(request.POST, prefix=f"refund{payment.pk}"),
         lambda data: services.refund_request(actor=request.user, payment=payment, **data),
         _("Refund sent to the director for approval."),
     )
@@ -358,7 +397,7 @@ def request_refund(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_refund(request, pk):
     refund = _collection(request, pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix=f"decision{refund.pk}")
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
         step_run(
@@ -575,18 +614,13 @@ def reverse_entry(request, pk):
     return redirect("finance:list_entries")
 
 
-def _year(request) -> int:
-    form = YearForm(request.GET)
-    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
-
-
 @role_required(*BOOKS_ROLES)
 def view_reports(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     return render(request, "finance/view_reports.html", report_context(year=year))
 
 
 @role_required(*BOOKS_ROLES)
 def export_reports(request):
-    year = _year(request)
+    year = year_asked(request.GET)
     return xlsx_response(report_dataset(year=year), title=_("Books"), filename=f"收支报表-{year}.xlsx")

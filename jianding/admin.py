@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jianding.models import Consultation, Download, Job, Notice, PasswordResetRequest, User
+from jianding.models import Consultation, Disclosure, Download, Job, Notice, PasswordResetRequest, User
 
 
 @admin.register(User)
@@ -59,6 +59,13 @@ class JobAdmin(admin.ModelAdmin):
 class DownloadAdmin(admin.ModelAdmin):
     list_display = ("at", "user", "ip_address", "filename")
     search_fields = ("user__username", "filename", "path")
+    date_hierarchy = "at"
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "ip_address", "kind", "object_pk")
+    search_fields = ("user__username", "kind")
     date_hierarchy = "at"
 
 

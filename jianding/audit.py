@@ -3,7 +3,9 @@
 Changes come from django-simple-history's tables, one per audited model;
 sign-ins and failed sign-ins from django-axes' logs; downloads from
 ``Download``, written by ``DownloadLogMiddleware`` for every response sent as
-a file (registers, exports, PDFs, identity documents, question banks).
+a file (registers, exports, PDFs, identity documents, question banks); and
+each time the director had a record's history shown with whole ID and phone
+numbers, from ``Disclosure``.
 """
 
 import datetime
@@ -18,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import registered_models
 
 from jianding.client import client_ip
-from jianding.models import Download
+from jianding.models import Disclosure, Download
+from jianding.permissions import require_role
 from jianding.privacy import login_shown
+from jianding.roles import Role
 
 FILENAME = re.compile(r"filename\*=utf-8''([^;]+)|filename=\"?([^\";]+)", re.IGNORECASE)
 
@@ -96,11 +100,18 @@ def changes_search(*, kind: str = "", user=None, start=None, end=None, limit: in
     return list(merge(*streams, key=lambda change: change.when, reverse=True))[:limit]
 
 
+def disclosure_record(*, actor, kind: str, object_pk, ip_address: str) -> Disclosure:
+    """Record that ``actor`` had one record's history shown with whole numbers."""
+    require_role(actor, Role.DIRECTOR)
+    return Disclosure.objects.create(user=actor, kind=kind, object_pk=str(object_pk), ip_address=ip_address)
+
+
 ACCESS_KINDS = {
     "sign_in": _("signed in"),
     "sign_in_failed": _("sign-in failed"),
     "locked_out": _("locked out"),
     "download": _("downloaded"),
+    "disclosure": _("whole numbers shown"),
 }
 
 
@@ -117,15 +128,24 @@ class AccessEvent:
         return ACCESS_KINDS[self.kind]
 
 
+def _record_label(models: dict[str, type], disclosure: Disclosure) -> str:
+    model = models.get(disclosure.kind)
+    return f"{model._meta.verbose_name if model else disclosure.kind} #{disclosure.object_pk}"
+
+
 def access_search(*, who: str = "", start=None, end=None, limit: int) -> list[AccessEvent]:
-    """Sign-ins, failed sign-ins (with lock-outs) and downloads, newest first."""
+    """Sign-ins, failed sign-ins (with lock-outs), downloads and disclosures, newest first."""
     sign_ins = _window(AccessLog.objects.all(), "attempt_time", start, end)
     failures = _window(AccessFailureLog.objects.all(), "attempt_time", start, end)
     downloads = _window(Download.objects.select_related("user"), "at", start, end)
+    disclosures = _window(Disclosure.objects.select_related("user"), "at", start, end)
     if who:
         sign_ins = sign_ins.filter(username__icontains=who)
         failures = failures.filter(username__icontains=who)
-        downloads = downloads.filter(Q(user__username__icontains=who) | Q(user__name__icontains=who))
+        by_user = Q(user__username__icontains=who) | Q(user__name__icontains=who)
+        downloads = downloads.filter(by_user)
+        disclosures = disclosures.filter(by_user)
+    models = audited_models()
     streams = [
         [
             AccessEvent(
@@ -146,6 +166,10 @@ def access_search(*, who: str = "", start=None, end=None, limit: int) -> list[Ac
         [
             AccessEvent(row.at, "download", str(row.user) if row.user else "", row.ip_address, row.filename)
             for row in downloads.order_by("-at")[:limit]
+        ],
+        [
+            AccessEvent(row.at, "disclosure", str(row.user), row.ip_address, _record_label(models, row))
+            for row in disclosures.order_by("-at")[:limit]
         ],
     ]
     return list(merge(*streams, key=lambda event: event.when, reverse=True))[:limit]

@@ -4,10 +4,15 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from jianding import audit
+from jianding.client import client_ip
+from jianding.downloads import never_stored
+from jianding.forms import id_asked
 from jianding.models import User
 from jianding.permissions import role_required
+from jianding.privacy import recorded_value_shown
 from jianding.roles import Role
 
 PAGE_SIZE = 50
@@ -31,8 +36,8 @@ def _page(request) -> int:
 def audit_changes(request):
     models = audit.audited_models()
     kind = request.GET.get("kind", "")
-    chosen = request.GET.get("user", "")
-    user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    chosen = id_asked(request.GET.get("user", ""))
+    user = User.objects.filter(pk=chosen).first() if chosen else None
     start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
     page = _page(request)
     found = audit.changes_search(kind=kind, user=user, start=start, end=end, limit=page * PAGE_SIZE + 1)
@@ -58,19 +63,20 @@ def audit_changes(request):
     )
 
 
-@role_required(Role.DIRECTOR)
-def audit_record(request, kind, pk):
-    """Every recorded change of one record, each with what changed: before and after."""
+def _record_model(kind, pk):
+    """The audited model of ``kind`` with a history for ``pk``, or 404."""
     model = audit.audited_models().get(kind)
-    if model is None:
+    if model is None or not model.history.filter(**{model._meta.pk.attname: pk}).exists():
         raise Http404
-    records = list(
+    return model
+
+
+def _record_page(request, model, kind, pk, *, whole: bool):
+    records = (
         model.history.filter(**{model._meta.pk.attname: pk})
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    if not records:
-        raise Http404
     labels = {field.name: field.verbose_name for field in model._meta.concrete_fields}
     steps = []
     previous = None
@@ -80,13 +86,38 @@ def audit_record(request, kind, pk):
             {
                 "record": record,
                 "changes": [
-                    (labels.get(change.field, change.field), change.old, change.new) for change in changes
+                    (
+                        labels.get(change.field, change.field),
+                        recorded_value_shown(change.field, change.old, whole=whole),
+                        recorded_value_shown(change.field, change.new, whole=whole),
+                    )
+                    for change in changes
                 ],
             }
         )
         previous = record
     steps.reverse()
-    return render(request, "audit/record.html", {"model": model, "pk": pk, "steps": steps})
+    return render(
+        request,
+        "audit/record.html",
+        {"model": model, "kind": kind, "pk": pk, "steps": steps, "whole": whole},
+    )
+
+
+@role_required(Role.DIRECTOR)
+def audit_record(request, kind, pk):
+    """Every recorded change of one record, each with what changed: before and after, numbers masked."""
+    return _record_page(request, _record_model(kind, pk), kind, pk, whole=False)
+
+
+@never_stored
+@require_POST
+@role_required(Role.DIRECTOR)
+def show_whole_record(request, kind, pk):
+    """The same history with ID and phone numbers whole, on the director's explicit request, recorded."""
+    model = _record_model(kind, pk)
+    audit.disclosure_record(actor=request.user, kind=kind, object_pk=pk, ip_address=client_ip(request))
+    return _record_page(request, model, kind, pk, whole=True)
 
 
 @role_required(Role.DIRECTOR)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import selectors as applicants
 from exams import selectors as exams
-from exams.services import report_deadline
+from exams.abilities import is_chief_examiner
+from exams.services import decisions_waiting, report_deadline
 from finance import selectors as finance
 from jianding import staff
 from jianding.models import Consultation
@@ -119,6 +120,18 @@ def _sheets_to_score(user) -> Card:
     )
 
 
+def _items_to_decide(user) -> Card | None:
+    """The chief examiner's items beyond the spread, in the sessions he leads; none for other examiners."""
+    if not is_chief_examiner(user):
+        return None
+    return Card(
+        label=_("Items beyond the spread to decide"),
+        count=sum(decisions_waiting(actor=user).values()),
+        url=reverse("exams:my_examiner") + "#my-sessions",
+        hint=_("The examiners' points differ too much: decide each item, with the reason, before the tally."),
+    )
+
+
 def _leave_requests(user) -> Card:
     return Card(
         label=_("Proctors' leave requests"),
@@ -137,7 +150,7 @@ def _duties_ahead(user) -> Card:
 
 def _reports_due(user) -> Card:
     """Batches to report to the city center, with the nearest deadline in working days."""
-    batches = list(exams.batches_to_report())
+    batches = list(exams.batches_to_report(today=timezone.localdate()))
     card = Card(
         label=_("Batches to report to the city center"),
         count=len(batches),
@@ -159,6 +172,17 @@ def _reports_due(user) -> Card:
         count=card.count,
         url=reverse("exams:batch_publicity", args=[nearest.pk]),
         hint=hint % {"batch": nearest, "day": deadline, "left": left},
+    )
+
+
+def _tallies_to_check(user) -> Card:
+    sessions = exams.tallies_to_check(actor=user)
+    first = sessions.first()
+    return Card(
+        label=_("Tallies waiting for a second person's check"),
+        count=sessions.count(),
+        url=reverse("exams:check_results", args=[first.pk]) if first else reverse("exams:list_batches"),
+        hint=_("Someone else tallied them; check each candidate before the results count."),
     )
 
 
@@ -244,11 +268,18 @@ CARDS: dict[Role, tuple[Callable[..., Card | None], ...]] = {
         _questions_to_answer,
         _reports_due,
         _objections_to_answer,
+        _tallies_to_check,
         _fee_plans_returned,
     ),
     Role.FINANCE: (_expenses_to_book, _expenses_waiting_for_director),
-    Role.EXAM_STAFF: (_applications_to_review, _leave_requests, _reports_due, _objections_to_answer),
-    Role.EXAMINER: (_sheets_to_score,),
+    Role.EXAM_STAFF: (
+        _applications_to_review,
+        _leave_requests,
+        _reports_due,
+        _objections_to_answer,
+        _tallies_to_check,
+    ),
+    Role.EXAMINER: (_sheets_to_score, _items_to_decide),
     Role.PROCTOR: (_duties_ahead,),
     Role.APPLICANT: (_applications_returned,),
 }

@@ -3,10 +3,29 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jianding.forms import ID_MAX, YEAR_MAX, YEAR_MIN
 from jianding.models import User
 from jianding.roles import STAFF_ROLES
 
 YES_NO_ALL = [("", _("all")), ("true", _("yes")), ("false", _("no"))]
+
+
+class YearFilter(django_filters.NumberFilter):
+    """The year of a date field; one out of range is refused by the form, never sent to the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(lookup_expr="year", min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id; a number the database cannot hold is refused by the form."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 class StaffFilter(django_filters.FilterSet):

@@ -1,7 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianding.errors import RuleViolation
@@ -13,6 +15,11 @@ phone_validator = RegexValidator(
     _("Enter an 11-digit mobile number or a landline number with its area code."),
     code="invalid_phone",
 )
+
+# The years a page may be asked about: year 0 or 10000 is no date at all, and none of them is ours.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+# The largest id the database holds (BigAutoField); SQLite cannot even be sent a larger number.
+ID_MAX = 2**63 - 1
 
 
 class FormHelperMixin:
@@ -121,3 +128,36 @@ class SecondFactorSetupForm(SecondFactorForm):
             self.fields["current"].required = True
         else:
             del self.fields["current"]
+
+
+class YearForm(forms.Form):
+    """The year a report or a statistics page shows (``?year=``)."""
+
+    year = forms.IntegerField(label=_("year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+def id_asked(value: str) -> int | None:
+    """The object id an address parameter names, or None when it names none (``²``, ``1e9``, 30 digits)."""
+    try:
+        return forms.IntegerField(min_value=1, max_value=ID_MAX).clean(value)
+    except ValidationError:
+        return None
+
+
+def year_asked(query) -> int:
+    """The year ``?year=`` asks for; this year when it is missing or out of range."""
+    form = YearForm(query)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id beyond the database's range is an invalid choice, not an OverflowError."""
+
+    def _check_values(self, value):
+        for pk in value:
+            digits = str(pk).strip().lstrip("+-")
+            if digits.isdecimal() and (len(digits) > len(str(ID_MAX)) or int(digits) > ID_MAX):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

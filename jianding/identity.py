@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -27,8 +28,13 @@ class ResidentId:
     sex: str  # "M" or "F", from the parity of the order code
 
     def age_on(self, day: datetime.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years from ``birth_date`` to ``day``."""
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def resident_id_normalise(value: str) -> str:
@@ -51,7 +57,7 @@ def resident_id_parse(value: str, *, today: datetime.date | None = None) -> Resi
             _("The birth date inside this ID number (characters 7 to 14) is not a real date."),
             code="ric_birth_date",
         ) from None
-    if birth_date.year < FIRST_BIRTH_YEAR or birth_date > (today or datetime.date.today()):
+    if birth_date.year < FIRST_BIRTH_YEAR or birth_date > (today or timezone.localdate()):
         raise ValidationError(
             _("The birth date inside this ID number (characters 7 to 14) is not possible."),
             code="ric_birth_date",

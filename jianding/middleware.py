@@ -1,3 +1,4 @@
+import ipaddress
 import time
 from urllib.parse import urlencode
 
@@ -5,10 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jianding.client import client_ip
 from jianding.roles import Role, has_role
 from jianding.second_factor import second_factor_enrolled, second_factor_required
 
@@ -83,6 +86,12 @@ class StaffSessionTimeoutMiddleware:
 _BEFORE_SECOND_FACTOR = {"two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz"}
 
 
+def _second_factor_first(request):
+    """Send the user to type his second factor (or enrol one), then back to this page."""
+    target = "two_factor_verify" if second_factor_enrolled(request.user) else "two_factor_setup"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
 class SecondFactorRequiredMiddleware:
     """After the password, staff of SECOND_FACTOR_ROLES verify a second factor (or enrol one) first."""
 
@@ -99,5 +108,51 @@ class SecondFactorRequiredMiddleware:
         match = request.resolver_match
         if match and (match.url_name in _BEFORE_SECOND_FACTOR or match.namespace == "public"):
             return None
-        target = "two_factor_verify" if second_factor_enrolled(user) else "two_factor_setup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return _second_factor_first(request)
+
+
+class AdminGateMiddleware:
+    """Django's admin: 404 unless ADMIN_ENABLED and the address is in ADMIN_ALLOWED_NETWORKS.
+
+    Its staff users (superusers hold no portal role) verify a second factor
+    before any admin page but the password form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.app_name != "admin":
+            return None
+        if not settings.ADMIN_ENABLED or not _address_allowed(client_ip(request)):
+            raise Http404
+        user = request.user
+        if user.is_authenticated and user.is_staff and not user.is_verified() and match.url_name != "login":
+            return _second_factor_first(request)
+        return None
+
+
+def _address_allowed(address: str) -> bool:
+    networks = settings.ADMIN_ALLOWED_NETWORKS
+    return not networks or any(ipaddress.ip_address(address) in network for network in networks)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a 405 (a GET of a POST-only step, say) the portal's page instead of an empty body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        # Filled in place: the headers inner middleware set (X-Frame-Options, Allow) stay.
+        page = render(request, "405.html")
+        response.content = page.content
+        response["Content-Type"] = page["Content-Type"]
+        return response

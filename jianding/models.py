@@ -2,8 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.clock import local_text
 from jianding.privacy import login_shown
 
 
@@ -112,7 +114,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("job", "failed")
 
 
 class JobQuerySet(models.QuerySet):
@@ -152,6 +154,24 @@ class Job(models.Model):
         return 100 if self.status == JobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
 
 
+class Disclosure(models.Model):
+    """The director asked to see one record's history with its ID and phone numbers whole [#16.5]."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(_("address"))
+    kind = models.CharField(_("kind of record"), max_length=100)
+    object_pk = models.CharField(_("record"), max_length=40)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("disclosure of whole numbers")
+        verbose_name_plural = _("disclosures of whole numbers")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} #{self.object_pk}"
+
+
 class Download(models.Model):
     """A file that left the portal: a confidential document, a register, an export [#9]."""
 
@@ -169,7 +189,7 @@ class Download(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.filename}"
+        return f"{local_text(self.at)} {self.user} {self.filename}"
 
 
 class PasswordResetRequest(models.Model):
@@ -185,4 +205,4 @@ class PasswordResetRequest(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.email}"
+        return f"{local_text(self.at)} {self.email}"

@@ -76,7 +76,9 @@ def nav_items_for(user) -> list[NavItem]:
 
 def navigation(request):
     """Template context processor: the menu of the signed-in user."""
-    items = nav_items_for(request.user) if request.user.is_authenticated else PUBLIC_NAV_ITEMS
+    # No user when a middleware refused the request before authentication (a bad Host header).
+    user = getattr(request, "user", None)
+    items = nav_items_for(user) if user is not None and user.is_authenticated else PUBLIC_NAV_ITEMS
     current = request.resolver_match.view_name if request.resolver_match else None
     return {
         "nav_items": [

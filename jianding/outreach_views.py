@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from exams.selectors import batch_public_list
+from finance.selectors import how_to_pay
 from jianding import outreach
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
@@ -31,7 +32,8 @@ def home(request):
 
 @login_not_required
 def view_batch(request, pk):
-    return render(request, "public/view_batch.html", {"batch": get_object_or_404(batch_public_list(), pk=pk)})
+    batch = get_object_or_404(batch_public_list(), pk=pk)
+    return render(request, "public/view_batch.html", {"batch": batch, "how_to_pay": how_to_pay()})
 
 
 @login_not_required

@@ -10,8 +10,9 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from weasyprint import CSS, HTML
+
+from jianding.downloads import file_response
 
 PRINT_CSS = "css/print.css"
 
@@ -26,6 +27,4 @@ def pdf_render(*, template_name: str, context: dict) -> bytes:
 
 def pdf_response(pdf: bytes, *, filename: str, as_attachment: bool = True) -> HttpResponse:
     """Send rendered PDF bytes, as a download unless ``as_attachment`` is off (to print in the browser)."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    return response
+    return file_response(pdf, filename=filename, content_type="application/pdf", as_attachment=as_attachment)

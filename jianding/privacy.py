@@ -14,11 +14,27 @@ his ID number: wherever a person is named (history, audit), it is masked.
 Two exceptions are deliberate: the scanned ID card, a document the reviewing
 roles and the director open on the application, and the search of the review
 queue by a whole number, which finds a person without showing the number.
+
+A mask must not be completed by the page around it. The masked number hides
+characters 7 to 14, which are the birth date; the first six and the last four
+(with the check digit) stay. So wherever the number is masked, the birth date
+is shown as the age (``birth_shown``), which leaves dozens of numbers possible.
+
+The audit's before and after values are masked like every list
+(``recorded_value_shown``); the director sees them whole only when he asks
+for one record so, and that request is itself recorded (``Disclosure``).
 """
 
+import datetime
+import re
+from dataclasses import dataclass
 from enum import Enum
 
-from jianding.identity import RESIDENT_ID_SHAPE
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jianding.identity import RESIDENT_ID_SHAPE, age_on
 from jianding.roles import Role, has_role
 
 
@@ -70,3 +86,46 @@ def id_number_shown(number: str, user, where: Where) -> str:
 
 def phone_shown(number: str, user, where: Where) -> str:
     return number if shows_whole_numbers(user, where) else phone_mask(number or "")
+
+
+@dataclass(frozen=True)
+class Birth:
+    label: str
+    value: str
+
+
+def birth_shown(
+    birth_date: datetime.date, user, where: Where, *, today: datetime.date | None = None
+) -> Birth:
+    """The birth date beside a whole ID number; beside a masked one, the age, which does not complete it."""
+    if shows_whole_numbers(user, where):
+        return Birth(_("birth date"), f"{birth_date:%Y-%m-%d}")
+    age = age_on(birth_date, today or timezone.localdate())
+    return Birth(_("age"), ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age})
+
+
+PHONE_SHAPE = re.compile(r"\+?[0-9][0-9 -]{6,}")
+BIRTH_DATE_MASK = "****-**-**"
+
+
+def contact_mask(value: str) -> str:
+    """A contact the public left (phone or e-mail): a phone number masked, an address kept."""
+    return phone_mask(re.sub(r"[ -]", "", value)) if PHONE_SHAPE.fullmatch(value) else value
+
+
+# Fields of the recorded models that carry a person's numbers, by field name.
+RECORDED_MASKS = {
+    "id_number": resident_id_mask,
+    "username": login_shown,
+    "phone": phone_mask,
+    "contact": contact_mask,
+    "birth_date": lambda value: BIRTH_DATE_MASK,
+}
+
+
+def recorded_value_shown(field_name: str, value, *, whole: bool = False):
+    """A value of the audit's before/after columns: masked if the field carries a person's numbers."""
+    mask = RECORDED_MASKS.get(field_name)
+    if whole or mask is None or value in (None, ""):
+        return value
+    return mask(str(value))

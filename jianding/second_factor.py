@@ -1,6 +1,6 @@
 """Two-factor sign-in for staff: a TOTP app on the phone, and printed recovery codes.
 
-``SECOND_FACTOR_ROLES`` (director, deputy, finance, clerk by default) must
+``SECOND_FACTOR_ROLES`` (director, deputy, finance, clerk, exam staff by default) must
 verify a second factor after the password; enrolment is guided on the first
 sign-in. django-otp keeps the devices and throttles wrong codes; a session
 is verified once a device accepted a code (``django_otp.login``).

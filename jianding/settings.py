@@ -4,6 +4,7 @@ Every value a deployment changes comes from an environment variable; the README
 lists them. Without any, the portal runs on SQLite with files under ``var/``.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -44,7 +45,7 @@ INSTALLED_APPS = [
     "archive",
     "finance",
     "equipment",
-    "django.contrib.admin",
+    "jianding.admin_site.JiandingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jianding.middleware.MethodNotAllowedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "jianding.middleware.AdminGateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "jianding.middleware.SecondFactorRequiredMiddleware",
     "jianding.middleware.PasswordChangeRequiredMiddleware",
@@ -147,6 +151,9 @@ LOGOUT_REDIRECT_URL = "login"
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
+# Rows of data a spreadsheet import takes; a longer sheet is refused before it is read.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+
 PROCTORS_PER_ROOM_MIN = int(os.environ.get("PROCTORS_PER_ROOM_MIN", "2"))
 CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
 # Pass mark of every part [工作规则 §3]; the table takes a level (1–5) as key where one differs.
@@ -167,6 +174,12 @@ EXAMINER_OUTLIER_POINTS = int(os.environ.get("EXAMINER_OUTLIER_POINTS", "10"))
 
 # Accounts one address may open an hour (three times as many a day).
 SIGNUPS_PER_ADDRESS_HOUR = int(os.environ.get("SIGNUPS_PER_ADDRESS_HOUR", "20"))
+# Sendings of the sign-up form one address may make an hour (three times as many a day), whatever
+# their outcome; after SIGNUP_ATTEMPTS_BEFORE_CAPTCHA of them in an hour the form asks for a captcha.
+SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR = int(os.environ.get("SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR", "30"))
+SIGNUP_ATTEMPTS_BEFORE_CAPTCHA = int(os.environ.get("SIGNUP_ATTEMPTS_BEFORE_CAPTCHA", "3"))
+# django-simple-captcha's letters stay valid this long: the form has a name and two passwords to fill.
+CAPTCHA_TIMEOUT = 10  # minutes
 
 # Relatives and apprentices one examiner may declare himself; each declaration is kept in history.
 EXAMINER_RELATIONS_MAX = int(os.environ.get("EXAMINER_RELATIONS_MAX", "20"))
@@ -178,6 +191,14 @@ CANDIDATES_PER_EXAMINER = int(os.environ.get("CANDIDATES_PER_EXAMINER", "5"))
 # 一支笔 [经费 §4]: the director signs every expense, except one he submitted himself, which
 # goes to the account named here (the school's leader in charge). Empty: such a request waits.
 EXPENSE_SELF_APPROVER = os.environ.get("EXPENSE_SELF_APPROVER", "")
+# Where and how applicants pay the appraisal fee [经费 §3], told on the batch page, the application and
+# the refusal of unpaid tickets. In the transfer reference {number} and {name} are the application's.
+FEE_DESK_ADDRESS = os.environ.get("FEE_DESK_ADDRESS", "")
+FEE_DESK_HOURS = os.environ.get("FEE_DESK_HOURS", "")
+FEE_BANK_PAYEE = os.environ.get("FEE_BANK_PAYEE", "")
+FEE_BANK_NAME = os.environ.get("FEE_BANK_NAME", "")
+FEE_BANK_ACCOUNT = os.environ.get("FEE_BANK_ACCOUNT", "")
+FEE_TRANSFER_REFERENCE = os.environ.get("FEE_TRANSFER_REFERENCE", "鉴定费 {number} {name}")
 
 # Repeated failed sign-ins lock the pair (login name, address) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -263,18 +284,28 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# A form that comes back without its token gets the portal's page saying what to do.
+CSRF_FAILURE_VIEW = "jianding.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Roles that sign in with a second factor (TOTP, recovery codes for when the phone is lost);
-# comma-separated role names, e.g. add "exam_staff,examiner" to require it of them too.
+# comma-separated role names, e.g. add "examiner" to require it of them too. Exam staff are in by
+# default: they download the registers that carry whole ID numbers.
 SECOND_FACTOR_ROLES = [
     name.strip()
-    for name in os.environ.get("SECOND_FACTOR_ROLES", "director,deputy,finance,clerk").split(",")
+    for name in os.environ.get("SECOND_FACTOR_ROLES", "director,deputy,finance,clerk,exam_staff").split(",")
     if name.strip()
 ]
 OTP_TOTP_ISSUER = "职业技能鉴定所"
+# Django's admin (/admin/, for the IT staff: every record whole) answers 404 unless enabled, and
+# then only to these networks (comma-separated, e.g. "10.20.0.0/16,192.0.2.7"; empty: any address).
+# Every user of the admin signs in with a second factor, whatever his roles.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", False)
+ADMIN_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network, strict=False) for network in env_list("ADMIN_ALLOWED_NETWORKS", [])
+]
 
 # Staff sessions end after this idle time and at most this long after sign-in (shared tablets).
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))

@@ -3,15 +3,20 @@
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return could be read as a formula by a spreadsheet program (CSV/formula
 injection). Every such cell is written as plain text, its content unchanged.
+A datetime is written as the center's wall clock showed it: Excel has no time zones.
 """
 
+import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from tablib import Dataset
+
+from jianding.clock import local_wall_clock
+from jianding.downloads import file_response
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,6 +34,8 @@ def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
             if isinstance(value, str):
                 # control characters (a pasted \x0b, say) are not allowed in the file format
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+                value = local_wall_clock(value)
             cell.value = value
             if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                 cell.data_type = TYPE_STRING
@@ -40,6 +47,6 @@ def xlsx_from_dataset(dataset: Dataset, *, title: str) -> bytes:
 
 def xlsx_response(dataset: Dataset, *, title: str, filename: str) -> HttpResponse:
     """Return ``dataset`` as an .xlsx download named ``filename``."""
-    response = HttpResponse(xlsx_from_dataset(dataset, title=title), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(
+        xlsx_from_dataset(dataset, title=title), filename=filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -35,6 +35,9 @@ PDF_ACTIVE_ACTIONS = frozenset(
 PDF_ACTIVE_BYTES = re.compile(
     rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b"
 )
+# What a reader does by itself on opening the file: an /OpenAction may show a page (a
+# destination, or a /GoTo action with nothing after it) and nothing else; /AA is refused above.
+PDF_OPEN_ACTION_HARMLESS = "/GoTo"
 # A walk through more objects than this is refused rather than followed.
 PDF_MAX_OBJECTS = 200_000
 
@@ -44,6 +47,14 @@ class CheckedFile:
     content: ContentFile
     size: int
     sha256: str
+
+
+def _pdf_open_action_acts(value) -> bool:
+    """Whether an /OpenAction does more than show a page: any action but a lone /GoTo."""
+    value = value.get_object()
+    if not isinstance(value, DictionaryObject):
+        return False  # a destination: the page to show first
+    return value.get("/S") != PDF_OPEN_ACTION_HARMLESS or "/Next" in value
 
 
 def _pdf_has_active_content(reader: PdfReader) -> bool:
@@ -66,6 +77,8 @@ def _pdf_has_active_content(reader: PdfReader) -> bool:
             if PDF_ACTIVE_NAMES & set(node.keys()):
                 return True
             if node.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            if "/OpenAction" in node and _pdf_open_action_acts(node["/OpenAction"]):
                 return True
             stack.extend(value for key, value in node.items() if key != "/Parent")
         elif isinstance(node, ArrayObject):
@@ -158,6 +171,11 @@ def upload_decode_image(upload: UploadedFile, *, field: str, max_bytes: int = IM
     damaged = RuleViolation(
         _("The picture is damaged or incomplete; take or save it again."), field=field, code="image_damaged"
     )
+    too_large = RuleViolation(
+        _("The picture has too many pixels; take it at a lower resolution."),
+        field=field,
+        code="image_too_large",
+    )
     # WeasyPrint turns on Pillow's leniency for truncated images when it is
     # imported; uploads must be whole, and everything we print is re-encoded.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -169,18 +187,17 @@ def upload_decode_image(upload: UploadedFile, *, field: str, max_bytes: int = IM
         with probe:
             width, height = probe.size
             if width * height > IMAGE_MAX_PIXELS:
-                raise RuleViolation(
-                    _("The picture has too many pixels; take it at a lower resolution."),
-                    field=field,
-                    code="image_too_large",
-                )
+                raise too_large
             probe.verify()
         upload.seek(0)
         image = Image.open(upload)
         image.load()
     except RuleViolation:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Beyond twice Pillow's own limit it refuses to open the picture at all.
+        raise too_large from None
+    except (OSError, SyntaxError, ValueError):
         raise damaged from None
     return ImageOps.exif_transpose(image)
 

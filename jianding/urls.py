@@ -1,3 +1,4 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -66,6 +67,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_changes, name="audit_changes"),
     path("audit/access/", audit_views.audit_access, name="audit_access"),
     path("audit/<str:kind>/<int:pk>/", audit_views.audit_record, name="audit_record"),
+    path("audit/<str:kind>/<int:pk>/whole/", audit_views.show_whole_record, name="show_whole_record"),
     path("jobs/<int:pk>/", views.view_job, name="view_job"),
     path("jobs/<int:pk>/download/", views.download_job, name="download_job"),
     path("staff/", include(accounts_patterns)),
@@ -74,6 +76,13 @@ urlpatterns = [
     path("applicants/", include("applicants.urls")),
     path("exams/", include("exams.urls")),
     path("finance/", include("finance.urls")),
+    # The sign-up form's captcha picture (django-simple-captcha's widget finds it by this name).
+    path(
+        "captcha/<slug:key>/",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 1},
+        name="captcha-image",
+    ),
     # Visitors choose the language on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

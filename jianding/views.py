@@ -3,23 +3,26 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from jianding import staff
 from jianding.client import client_ip
 from jianding.dashboard import dashboard_cards
+from jianding.downloads import file_response
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
 from jianding.models import Job, JobStatus
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.privacy import Where, id_number_shown
+from jianding.privacy import Where, birth_shown, id_number_shown
 from jianding.resources import StaffResource, role_labels
 from jianding.roles import Role, primary_role
 from jianding.spreadsheets import xlsx_response
@@ -32,6 +35,15 @@ def locked_out(request, response, credentials):
     """Render the lock-out page of django-axes, saying when to try again."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "registration/lockout.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form came back without its token (an old page, a session that ended)."""
+    page = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+        page = reverse("dashboard")
+    context = {"page": page, "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
 
 
 class SignInView(auth_views.LoginView):
@@ -87,6 +99,7 @@ def dashboard(request):
             "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD)
             if applicant
             else "",
+            "birth": birth_shown(applicant.birth_date, request.user, Where.RECORD) if applicant else None,
         },
     )
 
@@ -172,7 +185,7 @@ def view_job(request, pk):
 
 def download_job(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, status=JobStatus.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return file_response(job.file.open("rb"), filename=job.filename)
 
 
 @login_not_required

@@ -8,16 +8,19 @@ from applicants.services.accounts import (
     applicant_profile_update,
     applicant_register,
     applicants_create_bulk,
+    sign_up_attempt_record,
 )
 from applicants.services.applications import (
     REVIEW_DECISIONS,
     application_create,
     application_document_upload,
     application_missing,
+    application_not_admit,
     application_photo_confirm,
     application_review,
     application_submit,
     application_withdraw,
+    applications_lapse,
 )
 from applicants.services.declarations import (
     application_record_original_seen,
@@ -37,11 +40,14 @@ __all__ = [
     "application_create",
     "application_document_upload",
     "application_missing",
+    "application_not_admit",
     "application_photo_confirm",
     "application_record_original_seen",
     "application_review",
     "application_submit",
     "application_withdraw",
+    "applications_lapse",
     "declaration_create",
     "declaration_record_approval",
+    "sign_up_attempt_record",
 ]

@@ -7,10 +7,11 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from applicants.models import Applicant
+from applicants.models import Applicant, SignUpAttempt
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.history import history_copy_created, history_copy_m2m_created
@@ -18,6 +19,34 @@ from jianding.identity import resident_id_parse
 from jianding.models import User
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
+
+
+@transaction.atomic
+def sign_up_attempt_record(*, ip_address: str) -> SignUpAttempt:
+    """Count one sending of the sign-up form, or refuse it when the address sent too many.
+
+    Every sending counts, whatever its outcome, so that the form's answers
+    (a number already registered among them) cannot be asked for in bulk.
+    Attempts older than the longest window are removed meanwhile.
+    """
+    per_hour = settings.SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR
+    day = datetime.timedelta(days=1)
+    if (
+        address_limit_reached(
+            SignUpAttempt.objects.filter(ip_address=ip_address),
+            at_field="at",
+            limits=[(datetime.timedelta(hours=1), per_hour), (day, 3 * per_hour)],
+        )
+        is not None
+    ):
+        raise RuleViolation(
+            _(
+                "Too many sign-up attempts were made from this network; try again in an hour or ask the center."
+            ),
+            code="too_many_sign_up_attempts",
+        )
+    SignUpAttempt.objects.filter(at__lt=timezone.now() - day).delete()
+    return SignUpAttempt.objects.create(ip_address=ip_address)
 
 
 def applicant_register(
@@ -57,9 +86,13 @@ def applicant_register(
     except ValidationError as error:
         raise RuleViolation(" ".join(error.messages), field="password1", code="weak_password") from None
     user.set_password(password)
+    # Said of the whole form, as the sign-in page says "wrong name or password": a stranger
+    # trying numbers learns no more here than there.
     taken = RuleViolation(
-        _("An account with this ID number exists already; sign in, or ask the center to reset the password."),
-        field="id_number",
+        _(
+            "No account can be opened with these details. If you opened one before, sign in with your "
+            "ID number; the center resets a forgotten password."
+        ),
         code="id_number_taken",
     )
     if User.objects.filter(username=resident.number).exists():

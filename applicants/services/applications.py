@@ -1,8 +1,11 @@
-from django.core.exceptions import PermissionDenied
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from applicants.models import (
     Applicant,
@@ -12,13 +15,22 @@ from applicants.models import (
     Attempt,
 )
 from applicants.photos import photo_convert
-from exams.models import DocumentKind, Outcome
-from exams.selectors import batch_is_open_for_registration, retake_basis
+from applicants.selectors import ROSTER_STATUSES
+from exams.models import Batch, DocumentKind, Outcome
+from exams.selectors import batch_is_open_for_registration, retake_basis, tickets_published
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document, upload_decode_image
+
+# Applications that ended before any exam: a retake among them kept nothing.
+ENDED_BEFORE_EXAM = (
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.LAPSED,
+    ApplicationStatus.NOT_ADMITTED,
+)
 
 
 def application_locked(application: Application) -> Application:
@@ -66,7 +78,17 @@ def application_create(
             _("Complete your profile (education, class or employer) before applying."),
             code="profile_incomplete",
         )
-    age = resident_id_parse(applicant.id_number).age_on(batch.theory_date)
+    try:
+        age = resident_id_parse(applicant.id_number).age_on(batch.theory_date)
+    except ValidationError as error:
+        raise RuleViolation(
+            _(
+                "The ID number stored for you fails a check: %(reason)s Bring your ID card to the center's desk."
+            )
+            % {"reason": " ".join(error.messages)},
+            field="id_number",
+            code="stored_id_number_invalid",
+        ) from None
     if age < batch.min_age:
         raise RuleViolation(
             _("This batch is open from age %(min)d; on the exam day you will be %(age)d.")
@@ -96,7 +118,7 @@ def application_create(
     if (
         basis is not None
         and not Application.objects.filter(retake_of_id=basis.application_id)
-        .exclude(status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED))
+        .exclude(status__in=ENDED_BEFORE_EXAM)
         .exists()
     ):
         retake_of = basis.application_id
@@ -266,4 +288,62 @@ def application_review(
     application.version += 1
     application._change_reason = reason or _("Approved")
     application.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "version"])
+    return application
+
+
+def applications_lapse(*, today: datetime.date | None = None, batch: Batch | None = None) -> int:
+    """Lapse the returned applications of batches whose registration is over; return how many.
+
+    Run nightly (``manage.py applications_lapse``) and when a batch's registration
+    is closed or its tickets are published. The applicant reads the reason on his
+    pages; the history keeps it.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        returned = Application.objects.select_for_update(of=("self",)).filter(
+            status=ApplicationStatus.RETURNED
+        )
+        if batch is not None:
+            returned = returned.filter(batch=batch)
+        lapsed = [
+            application
+            for application in returned.select_related("batch")
+            if application.batch.registration_is_over(today)
+        ]
+        for application in lapsed:
+            application.status = ApplicationStatus.LAPSED
+            application.end_reason = _(
+                "It was returned for correction and not submitted again before registration closed (%(closes)s)."
+            ) % {"closes": min(application.batch.registration_closes, today)}
+            application.version += 1
+        bulk_update_with_history(
+            lapsed,
+            Application,
+            ["status", "end_reason", "version"],
+            default_change_reason=_("Lapsed: not resubmitted before registration closed"),
+        )
+    return len(lapsed)
+
+
+@transaction.atomic
+def application_not_admit(*, actor, application: Application, reason: str) -> Application:
+    """Decide not to admit an approved applicant left without a seat when the tickets were published."""
+    require_role(actor, Role.EXAM_STAFF, Role.CLERK)
+    if not reason.strip():
+        raise RuleViolation(_("Tell the applicant why."), field="reason", code="reason_required")
+    application = application_locked(application)
+    if application.status not in ROSTER_STATUSES or hasattr(application, "ticket"):
+        raise RuleViolation(
+            _("Only an approved applicant without a ticket can be refused admission; this one is %(status)s.")
+            % {"status": application.get_status_display()},
+            code="not_admittable",
+        )
+    if not tickets_published(batch_id=application.batch_id):
+        raise RuleViolation(
+            _("The tickets are not published yet: seat him with the others."), code="not_published"
+        )
+    application.status, application.end_reason = ApplicationStatus.NOT_ADMITTED, reason.strip()
+    application.version += 1
+    application._change_reason, application._history_user = reason.strip(), actor
+    application.save(update_fields=["status", "end_reason", "version"])
     return application

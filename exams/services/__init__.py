@@ -1,7 +1,14 @@
 """State changes of the exams app, one module per aggregate."""
 
 from exams.services.banks import bank_decide, bank_download_record, bank_upload
-from exams.services.batches import TRANSITIONS, batch_create, batch_move, batch_transitions_for, batch_update
+from exams.services.batches import (
+    TRANSITIONS,
+    batch_create,
+    batch_fee_problem,
+    batch_move,
+    batch_transitions_for,
+    batch_update,
+)
 from exams.services.examiners import (
     examiner_assign,
     examiner_is_recused,
@@ -28,7 +35,6 @@ from exams.services.proctoring import (
     absence_return,
     handover_missing,
     incident_record,
-    is_chief_examiner,
     paper_handover_record,
     patrol_record,
     room_record_sign,
@@ -41,14 +47,19 @@ from exams.services.publication import (
     publicity_is_on,
     publicity_start,
     report_deadline,
+    report_missing,
 )
+from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
 from exams.services.results import (
     TALLY_ROLES,
+    can_check_tally,
     combine,
+    decisions_waiting,
     item_decide,
     results_check,
     results_tally,
     spreads,
+    tally_check_lines,
 )
 from exams.services.scoring import (
     SCORING_STAFF_ROLES,
@@ -68,6 +79,7 @@ from exams.services.seats import (
     room_save,
     seat_check_in,
     seat_move,
+    seat_supplement,
     seats_assign,
     session_room_set_proctors,
     session_save,
@@ -88,12 +100,15 @@ __all__ = [
     "bank_download_record",
     "bank_upload",
     "batch_create",
+    "batch_fee_problem",
     "batch_move",
     "batch_report",
     "batch_transitions_for",
     "batch_update",
+    "can_check_tally",
     "codes_give",
     "combine",
+    "decisions_waiting",
     "duty_shortfalls",
     "examiner_assign",
     "examiner_is_recused",
@@ -103,7 +118,6 @@ __all__ = [
     "examiner_unassign",
     "handover_missing",
     "incident_record",
-    "is_chief_examiner",
     "item_decide",
     "item_score_save",
     "marks_import_check",
@@ -122,8 +136,12 @@ __all__ = [
     "plan_submit",
     "publicity_is_on",
     "publicity_start",
+    "recusal_apply",
+    "recusal_group_problem",
+    "recused_place_open",
     "relation_declare",
     "report_deadline",
+    "report_missing",
     "results_check",
     "results_tally",
     "room_record_sign",
@@ -131,6 +149,7 @@ __all__ = [
     "scoring_open",
     "seat_check_in",
     "seat_move",
+    "seat_supplement",
     "seats_assign",
     "session_room_set_proctors",
     "session_save",
@@ -140,5 +159,6 @@ __all__ = [
     "spreads",
     "standard_create",
     "standard_in_force",
+    "tally_check_lines",
     "tickets_publish",
 ]

@@ -1,14 +1,16 @@
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applicants.services import applications_lapse
 from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine
+from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
+from finance.selectors import batch_plan_fee, fee_items_in_approved_plans
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role, has_role
@@ -45,7 +47,10 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("Start the exams"), BatchStatus.REGISTRATION_CLOSED, BatchStatus.IN_EXAM, (Role.DEPUTY,)
     ),
     "start_scoring": Transition(
-        gettext_lazy("Start scoring"), BatchStatus.IN_EXAM, BatchStatus.SCORING, (Role.EXAM_STAFF,)
+        gettext_lazy("Move the batch to scoring (exams held)"),
+        BatchStatus.IN_EXAM,
+        BatchStatus.SCORING,
+        (Role.EXAM_STAFF,),
     ),
     "finish": Transition(
         gettext_lazy("Close the batch"), BatchStatus.REPORTED, BatchStatus.CLOSED, (Role.CLERK,)
@@ -58,17 +63,31 @@ def batch_transitions_for(*, actor, batch: Batch) -> list[tuple[str, Transition]
     return [
         (name, step)
         for name, step in TRANSITIONS.items()
-        if step.source == batch.status and has_role(actor, *_roles_for(name, batch))
+        if step.source == batch.status and has_role(actor, *batch_step_roles(name, batch))
     ]
 
 
-def _roles_for(name: str, batch: Batch) -> tuple[Role, ...]:
+def batch_step_roles(name: str, batch: Batch) -> tuple[Role, ...]:
     # A batch outside the plan in force (none, or its plan was since revised
     # away) is the director's to approve [所长 §3].
     in_plan = batch.plan_line_id is not None and batch.plan_line.plan.is_in_force
     if name == "approve" and not in_plan:
         return (Role.DIRECTOR,)
     return TRANSITIONS[name].roles
+
+
+def batch_fee_problem(*, batch: Batch) -> str | None:
+    """Say why the batch's fee cannot be collected (so registration cannot open), or None if it can."""
+    if batch.fee_item_id is None:
+        return _(
+            "Choose the batch's fee item from the approved fee plan; registration cannot open without one."
+        )
+    if batch_plan_fee(batch=batch) is None:
+        return _(
+            "The fee item “%(item)s” is not in the approved fee plan of %(year)d, so its fee cannot be "
+            "collected and registration cannot open. Choose an item of that plan, or have the plan revised."
+        ) % {"item": batch.fee_item.name, "year": batch.registration_opens.year}
+    return None
 
 
 def _check_fields(
@@ -80,7 +99,7 @@ def _check_fields(
     registration_closes: datetime.date,
     theory_date: datetime.date,
     skill_date: datetime.date,
-    fee: Decimal,
+    fee_item,
     student_documents: list[str],
     social_documents: list[str],
     **_unchecked,
@@ -114,8 +133,12 @@ def _check_fields(
                 field=field,
                 code="exam_before_registration_closes",
             )
-    if fee < 0:
-        raise RuleViolation(_("The fee cannot be negative."), field="fee", code="fee_negative")
+    if fee_item is not None and not fee_items_in_approved_plans().filter(pk=fee_item.pk).exists():
+        raise RuleViolation(
+            _("Choose the fee item from an approved fee plan."),
+            field="fee_item",
+            code="fee_not_in_approved_plan",
+        )
     for field, kinds in (("student_documents", student_documents), ("social_documents", social_documents)):
         if not kinds or any(kind not in DocumentKind.values for kind in kinds):
             raise RuleViolation(
@@ -131,7 +154,7 @@ BATCH_FIELDS = (
     "registration_closes",
     "theory_date",
     "skill_date",
-    "fee",
+    "fee_item",
     "eligibility",
     "min_age",
     "student_documents",
@@ -173,7 +196,7 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         raise RuleViolation(_("There is no such step."), code="unknown_step")
     step = TRANSITIONS[action]
     batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line__plan").get(pk=batch.pk)
-    require_role(actor, *_roles_for(action, batch))
+    require_role(actor, *batch_step_roles(action, batch))
     if batch.status != step.source:
         raise RuleViolation(
             _("“%(step)s” needs a batch that is %(needed)s; this one is %(status)s.")
@@ -185,12 +208,18 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         raise RuleViolation(
             _("Write the implementation scheme before approving."), field="scheme", code="scheme_missing"
         )
+    if action == "open" and (problem := batch_fee_problem(batch=batch)):
+        raise RuleViolation(problem, field="fee_item", code="fee_not_in_approved_plan")
     if action == "open" and not batch.registration_opens <= today <= batch.registration_closes:
         raise RuleViolation(
             _("Registration can be opened only between %(opens)s and %(closes)s.")
             % {"opens": batch.registration_opens, "closes": batch.registration_closes},
             code="outside_registration_window",
         )
+    if action == "finish":
+        blockers = batch_close_blockers(batch=batch)
+        if blockers:
+            raise RuleViolation(" ".join(blockers), code="close_blocked")
     batch.status = step.target
     update_fields = ["status"]
     if action == "approve":
@@ -198,4 +227,6 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
         update_fields += ["approved_by", "approved_at"]
     batch._change_reason = str(step.label)
     batch.save(update_fields=update_fields)
+    if action == "close":
+        applications_lapse(today=today, batch=batch)
     return batch

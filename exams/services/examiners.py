@@ -13,6 +13,7 @@ from exams.models import (
     Level,
     Recusal,
 )
+from exams.services.recusals import recusal_apply, recused_place_open
 from exams.services.seats import require_arranger, require_arranging
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
@@ -131,7 +132,8 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
     require_arranger(actor)
     with transaction.atomic():
         session = ExamSession.objects.select_for_update().get(pk=session.pk)
-        require_arranging(session)
+        if not recused_place_open(session):
+            require_arranging(session)
         problem = examiner_scope_problem(examiner, session)
         if problem:
             raise RuleViolation(problem, field="examiner", code="out_of_scope")
@@ -189,5 +191,5 @@ def relation_declare(*, actor, name: str, id_number: str, kind: str) -> Examiner
         raise RuleViolation(_("You have declared this person already."), field="id_number", code="declared")
     for assignment in profile.assignments.select_related("session"):
         if examiner_is_recused(profile, assignment.session):
-            Recusal.objects.get_or_create(session=assignment.session, examiner=profile)
+            recusal_apply(actor=actor, session=assignment.session, examiner=profile)
     return relation

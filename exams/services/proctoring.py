@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exams.abilities import can_decide_absence
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
-    ExaminerProfile,
     HandoverDirection,
     Incident,
     PaperHandover,
@@ -140,13 +140,6 @@ def patrol_record(*, actor, session_room: SessionRoom, checked: str, findings: s
     )
 
 
-def is_chief_examiner(user) -> bool:
-    return (
-        has_role(user, Role.EXAMINER)
-        and ExaminerProfile.objects.filter(user=user, is_chief_examiner=True).exists()
-    )
-
-
 @transaction.atomic
 def absence_request(*, actor, session_room: SessionRoom, kind: str, reason: str, now=None) -> ProctorAbsence:
     """A proctor asks for leave before the session, or to leave his post during it."""
@@ -177,13 +170,11 @@ def absence_decide(
     *, actor, absence: ProctorAbsence, approve: bool, note: str = "", replacement=None, now=None
 ) -> ProctorAbsence:
     """Exam staff decide leave (naming a replacement when the room would fall below its proctors);
-    the evaluation-group leader decides leaving the post."""
+    the leader of the session's evaluation group decides leaving the post."""
     absence = (
         ProctorAbsence.objects.select_for_update().select_related("session_room__session").get(pk=absence.pk)
     )
-    if absence.kind == AbsenceKind.LEAVE and not has_role(actor, Role.EXAM_STAFF):
-        raise PermissionDenied
-    if absence.kind == AbsenceKind.POST and not is_chief_examiner(actor):
+    if not can_decide_absence(actor, absence):
         raise PermissionDenied
     if absence.status != AbsenceStatus.PENDING:
         raise RuleViolation(_("This request is decided already."), code="decided")

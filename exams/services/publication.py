@@ -117,6 +117,48 @@ def objection_answer(*, actor, objection: Objection, answer: str, seen_answer: s
     return objection
 
 
+def report_missing(batch: Batch, today: datetime.date) -> list[RuleViolation]:
+    """What still keeps ``batch`` from being reported on ``today``, each as the refusal it causes."""
+    missing = []
+    if batch.status == BatchStatus.IN_EXAM:
+        missing.append(
+            RuleViolation(
+                _("The batch is still %(status)s: exam staff move it to scoring on the batch page first.")
+                % {"status": batch.get_status_display()},
+                code="not_scoring",
+            )
+        )
+    elif batch.status != BatchStatus.SCORING:
+        missing.append(
+            RuleViolation(
+                _("A batch is reported from scoring; this one is %(status)s.")
+                % {"status": batch.get_status_display()},
+                code="not_scoring",
+            )
+        )
+    if batch.publicity_ends is None:
+        missing.append(
+            RuleViolation(_("Publicise the list of those qualified first."), code="not_publicised")
+        )
+    elif today <= batch.publicity_ends:
+        missing.append(
+            RuleViolation(
+                _("The publicity runs until %(end)s; report after it.") % {"end": batch.publicity_ends},
+                code="publicity_running",
+            )
+        )
+    unanswered = batch.objections.filter(answered_at__isnull=True).count()
+    if unanswered:
+        missing.append(
+            RuleViolation(
+                _("%(count)d objections wait for an answer; answer them before the report.")
+                % {"count": unanswered},
+                code="objections_open",
+            )
+        )
+    return missing
+
+
 @transaction.atomic
 def batch_report(
     *, actor, batch: Batch, report_number: str, reported_on: datetime.date, today: datetime.date | None = None
@@ -125,26 +167,9 @@ def batch_report(
     require_role(actor, Role.CLERK)
     today = today or timezone.localdate()
     batch = _locked(batch)
-    if batch.status != BatchStatus.SCORING:
-        raise RuleViolation(
-            _("A batch is reported from scoring; this one is %(status)s.")
-            % {"status": batch.get_status_display()},
-            code="not_scoring",
-        )
-    if batch.publicity_ends is None:
-        raise RuleViolation(_("Publicise the list of those qualified first."), code="not_publicised")
-    if today <= batch.publicity_ends:
-        raise RuleViolation(
-            _("The publicity runs until %(end)s; report after it.") % {"end": batch.publicity_ends},
-            code="publicity_running",
-        )
-    unanswered = batch.objections.filter(answered_at__isnull=True).count()
-    if unanswered:
-        raise RuleViolation(
-            _("%(count)d objections wait for an answer; answer them before the report.")
-            % {"count": unanswered},
-            code="objections_open",
-        )
+    missing = report_missing(batch, today)
+    if missing:
+        raise missing[0]
     if not report_number.strip():
         raise RuleViolation(
             _("Write the document number of the report."), field="report_number", code="number_required"

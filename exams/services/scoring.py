@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from exams.abilities import can_lead
 from exams.models import (
     CandidateCode,
     CombineRule,
@@ -24,7 +25,6 @@ from exams.models import (
     SheetStatus,
     StandardItem,
 )
-from exams.services.proctoring import is_chief_examiner
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 from jianding.second_factor import second_factor_confirm
@@ -244,7 +244,7 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str, token: str = "") -> S
 
     A chief examiner with a second factor types it again (``token``).
     """
-    if not is_chief_examiner(actor):
+    if not can_lead(actor, sheet.session):
         raise PermissionDenied
     second_factor_confirm(actor, token)
     return _sheet_reopen(actor=actor, sheet=sheet, reason=reason)
@@ -252,12 +252,10 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str, token: str = "") -> S
 
 @transaction.atomic
 def _sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
-    if not is_chief_examiner(actor):
-        raise PermissionDenied
     # Without ``of`` this locks the session row too: a tally meanwhile either waits for this
     # reopening and refuses, or is done first and this reopening is refused.
     sheet = ScoreSheet.objects.select_for_update().select_related("session").get(pk=sheet.pk)
-    if not sheet.session.examiner_assignments.filter(examiner__user=actor).exists():
+    if not can_lead(actor, sheet.session):
         raise PermissionDenied
     if sheet.session.tallied_at is not None:
         raise RuleViolation(_("The results are tallied; a sheet no longer reopens."), code="tallied")

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from applicants.selectors import session_candidates
+from applicants.models import Application, ApplicationStatus
+from applicants.selectors import ROSTER_ORDER, session_candidates
+from applicants.services import applications_lapse
 from exams.models import (
     Batch,
     BatchStatus,
@@ -27,6 +29,7 @@ from exams.models import (
     Ticket,
 )
 from finance.services import tickets_require_fees
+from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -302,22 +305,61 @@ def ticket_number(batch: Batch, place: int) -> str:
     return f"{batch.theory_date:%Y}{batch.pk:04d}{place:04d}"
 
 
+def registration_unsettled(batch: Batch, today) -> list[str]:
+    """What must be settled before the seating is final: the window closed, every application decided.
+
+    Submitted applications wait for the review, approved ones for the declaration to the city center.
+    """
+    if not batch.registration_is_over(today):
+        return [
+            _("Registration is open until %(closes)s; publish after it closes.")
+            % {"closes": batch.registration_closes}
+        ]
+    waiting = (
+        Application.objects.filter(
+            batch=batch, status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
+        )
+        .select_related("applicant")
+        .order_by(*ROSTER_ORDER)
+    )
+    undecided = [a.applicant.name for a in waiting if a.status == ApplicationStatus.SUBMITTED]
+    undeclared = [a.applicant.name for a in waiting if a.status == ApplicationStatus.APPROVED]
+    problems = []
+    if undecided:
+        problems.append(
+            _("Applications waiting for a decision: %(names)s.") % {"names": "、".join(undecided)}
+        )
+    if undeclared:
+        problems.append(
+            _("Approved applications not yet declared to the city center: %(names)s.")
+            % {"names": "、".join(undeclared)}
+        )
+    return problems
+
+
 @transaction.atomic
-def tickets_publish(*, actor, batch: Batch) -> int:
+def tickets_publish(*, actor, batch: Batch, today=None) -> int:
     """Publish every session of a batch and issue the tickets of its seated candidates.
 
-    The batch row is locked, so two clerks publishing at once issue the
-    numbers once: the second finds them published. Its sessions are locked
-    too, so seats moved or proctors named meanwhile are either in what is
-    checked and numbered here or refused as published.
+    Refused while registration is open or an application of the batch waits
+    for its review or declaration; returned applications lapse here if the
+    nightly run has not lapsed them yet. The batch row is locked, so two
+    clerks publishing at once issue the numbers once: the second finds them
+    published. Its sessions are locked too, so seats moved or proctors named
+    meanwhile are either in what is checked and numbered here or refused as published.
     """
     require_arranger(actor)
+    today = today or timezone.localdate()
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     sessions = list(batch.sessions.select_for_update().order_by("date", "starts_at", "part", "sitting"))
     if not sessions:
         raise RuleViolation(_("Add the batch's sessions first."), code="no_sessions")
     if all(session.status == SessionStatus.PUBLISHED for session in sessions):
         raise RuleViolation(_("The tickets of this batch are already published."), code="already_published")
+    unsettled = registration_unsettled(batch, today)
+    if unsettled:
+        raise RuleViolation(" ".join(unsettled), code="registration_unsettled")
+    applications_lapse(today=today, batch=batch)
     problems = []
     for session in sessions:
         candidates = session_candidates(batch_id=batch.pk, part=session.part).count()
@@ -410,8 +452,7 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
         )
     if seat.checked_in_at is not None:
         raise RuleViolation(
-            _("Already checked in at %(time)s.")
-            % {"time": timezone.localtime(seat.checked_in_at).strftime("%H:%M")},
+            _("Already checked in at %(time)s.") % {"time": local_text(seat.checked_in_at, "%H:%M")},
             field="ticket_number",
             code="already_checked_in",
         )
@@ -419,7 +460,7 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
         raise RuleViolation(
             _("Entry closed at %(time)s, %(minutes)d minutes after the start; the candidate may not enter.")
             % {
-                "time": timezone.localtime(session.entry_deadline()).strftime("%H:%M"),
+                "time": local_text(session.entry_deadline(), "%H:%M"),
                 "minutes": session.late_entry_minutes,
             },
             field="ticket_number",
@@ -429,3 +470,85 @@ def seat_check_in(*, actor, session: ExamSession, ticket_number: str, now=None) 
     seat._change_reason = _("Checked in at the door")
     seat.save(update_fields=["checked_in_at", "checked_in_by"])
     return seat
+
+
+def _free_seat(session: ExamSession) -> tuple[SessionRoom, int] | None:
+    """The first free seat, room by room, whose room keeps enough proctors with one more candidate."""
+    rooms = session.session_rooms.select_related("room").prefetch_related("proctors").order_by("order")
+    for session_room in rooms:
+        taken = set(session_room.seats.values_list("number", flat=True))
+        if len(session_room.proctors.all()) < proctors_required(session, len(taken) + 1):
+            continue
+        for number in range(1, session_room.room.capacity + 1):
+            if number not in taken:
+                return session_room, number
+    return None
+
+
+@transaction.atomic
+def seat_supplement(*, actor, application, today=None) -> Ticket:
+    """Seat a candidate the city approved after the tickets were published, and issue his ticket.
+
+    He takes the first free seat of each session he sits, in a room whose
+    proctors suffice; his ticket number follows the batch's last one.
+    """
+    require_arranger(actor)
+    today = today or timezone.localdate()
+    batch = Batch.objects.select_for_update().get(pk=application.batch_id)
+    sessions = list(batch.sessions.select_for_update().order_by("date", "starts_at", "part", "sitting"))
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
+    )
+    if application.status != ApplicationStatus.CITY_APPROVED:
+        raise RuleViolation(
+            _("Only a city-approved candidate is seated; this application is %(status)s.")
+            % {"status": application.status_label},
+            code="not_city_approved",
+        )
+    if Ticket.objects.filter(application=application).exists():
+        raise RuleViolation(_("He already holds a ticket."), code="already_ticketed")
+    if not sessions or any(session.status != SessionStatus.PUBLISHED for session in sessions):
+        raise RuleViolation(
+            _("The tickets are not published yet: seat him with the others."), code="not_published"
+        )
+    if batch.status not in ARRANGEABLE:
+        raise RuleViolation(
+            _("The exams have begun; record why he is not admitted instead."), code="batch_not_arrangeable"
+        )
+    taken = [
+        session
+        for session in sessions
+        if session_candidates(batch_id=batch.pk, part=session.part).filter(pk=application.pk).exists()
+    ]
+    seats = []
+    for session in taken:
+        if session.date < today:
+            raise RuleViolation(
+                _("%(session)s is over; record why he is not admitted instead.") % {"session": session},
+                code="session_over",
+            )
+        place = _free_seat(session)
+        if place is None:
+            raise RuleViolation(
+                _(
+                    "%(session)s has no free seat with enough proctors; name another proctor or record why he is not admitted."
+                )
+                % {"session": session},
+                code="session_full",
+            )
+        seats.append(Seat(session=session, session_room=place[0], number=place[1], application=application))
+    tickets_require_fees(application_ids={application.pk})
+    bulk_create_with_history(
+        seats, Seat, default_user=actor, default_change_reason=_("Seated after the tickets were published")
+    )
+    place = Ticket.objects.filter(application__batch=batch).count() + 1
+    ticket = Ticket(application=application, number=ticket_number(batch, place), issued_by=actor)
+    ticket._change_reason, ticket._history_user = _("Seated after the tickets were published"), actor
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        raise RuleViolation(
+            _("Another ticket already has this number; try again."), code="ticket_number_taken"
+        ) from None
+    return ticket

@@ -36,8 +36,10 @@ from finance.services.plans import (
     fee_plan_approve,
     fee_plan_create,
     fee_plan_return,
+    fee_plan_revise,
     fee_plan_submit,
     plan_fee_add,
+    plan_fee_remove,
 )
 
 __all__ = [
@@ -63,9 +65,11 @@ __all__ = [
     "fee_plan_approve",
     "fee_plan_create",
     "fee_plan_return",
+    "fee_plan_revise",
     "fee_plan_submit",
     "money_require_positive",
     "plan_fee_add",
+    "plan_fee_remove",
     "receipt_book_create",
     "refund_approve",
     "refund_refuse",

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, ApplicationStatus
-from finance.models import Account, Collection, Deferral, FeePlanStatus, LedgerEntry, PlanFee, ReceiptBook
+from finance import selectors  # the module, not its names: finance.selectors imports the services
+from finance.models import Account, Collection, Deferral, LedgerEntry, ReceiptBook
 from finance.services.books import entry_write, fen, money_require_positive
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
@@ -26,13 +27,13 @@ METHOD_ACCOUNT_KIND = {
 
 @dataclass(frozen=True)
 class FeeStatus:
-    due: Decimal
+    due: Decimal | None  # None: the batch's fee item is not in the approved plan, nothing can be paid
     paid: Decimal
     deferred: bool
 
     @property
     def is_paid(self) -> bool:
-        return self.paid >= self.due
+        return self.due is not None and self.paid >= self.due
 
     @property
     def may_have_ticket(self) -> bool:
@@ -40,21 +41,29 @@ class FeeStatus:
 
 
 def application_fee_status(*, application: Application) -> FeeStatus:
-    """Return what the application owes (its batch's fee), has paid net of refunds, and any deferral."""
+    """Return what the application owes (its batch's approved fee), has paid net of refunds, and any deferral."""
     paid = fen(application.fee_entries.aggregate(total=Sum("amount"))["total"])
     deferred = Deferral.objects.filter(application=application).exists()
-    return FeeStatus(due=application.batch.fee, paid=paid, deferred=deferred)
+    due = (
+        Application.objects.filter(pk=application.pk)
+        .annotate(due=selectors.batch_fee(path="batch__"))
+        .values_list("due", flat=True)
+        .get()
+    )
+    return FeeStatus(due=None if due is None else fen(due), paid=paid, deferred=deferred)
 
 
 def applications_unsettled(*, application_ids) -> list[Application]:
     """Return those of the applications that have neither paid their batch's fee nor a deferral."""
     applications = (
-        Application.objects.filter(pk__in=list(application_ids), batch__fee__gt=0, fee_deferral__isnull=True)
+        Application.objects.filter(
+            pk__in=list(application_ids), batch__fee_item__isnull=False, fee_deferral__isnull=True
+        )
         .select_related("applicant", "batch")
-        .annotate(paid=Sum("fee_entries__amount"))
+        .annotate(paid=Sum("fee_entries__amount"), due=selectors.batch_fee(path="batch__"))
         .order_by("applicant__name_sort_key", "pk")
     )
-    return [a for a in applications if (a.paid or 0) < a.batch.fee]
+    return [a for a in applications if a.due is None or (a.paid or 0) < a.due]
 
 
 def tickets_require_fees(*, application_ids) -> None:
@@ -69,7 +78,9 @@ def tickets_require_fees(*, application_ids) -> None:
                 "%(count)d applicants have not paid the appraisal fee and have no deferral from the "
                 "director, so they get no admission ticket: %(names)s."
             )
-            % {"count": len(unsettled), "names": names},
+            % {"count": len(unsettled), "names": names}
+            + " "
+            + " ".join(selectors.how_to_pay().sentences()),
             code="fees_unpaid",
         )
 
@@ -79,7 +90,6 @@ def collection_record(
     *,
     actor,
     application: Application,
-    plan_fee: PlanFee,
     amount: Decimal,
     method: str,
     account: Account,
@@ -88,18 +98,26 @@ def collection_record(
     date: datetime.date | None = None,
     scan=None,
 ) -> Collection:
-    """Record a fee paid for an application, at its approved standard, with the next receipt of the book.
+    """Record the fee of the application's batch paid, at its approved standard, with the next receipt.
 
     ``scan`` is the receipt's copy or the bank slip, archived with the collection [§5].
     """
     require_role(actor, Role.FINANCE)
     date = date or timezone.localdate()
     money_require_positive(amount)
-    plan_fee = PlanFee.objects.select_related("plan", "fee_item__subject").get(pk=plan_fee.pk)
-    if plan_fee.plan.status != FeePlanStatus.APPROVED or plan_fee.plan.year != date.year:
+    # One payer at a time: two desks taking the same fee at once, on two receipt books, pay it once.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "batch__fee_item")
+        .get(pk=application.pk)
+    )
+    plan_fee = selectors.batch_plan_fee(batch=application.batch)
+    if plan_fee is None:
         raise RuleViolation(
-            _("Only fees of the approved fee plan of %(year)d are collected.") % {"year": date.year},
-            field="plan_fee",
+            _(
+                "The fee of this batch is not in the approved fee plan of %(year)d; nothing is collected for it."
+            )
+            % {"year": application.batch.registration_opens.year},
             code="fee_not_in_approved_plan",
         )
     if amount != plan_fee.amount:
@@ -109,12 +127,6 @@ def collection_record(
             field="amount",
             code="not_the_standard",
         )
-    # One payer at a time: two desks taking the same fee at once, on two receipt books, pay it once.
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "batch")
-        .get(pk=application.pk)
-    )
     if application.status in UNPAYABLE_STATUSES:
         raise RuleViolation(
             _("This application is %(status)s; no fee is collected for it.")
@@ -132,9 +144,11 @@ def collection_record(
             code="wrong_account",
         )
     book = ReceiptBook.objects.select_for_update().get(pk=receipt_book.pk)
-    # Net of refunds: a fee refunded may be paid again, a fee paid may not be paid twice.
+    # Net of refunds: a fee refunded may be paid again, a fee paid (under any revision) not twice.
     paid = fen(
-        application.fee_entries.filter(collection__plan_fee=plan_fee).aggregate(total=Sum("amount"))["total"]
+        application.fee_entries.filter(collection__plan_fee__fee_item=plan_fee.fee_item_id).aggregate(
+            total=Sum("amount")
+        )["total"]
     )
     if paid >= plan_fee.amount:
         raise RuleViolation(

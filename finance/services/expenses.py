@@ -48,7 +48,13 @@ def budget_line_for(*, subject: Subject, year: int) -> BudgetLine | None:
 
 def budget_line_committed(*, line: BudgetLine, exclude: Expense | None = None) -> Decimal:
     """Return what is booked against the line plus what is signed and waits to be booked."""
-    booked = LedgerEntry.objects.filter(budget_line=line).aggregate(total=Sum("amount"))["total"] or 0
+    # booked against this subject's line of any revision of the year's plan
+    booked = (
+        LedgerEntry.objects.filter(
+            budget_line__subject=line.subject_id, budget_line__plan__year=line.plan.year
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
     signed = Expense.objects.filter(
         status=ExpenseStatus.SIGNED, subject=line.subject, decided_at__year=line.plan.year
     )

@@ -1,10 +1,16 @@
-"""The year's fee plan and budget: drafted by a clerk, approved or returned by the director [§3]."""
+"""The year's fee plan and budget: drafted by a clerk, approved or returned by the director [§3].
+
+An approved plan does not change: a new standard comes in by a revision of it, which the
+director approves in turn, as the annual appraisal plan is revised.
+"""
 
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from finance.models import BudgetLine, FeeItem, FeePlan, FeePlanStatus, PlanFee, Subject
 from finance.services.books import money_require_positive
@@ -33,17 +39,23 @@ def _save(obj, actor, reason=""):
 
 
 def fee_plan_create(*, actor, year: int) -> FeePlan:
-    """Start the fee plan and budget of a year."""
+    """Start the first revision of a year's fee plan and budget; later changes are revisions of it."""
     require_role(actor, Role.CLERK)
+    exists = RuleViolation(
+        _("There is a fee plan for %(year)d already; open it, or revise it if it is approved.")
+        % {"year": year},
+        field="year",
+        code="plan_exists",
+    )
+    if FeePlan.objects.filter(year=year).exists():
+        raise exists
     plan = FeePlan(year=year, created_by=actor)
     _save(plan, actor)
     try:
         with transaction.atomic():
             plan.save()
-    except IntegrityError:
-        raise RuleViolation(
-            _("There is a fee plan for %(year)d already.") % {"year": year}, field="year", code="plan_exists"
-        ) from None
+    except IntegrityError:  # another clerk created it a moment ago
+        raise exists from None
     return plan
 
 
@@ -114,7 +126,16 @@ def _decide(actor, plan, status, reason):
 
 @transaction.atomic
 def fee_plan_approve(*, actor, plan: FeePlan, reason: str = "") -> FeePlan:
-    """Approve a submitted plan [所长 §3]; finance then collects under it."""
+    """Approve a submitted plan [所长 §3]; finance then collects under it, and the revision it replaces is superseded."""
+    require_role(actor, Role.DIRECTOR)
+    for previous in (
+        FeePlan.objects.select_for_update()
+        .filter(year=plan.year, status=FeePlanStatus.APPROVED)
+        .exclude(pk=plan.pk)
+    ):
+        previous.status = FeePlanStatus.SUPERSEDED
+        _save(previous, actor, _("Superseded by revision %(revision)d") % {"revision": plan.revision})
+        previous.save(update_fields=["status"])
     return _decide(actor, plan, FeePlanStatus.APPROVED, reason)
 
 
@@ -125,3 +146,58 @@ def fee_plan_return(*, actor, plan: FeePlan, reason: str) -> FeePlan:
         require_role(actor, Role.DIRECTOR)
         raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
     return _decide(actor, plan, FeePlanStatus.RETURNED, reason)
+
+
+@transaction.atomic
+def fee_plan_revise(*, actor, plan: FeePlan, basis: str) -> FeePlan:
+    """Start a new revision of an approved plan, its fees and budget copied; the approved one stays in force."""
+    require_role(actor, Role.CLERK)
+    plan = _locked(plan)
+    if plan.status != FeePlanStatus.APPROVED:
+        raise RuleViolation(_("Only the approved plan can be revised."), code="plan_not_approved")
+    if not basis.strip():
+        raise RuleViolation(_("Say what the revision changes and why."), field="basis", code="basis_required")
+    if FeePlan.objects.filter(
+        year=plan.year, status__in=[FeePlanStatus.DRAFT, FeePlanStatus.SUBMITTED, FeePlanStatus.RETURNED]
+    ).exists():
+        raise RuleViolation(
+            _("A revision of this plan is already being prepared; continue that one."), code="revision_open"
+        )
+    latest = FeePlan.objects.filter(year=plan.year).aggregate(latest=Max("revision"))["latest"]
+    revision = FeePlan(year=plan.year, revision=latest + 1, basis=basis, created_by=actor)
+    _save(revision, actor, basis)
+    revision.save()
+    copied = _("Copied from revision %(revision)d") % {"revision": plan.revision}
+    bulk_create_with_history(
+        [
+            PlanFee(
+                plan=revision,
+                fee_item_id=fee.fee_item_id,
+                amount=fee.amount,
+                expected_count=fee.expected_count,
+            )
+            for fee in plan.fees.all()
+        ],
+        PlanFee,
+        default_user=actor,
+        default_change_reason=copied,
+    )
+    bulk_create_with_history(
+        [
+            BudgetLine(plan=revision, subject_id=line.subject_id, amount=line.amount)
+            for line in plan.budget_lines.all()
+        ],
+        BudgetLine,
+        default_user=actor,
+        default_change_reason=copied,
+    )
+    return revision
+
+
+@transaction.atomic
+def plan_fee_remove(*, actor, fee: PlanFee) -> None:
+    """Take a fee out of a draft or returned plan (a revision drops a standard no longer in force)."""
+    require_role(actor, Role.CLERK)
+    _require_editable(_locked(fee.plan))
+    fee._history_user = actor
+    fee.delete()

@@ -1,5 +1,7 @@
 import datetime
 import re
+import struct
+import zlib
 from io import BytesIO
 
 import pytest
@@ -144,6 +146,15 @@ def _bomb_png() -> bytes:
     return buffer.getvalue()
 
 
+def _pillow_bomb_png() -> bytes:
+    """A PNG whose header claims 400 megapixels: Pillow itself refuses to open it."""
+    buffer = BytesIO()
+    Image.new("1", (1, 1)).save(buffer, "PNG")
+    data = buffer.getvalue()
+    header = b"IHDR" + struct.pack(">II", 20_000, 20_000) + data[24:29]
+    return data[:12] + header + struct.pack(">I", zlib.crc32(header)) + data[33:]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
@@ -151,6 +162,7 @@ def _bomb_png() -> bytes:
         ("card.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "unsupported_type"),
         ("card.jpg", portrait()[:2000], "image_damaged"),
         ("card.png", _bomb_png(), "image_too_large"),
+        ("card.png", _pillow_bomb_png(), "image_too_large"),
     ],
 )
 def test_hostile_documents_are_refused(world, name, data, code):
@@ -377,3 +389,29 @@ def test_review_queue_rows_line_up_with_the_table_header(world, client_as):
     assert by_header["状态"] == application.get_status_display()
     assert by_header["材料数"] == "3"
     assert by_header["报审时间"].startswith(f"{application.submitted_at.astimezone():%Y}年")
+
+
+def _spoil_check_digit(applicant):
+    """Store a wrong check digit, as data written before the rule checked it (seed_demo did so)."""
+    number = applicant.id_number
+    Applicant.objects.filter(pk=applicant.pk).update(
+        id_number=number[:17] + ("1" if number[17] == "0" else "0")
+    )
+
+
+def test_a_stored_id_number_a_later_rule_refuses_shows_a_warning_not_a_500(world, client_as):
+    application = submitted(world)
+    _spoil_check_digit(world["applicant"])
+    for staff in (world["clerk"], world["exam_staff"], UserFactory(username="director", role=Role.DIRECTOR)):
+        response = client_as(staff).get(reverse("applicants:view_application", args=[application.pk]))
+        assert response.status_code == 200
+        assert "身份证号最后一位校验码不符" in response.content.decode()
+    checks = selectors.application_checks(application=Application.objects.get(pk=application.pk))
+    assert not checks[0].passed
+
+
+def test_applying_with_a_stored_id_number_a_later_rule_refuses_is_refused_with_the_reason(world):
+    _spoil_check_digit(world["applicant"])
+    with pytest.raises(RuleViolation) as caught:
+        apply(world)
+    assert caught.value.code == "stored_id_number_invalid"

@@ -1,7 +1,9 @@
 import datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -123,6 +125,19 @@ def test_declaration_export_is_the_city_layout(setup, client_as):
     sheet = load_workbook(BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]][:4] == ["序号", "姓名", "性别", "身份证号"]
     assert sheet.max_row == 5
+
+
+def test_declaration_is_named_after_the_centers_day_not_utcs(setup, client_as):
+    # 01:06 on 8 December in Beijing is still 7 December in UTC.
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 8, 1, 6, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        declaration = services.declaration_create(actor=setup["clerk"], batch=setup["batch"])
+        page = client_as(setup["clerk"]).get(reverse("applicants:view_declaration", args=[declaration.pk]))
+    heading = page.content.decode().split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert "申报 2026-12-08" in heading
+    listing = client_as(setup["clerk"]).get(reverse("applicants:list_declarations")).content.decode()
+    assert "2026-12-08 01:06" in listing
 
 
 def test_application_form_prints_with_the_photo(setup, client_as):

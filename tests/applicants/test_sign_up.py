@@ -1,6 +1,8 @@
 import datetime
+import re
 
 import pytest
+from captcha.models import CaptchaStore
 from django.urls import reverse
 
 from applicants.models import Applicant
@@ -44,7 +46,7 @@ def test_one_id_number_one_account():
         applicant_register(
             name="冒名", id_number=ID_NUMBER.lower(), phone="13800000000", password="Other-pass-2026"
         )
-    assert (caught.value.field, caught.value.code) == ("id_number", "id_number_taken")
+    assert (caught.value.field, caught.value.code) == (None, "id_number_taken")
     assert Applicant.objects.count() == 1
 
 
@@ -132,3 +134,71 @@ def test_a_limit_of_nought_closes_the_sign_up_to_every_address(db, settings):
         )
     assert refusal.value.code == "too_many_sign_ups"
     assert not Applicant.objects.exists()
+
+
+def _sign_up(client, **overrides):
+    return client.post(reverse("applicants:sign_up"), form(**overrides))
+
+
+@pytest.mark.django_db
+def test_a_registered_number_is_not_confirmed_to_a_stranger(client):
+    applicant_register(name="王芳", id_number=ID_NUMBER, phone="13812345678", password="Shen-bao-2026")
+    response = _sign_up(client, name="冒名", password1="Other-pass-2026", password2="Other-pass-2026")
+    assert response.status_code == 200
+    form_ = response.context["form"]
+    # Refused as the whole form, never as "this ID number has an account".
+    assert form_.has_error("__all__", "id_number_taken")
+    assert not form_.has_error("id_number")
+    page = response.content.decode()
+    assert "已注册" not in page
+    assert "该身份证号" not in page
+
+
+def _captcha_answer(page: str) -> tuple[str, str]:
+    """The captcha's key in the page, and its answer read from django-simple-captcha's store."""
+    key = re.search(r'name="captcha_0" value="(\w+)"', page).group(1)
+    return key, CaptchaStore.objects.get(hashkey=key).response
+
+
+@pytest.mark.django_db
+def test_attempts_are_limited_per_address_and_a_captcha_is_asked_after_a_few(client, settings):
+    settings.SIGNUP_ATTEMPTS_BEFORE_CAPTCHA = 2
+    settings.SIGNUP_ATTEMPTS_PER_ADDRESS_HOUR = 5
+    applicant_register(name="王芳", id_number=ID_NUMBER, phone="13812345678", password="Shen-bao-2026")
+    for _attempt in range(2):
+        response = _sign_up(client)
+        assert "captcha" not in response.context["form"].fields
+        assert response.context["form"].has_error("__all__", "id_number_taken")
+    # The third sending needs the letters of the picture; without them nothing is said of the number.
+    response = _sign_up(client)
+    assert response.context["form"].has_error("captcha", "wrong_captcha")
+    assert not response.context["form"].has_error("__all__", "id_number_taken")
+    page = response.content.decode()
+    key, answer = _captcha_answer(page)
+    # The picture is a file of the portal's own (the strict CSP allows no inline script or style).
+    assert f'src="{reverse("captcha-image", args=[key])}"' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert "style=" not in page
+    picture = client.get(reverse("captcha-image", args=[key]))
+    assert (picture.status_code, picture["Content-Type"]) == (200, "image/png")
+    # A wrong answer spends the picture.
+    response = _sign_up(client, captcha_0=key, captcha_1="wrong")
+    assert response.context["form"].has_error("captcha", "wrong_captcha")
+    assert not CaptchaStore.objects.filter(hashkey=key).exists()
+    key, answer = _captcha_answer(response.content.decode())
+    response = _sign_up(client, captcha_0=key, captcha_1=answer)
+    assert response.context["form"].has_error("__all__", "id_number_taken")
+    # The fifth attempt was the last of the hour: the sixth is refused before anything is checked.
+    key, answer = _captcha_answer(response.content.decode())
+    response = _sign_up(
+        client, id_number=resident_id(7, birth=datetime.date(1990, 5, 6)), captcha_0=key, captcha_1=answer
+    )
+    assert response.context["form"].has_error("__all__", "too_many_sign_up_attempts")
+    assert Applicant.objects.count() == 1
+    # Another address still signs up at once, without a captcha.
+    response = client.post(
+        reverse("applicants:sign_up"),
+        form(id_number=resident_id(8, birth=datetime.date(1990, 5, 6))),
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 302

@@ -7,7 +7,8 @@ Every page a test opens is checked with axe-core (npm, `make test` installs it):
 Playwright injects it before the page's own scripts, through the DevTools
 protocol, so the portal's strict Content-Security-Policy stays on. Each page runs
 it once loaded and reports back; the test's end waits for the last page's report.
-A serious or critical violation fails the test that visited the page.
+A serious or critical violation fails the test that visited the page, and so
+does an id that two elements of the page share.
 """
 
 import contextlib
@@ -63,13 +64,30 @@ async () => {
     }));
 }
 """
+# Beside axe: an id used twice makes a label open another field (its `for` finds the first).
+DUPLICATE_IDS = """
+() => {
+  const counts = new Map();
+  for (const element of document.querySelectorAll("[id]")) {
+    counts.set(element.id, (counts.get(element.id) || 0) + 1);
+  }
+  return [...counts]
+    .filter(([, count]) => count > 1)
+    .map(([id, count]) => ({
+      rule: "duplicate-id",
+      impact: "critical",
+      help: `${count} elements have id="${id}"`,
+      nodes: [`[id="${id}"]`],
+    }));
+}
+"""
 # The check's promise stays on the page, so the test's end can wait for the last page's.
 AXE_ON_LOAD = f"""
 window.addEventListener("load", () => {{
   window.axeChecked = (async () => {{
     let violations;
     try {{
-      violations = await ({AXE_CHECK})();
+      violations = [...({DUPLICATE_IDS})(), ...(await ({AXE_CHECK})())];
     }} catch (error) {{
       violations = [{{rule: "axe-error", impact: "critical", help: String(error), nodes: []}}];
     }}
@@ -129,7 +147,7 @@ def open_page(browser, live_server, axe_source):
                 page.wait_for_load_state("load")
                 page.evaluate("() => window.axeChecked")
         context.close()
-    assert not findings, "axe-core found serious accessibility violations:\n" + json.dumps(
+    assert not findings, "serious accessibility violations or duplicate ids:\n" + json.dumps(
         findings, ensure_ascii=False, indent=1
     )
 

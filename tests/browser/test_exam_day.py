@@ -15,6 +15,13 @@ from tests.factories.finance import fees_paid
 from tests.pdf import pdf_text
 
 
+def scan(page, number: str) -> None:
+    """Type as a barcode scanner does: the digits, then Enter, wherever the focus is."""
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_arrange_publish_print_every_ticket_then_check_in_and_sign_the_room_record(
     open_page, tmp_path, settings
@@ -88,20 +95,33 @@ def test_arrange_publish_print_every_ticket_then_check_in_and_sign_the_room_reco
     proctor.goto("/exams/duties/")
     proctor.get_by_role("link", name="考生入场核验").click()
     expect(proctor.get_by_test_id("present")).to_have_text("应到 6 人，实到 0 人")
-    proctor.get_by_label("准考证号").fill(ticket.number)
-    proctor.get_by_role("button", name="核验入场").click()
+    # A scanner types the number and Enter into whatever has the focus: after every answer,
+    # accepted or refused, that is the emptied number field.
+    field = proctor.get_by_label("准考证号")
+    scan(proctor, ticket.number)
     expect(
         proctor.get_by_text(re.compile(f"{ticket.application.applicant.name}：教学楼 301"))
     ).to_be_visible()
     expect(proctor.get_by_test_id("present")).to_have_text("应到 6 人，实到 1 人")
-    proctor.get_by_label("准考证号").fill(ticket.number)
-    proctor.get_by_role("button", name="核验入场").click()
+    expect(field).to_have_value("")
+    expect(field).to_be_focused()
+    scan(proctor, ticket.number)
     expect(proctor.get_by_text(re.compile("已于 .* 入场。"))).to_be_visible()
+    expect(field).to_have_value("")
+    expect(field).to_be_focused()
+    following = (
+        Ticket.objects.exclude(pk=ticket.pk).select_related("application__applicant").order_by("number")[0]
+    )
+    scan(proctor, following.number)
+    expect(
+        proctor.get_by_text(re.compile(f"{following.application.applicant.name}：教学楼 301"))
+    ).to_be_visible()
+    expect(proctor.get_by_test_id("present")).to_have_text("应到 6 人，实到 2 人")
 
     # The proctors take the papers, and both sign the exam-room record at the end.
     proctor.goto("/exams/duties/")
     proctor.get_by_role("link", name="考场记录表").click()
-    expect(proctor.get_by_test_id("attendance")).to_contain_text("应到 6 人，缺考 5 人")
+    expect(proctor.get_by_test_id("attendance")).to_contain_text("应到 6 人，缺考 4 人")
     proctor.get_by_label("交出人").select_option(label=str(exam_staff))
     proctor.get_by_role("button", name="签收").click()
     expect(proctor.get_by_text("交接已登记。")).to_be_visible()

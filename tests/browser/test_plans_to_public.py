@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from jianding.roles import Role
 from tests.browser.conftest import sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.exams import OccupationFactory, days_from_today
+from tests.factories.finance import books
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,6 +18,8 @@ def test_plan_drafted_approved_batch_opened_and_seen_by_the_public(open_page):
         UserFactory(username=role.value, role=role)
     OccupationFactory(code="6-31-01-03", name="电工", levels=[5, 4, 3])
     year = timezone.localdate().year + 1
+    # the fee comes from the approved fee plan of the year registration opens
+    books(year=days_from_today(0).year, fee=Decimal("180.00"))
 
     clerk = open_page()
     sign_in(clerk, "clerk", TEST_PASSWORD)
@@ -47,7 +51,7 @@ def test_plan_drafted_approved_batch_opened_and_seen_by_the_public(open_page):
     clerk.get_by_label("报名截止日期").fill(days_from_today(20).isoformat())
     clerk.get_by_label("理论考试日期").fill(days_from_today(40).isoformat())
     clerk.get_by_label("技能考核日期").fill(days_from_today(41).isoformat())
-    clerk.get_by_label("鉴定费（元）").fill("180")
+    clerk.get_by_label("收费项目").select_option(label="鉴定费 ¥180.00 ¥180.00")
     clerk.get_by_label("报考条件").fill("取得电工五级证书满两年。")
     clerk.get_by_label("实施方案").fill("理论考试：教学楼 301；技能考核：电工实训室。")
     clerk.get_by_role("button", name="保存").click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from applicants.models import ApplicationStatus
 from exams import services
-from exams.models import Batch, BatchStatus, ExaminerProfile, Room, SessionPart
+from exams.models import Batch, BatchStatus, ExaminerProfile, Room, SessionPart, TheoryMark
 from jianding.roles import Role
 from tests.browser.conftest import sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
@@ -84,7 +84,14 @@ def test_paper_marks_travel_from_the_code_list_to_the_applicants_phone(open_page
     clerk = open_page("desktop")
     sign_in(clerk, "wenyuan", TEST_PASSWORD)
     clerk.goto(f"/exams/sessions/{session.pk}/")
-    clerk.get_by_role("button", name="复核").click()
+    clerk.get_by_role("link", name="复核").click()
+    for seat in session.seats.select_related("application__applicant", "code__mark"):
+        clerk.get_by_label(f"{seat.application.applicant.name} 的纸质成绩（再次录入）").fill(
+            str(seat.code.mark.points)
+        )
+        clerk.get_by_label(f"已核对 {seat.application.applicant.name}").check()
+    clerk.get_by_role("button", name="确认复核，成绩生效").click()
+    expect(clerk.get_by_role("status").first).to_contain_text("复核完成")
     desk.goto(f"/exams/batches/{batch.pk}/register/")
     desk.get_by_role("link", name="公示与报备").click()
     desk.once("dialog", lambda dialog: dialog.accept())
@@ -130,7 +137,9 @@ def test_paper_marks_travel_from_the_code_list_to_the_applicants_phone(open_page
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_chief_examiner_decides_an_item_beyond_the_spread_on_his_tablet(open_page, tmp_path, settings):
+def test_a_chief_examiner_finds_and_decides_an_item_beyond_the_spread_on_his_tablet(
+    open_page, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     staff = UserFactory(username="kaowu", role=Role.EXAM_STAFF)
     batch = BatchFactory(status=BatchStatus.REGISTRATION_CLOSED)
@@ -181,14 +190,66 @@ def test_a_chief_examiner_decides_an_item_beyond_the_spread_on_his_tablet(open_p
             )
         services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
 
+    # The chief examiner finds the item from his dashboard and his session list, not by its address.
     tablet = open_page("tablet")
     sign_in(tablet, "kp0", TEST_PASSWORD)
-    tablet.goto(f"/exams/sessions/{session.pk}/spreads/")
+    card = tablet.locator(".dashboard-card", has_text="待裁定的超出分差项目")
+    expect(card.get_by_test_id("card-count")).to_have_text("1")
+    card.click()
+    tablet.get_by_test_id("my-session").get_by_role("link", name="1 个超出分差的项目待裁定").click()
     row = tablet.get_by_test_id("spread-row")
     expect(row).to_contain_text("10.0、12.0、28.0")
     row.get_by_label("得分").fill("15")
     row.get_by_label("理由").fill("作品工艺一般，按标准第 3 条")
     row.get_by_role("button", name="裁定").click()
     expect(tablet.get_by_test_id("spread-row")).to_contain_text("15.0 · 作品工艺一般")
+    tablet.goto("/")
+    expect(card.get_by_test_id("card-count")).to_have_text("0")
     assert services.results_tally(actor=staff, session=session) == 1
     assert session.results.get().points == Decimal(75)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "tablet"])
+@pytest.mark.django_db(transaction=True)
+def test_the_second_checker_types_the_paper_marks_again_and_a_difference_stops_him(open_page, viewport):
+    staff = UserFactory(username="kaowu", role=Role.EXAM_STAFF)
+    clerk = UserFactory(username="wenyuan", role=Role.CLERK)
+    batch = BatchFactory(status=BatchStatus.REGISTRATION_CLOSED)
+    _applications, session = _theory_session(staff, batch, 3)
+    services.tickets_publish(actor=staff, batch=batch)
+    seats = list(session.seats.select_related("application__applicant").order_by("number"))
+    absent, first, second = seats
+    for seat in (first, second):
+        seat.checked_in_at = timezone.now()
+        seat.save()
+    services.codes_give(actor=staff, session=session)
+    for seat, points in ((first, "72.5"), (second, "58")):
+        TheoryMark.objects.create(code=seat.code, points=Decimal(points), imported_by=staff)
+    services.results_tally(actor=staff, session=session)
+
+    # The dashboard tells the clerk a tally waits for him; the page hides the first entry.
+    page = open_page(viewport)
+    sign_in(page, "wenyuan", TEST_PASSWORD)
+    page.get_by_role("link", name="待复核的统分").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("复核")
+    expect(page.locator("main")).not_to_contain_text("72.5")
+    expect(
+        page.get_by_test_id("check-line").filter(has_text=absent.application.applicant.name)
+    ).to_contain_text("缺考：无签到记录")
+    name = {seat: seat.application.applicant.name for seat in seats}
+    page.get_by_label(f"{name[first]} 的纸质成绩（再次录入）").fill("75.5")
+    page.get_by_label(f"{name[second]} 的纸质成绩（再次录入）").fill("58")
+    for seat in seats:
+        page.get_by_label(f"已核对 {name[seat]}").check()
+    page.get_by_role("button", name="确认复核，成绩生效").click()
+    expect(page.get_by_test_id("check-errors")).to_contain_text(f"{name[first]}（理论考试）")
+    expect(page.get_by_test_id("check-errors")).not_to_contain_text(name[second])
+    session.refresh_from_db()
+    assert session.checked_at is None
+
+    # He looks at the paper again: his first typing was wrong.
+    page.get_by_label(f"{name[first]} 的纸质成绩（再次录入）").fill("72.5")
+    page.get_by_role("button", name="确认复核，成绩生效").click()
+    expect(page.get_by_role("status").first).to_contain_text("复核完成")
+    session.refresh_from_db()
+    assert session.checked_by == clerk

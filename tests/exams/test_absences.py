@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import services
-from exams.models import AbsenceKind, AbsenceStatus, ExaminerProfile
+from exams.models import AbsenceKind, AbsenceStatus, ExaminerAssignment, ExaminerProfile
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -67,7 +67,9 @@ def test_leave_is_asked_before_the_start_and_refusal_needs_a_reason(room):
     assert first in session_room.proctors.all()
 
 
-def test_only_the_chief_examiner_lets_a_proctor_leave_his_post_and_the_record_shows_it(room, client_as):
+def test_only_the_chief_examiner_of_the_session_lets_a_proctor_leave_his_post_and_the_record_shows_it(
+    room, client_as
+):
     session_room, (first, _second) = room["session_room"], room["pair"]
     during = room["start"] + datetime.timedelta(minutes=30)
     with pytest.raises(RuleViolation) as caught:
@@ -82,13 +84,23 @@ def test_only_the_chief_examiner_lets_a_proctor_leave_his_post_and_the_record_sh
         services.absence_decide(actor=examiner, absence=absence, approve=True)
     with pytest.raises(PermissionDenied):
         services.absence_decide(actor=room["staff"], absence=absence, approve=True)
+    # A chief examiner of another evaluation group neither sees nor decides it [监考人员守则 §6].
+    elsewhere = UserFactory(role=Role.EXAMINER, name="吴组长")
+    ExaminerProfile.objects.create(user=elsewhere, is_chief_examiner=True)
+    with pytest.raises(PermissionDenied):
+        services.absence_decide(actor=elsewhere, absence=absence, approve=True)
+    stranger = client_as(elsewhere)
+    assert "身体不适" not in stranger.get(reverse("exams:list_absences")).content.decode()
+    decide = reverse("exams:decide_absence", args=[absence.pk])
+    assert stranger.post(decide, {"decision": "approve", "note": ""}).status_code == 404
     chief = UserFactory(role=Role.EXAMINER, name="周组长")
-    ExaminerProfile.objects.create(user=chief, is_chief_examiner=True)
+    profile = ExaminerProfile.objects.create(user=chief, is_chief_examiner=True)
+    ExaminerAssignment.objects.create(session=room["session"], examiner=profile, assigned_by=room["staff"])
     http = client_as(chief)
     listing = http.get(reverse("exams:list_absences"))
     assert listing.context["can_decide"]
     assert "身体不适" in listing.content.decode()
-    http.post(reverse("exams:decide_absence", args=[absence.pk]), {"decision": "approve", "note": ""})
+    http.post(decide, {"decision": "approve", "note": ""})
     absence.refresh_from_db()
     assert (absence.status, absence.decided_by) == (AbsenceStatus.APPROVED, chief)
     proctor = client_as(first)

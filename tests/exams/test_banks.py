@@ -89,6 +89,7 @@ def test_every_download_is_logged_and_others_get_nothing(setup, client_as):
     response = client_as(setup["deputy"]).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
     log = QuestionBankDownload.objects.get()
     assert (log.user, log.bank, log.ip_address) == (setup["deputy"], bank, "127.0.0.1")

@@ -9,10 +9,14 @@ from django.utils import timezone
 from exams import services
 from exams.models import AppraisalPlan, Batch, BatchStatus, PlanStatus
 from exams.services.batches import TRANSITIONS
+from finance import services as finance
+from finance.models import FeeItem
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
+from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory, OccupationFactory, approved_line, days_from_today
+from tests.factories.finance import books, finance_officer
 
 
 @pytest.fixture
@@ -29,7 +33,7 @@ def batch_fields(occupation, **overrides):
         "registration_closes": days_from_today(20),
         "theory_date": days_from_today(40),
         "skill_date": days_from_today(41),
-        "fee": Decimal("150.00"),
+        "fee_item": None,
         "eligibility": "取得初级工证书满三年。",
         "min_age": 16,
         "student_documents": ["student_card", "id_card", "photo"],
@@ -41,7 +45,8 @@ def batch_fields(occupation, **overrides):
 
 def test_batch_from_an_approved_plan_line_walks_its_whole_life(people):
     line = approved_line(level=4)
-    batch = services.batch_create(actor=people[Role.CLERK], **batch_fields(line.occupation, plan_line=line))
+    fields = batch_fields(line.occupation, plan_line=line, fee_item=books()["item"])
+    batch = services.batch_create(actor=people[Role.CLERK], **fields)
     steps = [
         ("approve", Role.DEPUTY, BatchStatus.APPROVED),
         ("open", Role.CLERK, BatchStatus.REGISTRATION_OPEN),
@@ -97,6 +102,7 @@ def test_steps_out_of_order_are_refused_with_the_reason(people):
 def test_registration_opens_only_inside_its_window(people):
     batch = BatchFactory(
         status=BatchStatus.APPROVED,
+        fee_item=books(year=days_from_today(3).year)["item"],
         registration_opens=days_from_today(3),
         registration_closes=days_from_today(10),
     )
@@ -119,7 +125,6 @@ def test_registration_opens_only_inside_its_window(people):
         ({"theory_date": days_from_today(20)}, "theory_date", "exam_before_registration_closes"),
         ({"skill_date": days_from_today(5)}, "skill_date", "exam_before_registration_closes"),
         ({"level": 1}, "level", "level_not_licensed"),
-        ({"fee": Decimal("-1")}, "fee", "fee_negative"),
         ({"student_documents": []}, "student_documents", "documents_invalid"),
     ],
 )
@@ -165,8 +170,12 @@ def test_only_a_draft_is_changed(people):
 def test_batch_page_offers_each_role_only_its_steps(people, client_as):
     batch = BatchFactory(status=BatchStatus.REGISTRATION_CLOSED)
     url = reverse("exams:view_batch", args=[batch.pk])
-    assert "开始考试" in client_as(people[Role.DEPUTY]).get(url).content.decode()
-    assert "开始考试" not in client_as(people[Role.CLERK]).get(url).content.decode()
+    # Every role reads the whole path; only the deputy gets the button.
+    button = '<button type="submit" class="btn btn-primary">开始考试</button>'
+    assert button in client_as(people[Role.DEPUTY]).get(url).content.decode()
+    clerk_page = client_as(people[Role.CLERK]).get(url).content.decode()
+    assert button not in clerk_page
+    assert "由 副所长 办理" in clerk_page
     response = client_as(people[Role.CLERK]).post(reverse("exams:move_batch", args=[batch.pk, "start_exam"]))
     assert response.status_code == 403
     client_as(people[Role.DEPUTY]).post(reverse("exams:move_batch", args=[batch.pk, "start_exam"]))
@@ -176,7 +185,7 @@ def test_batch_page_offers_each_role_only_its_steps(people, client_as):
 def test_create_batch_page_reports_dates_in_the_wrong_order(people, client_as):
     occupation = OccupationFactory(levels=[5, 4])
     data = batch_fields(occupation, theory_date=days_from_today(10))
-    data = {**data, "occupation": occupation.pk, "plan_line": ""}
+    data = {**data, "occupation": occupation.pk, "plan_line": "", "fee_item": ""}
     response = client_as(people[Role.CLERK]).post(reverse("exams:create_batch"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["theory_date"]
@@ -194,3 +203,79 @@ def test_batch_list_query_count_does_not_grow(people, client_as, django_assert_n
         BatchFactory()
     with django_assert_num_queries(len(captured.captured_queries)):
         http.get(url)
+
+
+def test_a_batch_charges_its_fee_item_at_the_approved_standard_on_every_page(people, client, client_as):
+    setup = books(fee=Decimal("150.00"))
+    batch = BatchFactory(
+        status=BatchStatus.REGISTRATION_OPEN, fee_item=setup["item"], registration_opens=days_from_today(0)
+    )
+    public = client.get(reverse("public:view_batch", args=[batch.pk])).content.decode()
+    assert 'data-testid="batch-fee">150.00<' in public
+    assert "150.00" in client.get(reverse("public:home")).content.decode()
+    staff_page = client_as(people[Role.CLERK]).get(reverse("exams:view_batch", args=[batch.pk]))
+    assert staff_page.context["batch"].fee == Decimal("150.00")
+    assert staff_page.context["fee_problem"] is None
+    [application] = candidates(batch, {"23 烹饪 1 班": 1}, paid=False)
+    assert finance.application_fee_status(application=application).due == Decimal("150.00")
+    book = setup["book"]
+    collection = finance.collection_record(
+        actor=finance_officer(),
+        application=application,
+        amount=Decimal("150.00"),
+        method="desk",
+        account=setup["cash"],
+        receipt_book=book,
+        receipt_number=book.next_number,
+    )
+    assert collection.plan_fee == setup["plan_fee"]
+    finance.tickets_require_fees(application_ids=[application.pk])
+
+
+def test_a_batch_whose_fee_item_is_not_in_the_approved_plan_cannot_open_and_its_page_says_why(
+    people, client_as
+):
+    approved = books(fee=Decimal("150.00"))
+    stray = FeeItem.objects.create(
+        name="鉴定费（中式面点师五级）",
+        subject=approved["income"],
+        amount=Decimal("120.00"),
+        document_number="苏价费〔2026〕3号",
+        document_date=datetime.date(2026, 1, 5),
+        created_by=people[Role.CLERK],
+    )
+    batch = BatchFactory(status=BatchStatus.APPROVED, fee_item=stray, registration_opens=days_from_today(0))
+    with pytest.raises(RuleViolation) as caught:
+        services.batch_move(actor=people[Role.CLERK], batch=batch, action="open")
+    assert (caught.value.field, caught.value.code) == ("fee_item", "fee_not_in_approved_plan")
+    page = client_as(people[Role.CLERK]).get(reverse("exams:view_batch", args=[batch.pk]))
+    html = page.content.decode()
+    assert 'data-testid="fee-problem"' in html
+    assert "鉴定费（中式面点师五级）" in html
+    assert "不在" in page.context["fee_problem"]
+    Batch.objects.filter(pk=batch.pk).update(fee_item=None)
+    with pytest.raises(RuleViolation) as caught:
+        services.batch_move(actor=people[Role.CLERK], batch=batch, action="open")
+    assert caught.value.code == "fee_not_in_approved_plan"
+    Batch.objects.filter(pk=batch.pk).update(fee_item=approved["item"])
+    assert services.batch_move(actor=people[Role.CLERK], batch=batch, action="open").status == (
+        BatchStatus.REGISTRATION_OPEN
+    )
+
+
+def test_the_batch_form_offers_only_fee_items_of_an_approved_plan(people, client_as):
+    approved = books(fee=Decimal("150.00"))
+    stray = FeeItem.objects.create(
+        name="旧标准",
+        subject=approved["income"],
+        amount=Decimal("120.00"),
+        document_number="苏价费〔2020〕1号",
+        document_date=datetime.date(2020, 1, 5),
+        created_by=people[Role.CLERK],
+    )
+    form = client_as(people[Role.CLERK]).get(reverse("exams:create_batch")).context["form"]
+    assert list(form.fields["fee_item"].queryset) == [approved["item"]]
+    occupation = OccupationFactory(levels=[5, 4])
+    with pytest.raises(RuleViolation) as caught:
+        services.batch_create(actor=people[Role.CLERK], **batch_fields(occupation, fee_item=stray))
+    assert (caught.value.field, caught.value.code) == ("fee_item", "fee_not_in_approved_plan")

@@ -22,7 +22,7 @@ from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import candidates
 from tests.factories.exams import BatchFactory
-from tests.factories.scoring import ITEMS
+from tests.factories.scoring import ITEMS, check_tally
 from tests.races import DONE, race, refusals
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def arranged():
     The batch is free, so that no fee stands between its candidates and their tickets.
     """
     staff = [UserFactory(username=f"kaowu{n}", role=Role.EXAM_STAFF) for n in range(2)]
-    batch = BatchFactory(status="registration_closed", fee=Decimal(0))
+    batch = BatchFactory(status="registration_closed")
     rooms = [Room.objects.create(name=name, building="教学楼", capacity=16) for name in ("301", "302")]
     candidates(batch, {"23 机电 1 班": 2, "23 机电 2 班": 2})
     session = services.session_save(
@@ -290,9 +290,7 @@ def test_two_checking_a_tally_at_once_check_it_once(scoring):
     checkers = [UserFactory(username=f"jiaohe{n}", role=Role.CLERK) for n in range(2)]
     records = session.history.count()
 
-    outcomes = race(
-        *(lambda actor=actor: services.results_check(actor=actor, session=session) for actor in checkers)
-    )
+    outcomes = race(*(lambda actor=actor: check_tally(actor=actor, session=session) for actor in checkers))
 
     assert outcomes.count(DONE) == 1, outcomes
     assert set(outcomes) - {DONE} <= refusals("checked"), outcomes

@@ -14,7 +14,7 @@ from jianding.errors import RuleViolation
 from jianding.navigation import NAV_ITEMS
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
-from tests.factories.scoring import ITEMS, score_everything
+from tests.factories.scoring import ITEMS, check_tally, score_everything
 
 
 def test_a_standard_adds_up_to_100_and_new_ones_are_versions(published):
@@ -80,7 +80,9 @@ def test_scores_save_as_typed_sign_lock_and_reopen_with_history(scoring, client_
     assert caught.value.code == "sheet_signed"
     with pytest.raises(PermissionDenied):
         services.sheet_reopen(actor=scoring["examiners"][2].user, sheet=sheet, reason="核分")
-    chief = client_as(scoring["examiners"][0].user)
+    chief_profile = scoring["examiners"][0]
+    chief = client_as(chief_profile.user)
+    sign_own_sheet(chief_profile, sheet.code)
     chief.post(reverse("exams:reopen_sheet", args=[sheet.pk]), {"reason": "第 2 项计分有误"})
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.OPEN
@@ -88,6 +90,41 @@ def test_scores_save_as_typed_sign_lock_and_reopen_with_history(scoring, client_
     # Another examiner cannot open this sheet by its URL.
     other = client_as(scoring["examiners"][2].user)
     assert other.get(reverse("exams:score_sheet", args=[sheet.pk])).status_code == 404
+
+
+def sign_own_sheet(profile, code):
+    """``profile`` scores his sheet of ``code`` full marks and signs it."""
+    own = profile.sheets.get(code=code)
+    for score in own.scores.select_related("item"):
+        services.item_score_save(
+            actor=profile.user, sheet=own, item_id=score.item_id, points=score.item.max_points
+        )
+    services.sheet_sign(actor=profile.user, sheet=own, password=TEST_PASSWORD)
+
+
+def test_the_chief_examiner_sees_his_peers_sheets_of_a_code_only_after_signing_his_own(scoring, client_as):
+    chief, peer, _third = scoring["examiners"]
+    session = scoring["session"]
+    sheet = peer.sheets.select_related("code").first()
+    sign_own_sheet(peer, sheet.code)
+    http = client_as(chief.user)
+    url = reverse("exams:session_sheets", args=[session.pk])
+    shown = {(row.code_id, row.examiner_id) for row in http.get(url).context["sheets"]}
+    assert (sheet.code_id, peer.pk) not in shown
+    assert (sheet.code_id, chief.pk) in shown
+    reopen = reverse("exams:reopen_sheet", args=[sheet.pk])
+    assert http.post(reopen, {"reason": "核分"}).status_code == 404
+
+    sign_own_sheet(chief, sheet.code)
+    page = http.get(url)
+    shown = {(row.code_id, row.examiner_id): row.total for row in page.context["sheets"]}
+    assert shown[sheet.code_id, peer.pk] == Decimal(100)
+    # Codes he has not signed yet still hide his peers' sheets.
+    other_code = peer.sheets.exclude(code=sheet.code).first().code_id
+    assert (other_code, peer.pk) not in shown
+    assert http.post(reopen, {"reason": "核分"}).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
 
 
 def test_no_page_an_examiner_can_reach_names_a_candidate(scoring, client_as):
@@ -156,13 +193,13 @@ def test_tally_joins_identities_after_all_sheets_are_signed_then_a_second_person
     http = client_as(staff)
     assert http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"] is None
     with pytest.raises(RuleViolation) as caught:
-        services.results_check(actor=staff, session=session)
+        check_tally(actor=staff, session=session)
     assert caught.value.code == "same_person"
     signed = session.sheets.first()
     with pytest.raises(RuleViolation) as caught:
         services.sheet_reopen(actor=scoring["examiners"][0].user, sheet=signed, reason="补改")
     assert caught.value.code == "tallied"
-    services.results_check(actor=UserFactory(role=Role.CLERK), session=session)
+    check_tally(actor=UserFactory(role=Role.CLERK), session=session)
     rows = http.get(reverse("exams:view_register", args=[scoring["batch"].pk])).context["rows"]
     assert len(rows) == 20
     assert sum(row.qualified for row in rows) == 18

@@ -1,10 +1,13 @@
 import datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from exams import services
 from exams.models import Room, SessionPart, Ticket
 from jianding.models import Job, JobStatus
 from jianding.roles import Role
@@ -60,6 +63,7 @@ def test_every_ticket_prints_as_one_pdf_through_a_job_with_progress(
     partial = http.get(response.url, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<section id="job-progress"')
     download = http.get(reverse("download_job", args=[job.pk]))
+    assert download["Cache-Control"] == "private, no-store"
     content = b"".join(download.streaming_content)
     reader = PdfReader(BytesIO(content))
     assert len(reader.pages) == 20
@@ -92,6 +96,7 @@ def test_the_applicant_prints_his_own_ticket_and_nobody_elses(published, client_
     http = client_as(mine.applicant.user)
     response = http.get(reverse("exams:print_ticket", args=[mine.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
     text = pdf_text(response.content)
     assert mine.ticket.number in text
     assert "理论考试" in text
@@ -163,13 +168,14 @@ def test_session_page_query_count_does_not_grow_with_seats(arranged, django_asse
     http, session = arranged["http"], arranged["session"]
     http.get(reverse("exams:view_session", args=[session.pk]))
     # session, user, roles, the session, its rooms with proctors, seats, the proctor choices
-    # of each room's form, duty checks, examiners, recusals, the examiner choices
-    with django_assert_num_queries(15):
+    # of each room's form, duty checks, examiners, recusals, the examiner choices, and
+    # whether the batch is published (its approved applicants left unseated are listed then)
+    with django_assert_num_queries(16):
         http.get(reverse("exams:view_session", args=[session.pk]))
     candidates(arranged["batch"], {"23 机电 3 班": 10})
     http.post(reverse("exams:assign_seats", args=[session.pk]))
     assert session.seats.count() == 30
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         http.get(reverse("exams:view_session", args=[session.pk]))
 
 
@@ -179,3 +185,27 @@ def test_entry_deadline_is_start_plus_the_cut_off(arranged):
     assert (deadline.hour, deadline.minute) == (9, 15)
     assert deadline.date() == session.date
     assert isinstance(deadline, datetime.datetime)
+
+
+def test_arrangement_sheet_shows_the_entry_time_of_the_centers_clock(published, client_as):
+    session = published["session"]
+    seat = session.seats.select_related("application__ticket").get(session_room__order=1, number=1)
+    door = datetime.datetime.combine(session.date, datetime.time(8, 50), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(door, tick=False):
+        services.seat_check_in(
+            actor=published["staff"], session=session, ticket_number=seat.application.ticket.number
+        )
+    # Printed and exported at 01:00 the next night, when UTC is still on the exam day.
+    with time_machine.travel(door + datetime.timedelta(hours=16, minutes=10), tick=False):
+        http = client_as(published["staff"])
+        pdf = pdf_text(http.get(reverse("exams:print_arrangement", args=[session.pk])).content)
+        sheet = load_workbook(
+            BytesIO(http.get(reverse("exams:export_arrangement", args=[session.pk])).content)
+        ).active
+    assert "08:50" in pdf
+    row = next(
+        row
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[2] == seat.application.ticket.number
+    )
+    assert row[5] == "08:50"

@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 from io import BytesIO
 
 import factory
@@ -62,7 +61,6 @@ class BatchFactory(factory.django.DjangoModelFactory):
     registration_closes = factory.LazyFunction(lambda: days_from_today(20))
     theory_date = factory.LazyFunction(lambda: days_from_today(40))
     skill_date = factory.LazyFunction(lambda: days_from_today(41))
-    fee = Decimal("150.00")
     eligibility = "在校生须完成本专业中级工课程。"
     scheme = "理论考试在教学楼，技能考核在实训车间。"
     created_by = factory.SubFactory(UserFactory, role="clerk")

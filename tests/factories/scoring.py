@@ -28,3 +28,14 @@ def score_everything(scoring, points_by_examiner):
                     actor=profile.user, sheet=sheet, item_id=score.item_id, points=Decimal(points)
                 )
             services.sheet_sign(actor=profile.user, sheet=sheet, password=TEST_PASSWORD)
+
+
+def check_tally(*, actor, session):
+    """A second person checks the tally as the check page has him: every candidate, each paper mark again."""
+    lines = services.tally_check_lines(session)
+    return services.results_check(
+        actor=actor,
+        session=session,
+        confirmed={line.seat.pk for line in lines},
+        second_entries={line.seat.pk: line.paper for line in lines if line.paper is not None},
+    )

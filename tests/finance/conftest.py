@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -29,6 +30,9 @@ def ledger(people, tmp_path, settings):
     """The year's approved plan (fee ¥150, budget ¥1000 for 考务费) and two unpaid applications."""
     settings.MEDIA_ROOT = tmp_path
     setup = books()
-    batch = BatchFactory(status="registration_closed")
+    # registration opened today, so that the batch's fee is in this year's plan
+    batch = BatchFactory(
+        status="registration_closed", fee_item=setup["item"], registration_opens=timezone.localdate()
+    )
     applications = candidates(batch, {"23 机电 1 班": 2}, paid=False)
     return {**people, **setup, "batch": batch, "applications": applications}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from finance import services
 from finance.models import Collection, ExpenseStatus, LedgerEntry, ReceiptBook
@@ -22,7 +23,10 @@ from tests.races import DONE, LOCKED, race, refusals
 def test_one_receipt_is_given_once():
     officers = [UserFactory(username=f"caiwu{n}", role=Role.FINANCE) for n in range(2)]
     setup = books()
-    applications = candidates(BatchFactory(status="registration_closed"), {"23 机电 1 班": 2}, paid=False)
+    batch = BatchFactory(
+        status="registration_closed", fee_item=setup["item"], registration_opens=timezone.localdate()
+    )
+    applications = candidates(batch, {"23 机电 1 班": 2}, paid=False)
     outcomes = []
 
     def collect(actor, application):
@@ -30,7 +34,6 @@ def test_one_receipt_is_given_once():
             services.collection_record(
                 actor=actor,
                 application=application,
-                plan_fee=setup["plan_fee"],
                 amount=Decimal("150.00"),
                 method="desk",
                 account=setup["cash"],
@@ -84,7 +87,6 @@ def paid(ledger):
     return services.collection_record(
         actor=ledger["finance"],
         application=ledger["applications"][0],
-        plan_fee=ledger["plan_fee"],
         amount=Decimal("150.00"),
         method="desk",
         account=ledger["cash"],
@@ -234,7 +236,6 @@ def test_one_fee_taken_at_two_desks_at_once_is_collected_once(ledger):
         return lambda: services.collection_record(
             actor=actor,
             application=application,
-            plan_fee=ledger["plan_fee"],
             amount=Decimal("150.00"),
             method="desk",
             account=ledger["cash"],

@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
-from finance.models import Collection, Expense, FeePlan
+from exams.models import Batch
+from finance import services
+from finance.models import Account, Collection, Expense, FeePlan, ReceiptBook
 from jianding.models import User
 
 
@@ -17,3 +21,25 @@ def test_the_demo_shows_a_plan_collections_and_an_expense_to_sign(settings, clie
     assert any(card.label == "待签批的支出申请" and card.count == 1 for card in cards)
     dues = client_as(User.objects.get(username="finance")).get("/finance/dues/?paid=no")
     assert "陈杰" in dues.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_cookery_batch_charges_its_approved_fee_and_its_students_can_pay(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    batch = Batch.objects.get(occupation__code="4-03-02-01")
+    assert batch.fee_item.name == "鉴定费（中式面点师五级）"
+    application = batch.applications.order_by("pk").first()
+    assert services.application_fee_status(application=application).due == Decimal("120.00")
+    book = ReceiptBook.objects.get()
+    collection = services.collection_record(
+        actor=User.objects.get(username="finance"),
+        application=application,
+        amount=Decimal("120.00"),
+        method="desk",
+        account=Account.objects.get(kind="cash"),
+        receipt_book=book,
+        receipt_number=book.next_number,
+    )
+    assert collection.plan_fee.plan.status == "approved"
+    assert services.application_fee_status(application=application).is_paid

@@ -41,7 +41,6 @@ def _run(ledger, ops) -> dict:
                 services.collection_record(
                     actor=finance,
                     application=ledger["applications"][index % len(ledger["applications"])],
-                    plan_fee=ledger["plan_fee"],
                     amount=ledger["plan_fee"].amount,
                     method=method,
                     account=account,

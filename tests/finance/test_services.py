@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from finance import services
+from finance import selectors, services
 from finance.models import (
     Collection,
     Expense,
@@ -37,7 +37,6 @@ def collect(ledger, application=None, **overrides):
     values = {
         "actor": ledger["finance"],
         "application": application or ledger["applications"][0],
-        "plan_fee": ledger["plan_fee"],
         "amount": Decimal("150.00"),
         "method": "desk",
         "account": ledger["cash"],
@@ -220,7 +219,6 @@ def test_collection_refusals(ledger, people):
     FeePlan.objects.filter(pk=plan.pk).update(status=FeePlanStatus.SUBMITTED)
     refused("fee_not_in_approved_plan", collect, ledger, application=other)
     FeePlan.objects.filter(pk=plan.pk).update(status=FeePlanStatus.APPROVED)
-    refused("fee_not_in_approved_plan", collect, ledger, application=other, date=datetime.date(2001, 1, 1))
     book = ledger["book"]
     book.last_number = 1
     book.save()
@@ -305,7 +303,7 @@ def test_unpaid_applications_get_no_ticket_unless_deferred(ledger, people):
 
 def test_a_free_batch_needs_no_payment(ledger):
     batch = ledger["batch"]
-    batch.fee = Decimal(0)
+    batch.fee_item = None
     batch.save()
     services.tickets_require_fees(application_ids=[a.pk for a in ledger["applications"]])
 
@@ -546,3 +544,59 @@ def test_a_returned_request_is_corrected_by_its_submitter_and_signed_after(ledge
     amounts = [h.amount for h in expense.history.order_by("history_date")]
     assert amounts == [Decimal("300.00"), Decimal("300.00"), Decimal("280.00")]
     services.expense_sign(actor=people["director"], expense=expense, password=TEST_PASSWORD)
+
+
+def test_an_approved_fee_plan_changes_only_by_a_revision_the_director_approves(ledger, people):
+    clerk, director = people["clerk"], people["director"]
+    plan, year = ledger["plan"], ledger["plan"].year
+    expense = submit(ledger, amount="100.00")
+    services.expense_sign(actor=director, expense=expense, password=TEST_PASSWORD)
+    services.expense_book(actor=people["finance"], expense=expense, account=ledger["bank"])
+    refused("plan_exists", services.fee_plan_create, actor=clerk, year=year)
+    refused("plan_not_editable", services.plan_fee_remove, actor=clerk, fee=ledger["plan_fee"])
+    refused("basis_required", services.fee_plan_revise, actor=clerk, plan=plan, basis=" ")
+    with pytest.raises(PermissionDenied):
+        services.fee_plan_revise(actor=people["finance"], plan=plan, basis="新标准")
+
+    revision = services.fee_plan_revise(actor=clerk, plan=plan, basis="市物价局新文件：鉴定费调整为 ¥180")
+    assert (revision.revision, revision.status) == (2, FeePlanStatus.DRAFT)
+    assert [fee.fee_item for fee in revision.fees.all()] == [ledger["item"]]
+    assert revision.budget_lines.get().amount == Decimal("1000.00")
+    refused("revision_open", services.fee_plan_revise, actor=clerk, plan=plan, basis="再改")
+    # the approved revision stays in force meanwhile
+    collect(ledger)
+
+    new_item = services.fee_item_create(
+        actor=clerk,
+        name="鉴定费（新标准）",
+        subject=ledger["income"],
+        amount=Decimal("180.00"),
+        document_number="苏价费〔2026〕7号",
+        document_date=datetime.date(2026, 6, 1),
+    )
+    services.plan_fee_add(actor=clerk, plan=revision, fee_item=new_item, expected_count=30)
+    services.plan_fee_remove(actor=clerk, fee=revision.fees.get(fee_item=ledger["item"]))
+    services.fee_plan_submit(actor=clerk, plan=revision)
+    services.fee_plan_approve(actor=director, plan=revision, reason="同意调整。")
+    plan.refresh_from_db()
+    revision.refresh_from_db()
+    assert plan.status == FeePlanStatus.SUPERSEDED
+    assert revision.status == FeePlanStatus.APPROVED
+    assert plan.history.latest().history_user == director
+
+    changes = selectors.fee_plan_compare(old=plan, new=revision)
+    assert [(c.kind, (c.new or c.old).fee_item.name) for c in changes["fees"]] == [
+        ("removed", ledger["item"].name),
+        ("added", "鉴定费（新标准）"),
+    ]
+    assert [c.kind for c in changes["budget"]] == ["same"]
+    # the budget keeps what was booked under the revision it replaced
+    [row] = selectors.budget_against_actual(year=year)
+    assert row.actual == Decimal("100.00")
+
+    batch = ledger["batch"]
+    second = ledger["applications"][1]
+    refused("fee_not_in_approved_plan", collect, ledger, application=second)
+    batch.fee_item = new_item
+    batch.save()
+    assert collect(ledger, application=second, amount=Decimal("180.00")).plan_fee.plan == revision

@@ -54,3 +54,17 @@ def test_tickets_wait_for_the_fees_or_the_directors_deferral(arranged):
 
     services.deferral_grant(actor=arranged["director"], application=second, reason="低保家庭，考后补缴")
     assert exams.tickets_publish(actor=arranged["staff"], batch=arranged["batch"]) == 2
+
+
+def test_the_ticket_refusal_says_where_and_how_to_pay(arranged, settings):
+    settings.FEE_DESK_ADDRESS = "行政楼 204 室"
+    settings.FEE_DESK_HOURS = "工作日 8:30–17:00"
+    settings.FEE_BANK_PAYEE = "某某职业技术学校"
+    settings.FEE_BANK_NAME = "工商银行中山路支行"
+    settings.FEE_BANK_ACCOUNT = "4301 0158 0000 1234"
+    with pytest.raises(RuleViolation) as error:
+        exams.tickets_publish(actor=arranged["staff"], batch=arranged["batch"])
+    assert error.value.code == "fees_unpaid"
+    assert "行政楼 204 室（工作日 8:30–17:00）" in error.value.message
+    assert "4301 0158 0000 1234" in error.value.message
+    assert "鉴定费 报名号 姓名" in error.value.message

@@ -1,14 +1,29 @@
 """The pages of the books: query counts that do not grow with rows, the signature by password, exports."""
 
+import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from applicants.models import Applicant
+from exams.models import Outcome, SessionStatus
 from finance import services
-from finance.models import Expense, ExpenseStatus, FeeItem, FeePlan, FeePlanStatus, LedgerEntry, Subject
+from finance.models import (
+    Expense,
+    ExpenseAttachment,
+    ExpenseStatus,
+    FeeItem,
+    FeePlan,
+    FeePlanStatus,
+    LedgerEntry,
+    Subject,
+)
+from jianding.models import JobStatus
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.applicants import ApplicantFactory, candidates
@@ -148,12 +163,11 @@ def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, clie
     application = ledger["applications"][0]
     page = http.get(reverse("finance:view_dues", args=[application.pk]))
     assert page.context["collection_form"].initial["receipt_number"] == 1
-    assert page.context["collection_form"].initial["plan_fee"] == ledger["plan_fee"]
+    assert page.context["plan_fee"] == ledger["plan_fee"]
     assert page.context["collection_form"].initial["amount"] == Decimal("150.00")
     response = http.post(
         reverse("finance:collect_fee", args=[application.pk]),
         {
-            "plan_fee": ledger["plan_fee"].pk,
             "amount": "150.00",
             "method": "desk",
             "account": ledger["cash"].pk,
@@ -172,7 +186,6 @@ def test_finance_collects_on_the_page_and_corrects_by_reversal_only(ledger, clie
     again = http.post(
         reverse("finance:collect_fee", args=[ledger["applications"][1].pk]),
         {
-            "plan_fee": ledger["plan_fee"].pk,
             "amount": "150.00",
             "method": "desk",
             "account": ledger["cash"].pk,
@@ -343,3 +356,118 @@ def test_the_submitter_corrects_a_returned_request_on_its_page(ledger, client_as
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SUBMITTED
     assert expense.attachments.count() == 2
+
+
+def test_words_of_two_senses_read_each_in_its_own_chinese(ledger, client_as):
+    """Each sense of paid, fee, name, account, document, published and failed has its own Chinese."""
+    http = client_as(ledger["finance"])
+    application = ledger["applications"][0]
+    collect(ledger, application=application)
+    dues = http.get(reverse("finance:view_dues", args=[application.pk]))
+    state = dues.content.decode().split('data-testid="fee-state"', 1)[1].split("</p>", 1)[0]
+    assert "已缴费" in state
+    assert "缴费方式" not in state
+    listing = http.get(reverse("finance:list_dues"), {"paid": "yes"})
+    assert "已缴费" in listing.content.decode()
+    books = http.get(reverse("finance:view_books")).content.decode()
+    assert "姓名" not in books
+    assert books.count(">名称</th>") == 3
+    assert ">收费依据</th>" in books
+    with translation.override("zh-hans"):
+        fields = dues.context["collection_form"].fields
+        assert [str(fields[name].label) for name in ("method", "account")] == ["缴费方式", "账户"]
+        assert str(listing.context["filter"].form.fields["paid"].label) == "缴费情况"
+        assert str(listing.context["table"].columns["fee_state"].header) == "缴费情况"
+        assert str(Applicant._meta.get_field("user").verbose_name) == "账号"
+        assert str(ExpenseAttachment._meta.get_field("name").verbose_name) == "文件名"
+        assert str(SessionStatus.PUBLISHED.label) == "已发布"
+        assert str(JobStatus.FAILED.label) == "失败"
+        assert str(Outcome.FAILED.label) == "未通过"
+
+
+def _duplicate_ids(html: str) -> list[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({value for value in ids if ids.count(value) > 1})
+
+
+def test_the_dues_page_gives_each_rows_refund_form_its_own_ids(ledger, client_as):
+    application = ledger["applications"][0]
+    first = collect(ledger, application=application)
+    http = client_as(ledger["finance"])
+    url = reverse("finance:view_dues", args=[application.pk])
+    assert _duplicate_ids(http.get(url).content.decode()) == []
+    http.post(
+        reverse("finance:request_refund", args=[first.pk]),
+        {f"refund{first.pk}-amount": "150.00", f"refund{first.pk}-reason": "重复缴费"},
+    )
+    refund = application.fee_collections.get(kind="refund")
+    assert (refund.amount, refund.reason) == (Decimal("150.00"), "重复缴费")
+    director = client_as(ledger["director"])
+    assert _duplicate_ids(director.get(url).content.decode()) == []
+    director.post(
+        reverse("finance:decide_refund", args=[refund.pk]),
+        {"decision": "refuse", f"decision{refund.pk}-reason": "已核实未重复"},
+    )
+    refund.refresh_from_db()
+    assert refund.status == "refused"
+
+
+def test_the_daily_report_keeps_the_chosen_date_in_its_date_input(ledger, client_as):
+    page = client_as(ledger["finance"]).get(reverse("finance:daily_report"), {"date": "2026-12-18"})
+    html = page.content.decode()
+    assert 'type="date"' in html
+    assert 'value="2026-12-18"' in html
+
+
+def test_the_report_export_gives_each_table_its_header_and_batches_their_full_name(ledger, client_as):
+    collect(ledger, application=ledger["applications"][0])
+    expense = submit(ledger, amount="10.00", batch=ledger["batch"])
+    services.expense_sign(actor=ledger["director"], expense=expense, password=TEST_PASSWORD)
+    services.expense_book(actor=ledger["finance"], expense=expense, account=ledger["bank"])
+    response = client_as(ledger["finance"]).get(reverse("finance:export_reports"))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][2] == "1 月"
+    headers = [row[1:5] for row in rows]
+    budget_header = headers.index(("支出科目", "预算（元）", "实际（元）", "余额（元）"))
+    budget_row = rows[budget_header + 1]
+    assert budget_row[0] == "预算执行"
+    assert budget_row[2] == 1000
+    batch_header = headers.index(("鉴定批次", "收入（元）", "成本（元）", "净额（元）"))
+    [batch_row] = rows[batch_header + 1 :]
+    assert batch_row[1] == str(ledger["batch"])
+    assert batch_row[1].endswith(ledger["batch"].get_level_display())
+
+
+def test_the_fee_plan_is_revised_and_compared_on_its_pages(ledger, client_as):
+    clerk, director = client_as(ledger["clerk"]), client_as(ledger["director"])
+    plan = ledger["plan"]
+    page = clerk.get(reverse("finance:view_fee_plan", args=[plan.pk])).content.decode()
+    assert reverse("finance:revise_fee_plan", args=[plan.pk]) in page
+    refused = clerk.post(reverse("finance:revise_fee_plan", args=[plan.pk]), {"basis": ""}, follow=True)
+    assert "请说明修订的内容和理由" in refused.content.decode()
+    response = clerk.post(reverse("finance:revise_fee_plan", args=[plan.pk]), {"basis": "新增鉴定费标准"})
+    revision = FeePlan.objects.get(year=plan.year, revision=2)
+    assert response["Location"] == reverse("finance:view_fee_plan", args=[revision.pk])
+    item = FeeItem.objects.create(
+        name="鉴定费（中式面点师五级）",
+        subject=ledger["income"],
+        amount=Decimal("120.00"),
+        document_number="苏价费〔2026〕3号",
+        document_date=datetime.date(2026, 1, 5),
+        created_by=ledger["clerk"],
+    )
+    clerk.post(
+        reverse("finance:add_plan_fee", args=[revision.pk]), {"fee_item": item.pk, "expected_count": 24}
+    )
+    clerk.post(reverse("finance:submit_fee_plan", args=[revision.pk]))
+    director.post(reverse("finance:decide_fee_plan", args=[revision.pk]), {"decision": "approve"})
+    revision.refresh_from_db()
+    assert revision.status == FeePlanStatus.APPROVED
+    view = director.get(reverse("finance:view_fee_plan", args=[revision.pk])).content.decode()
+    compare_url = reverse("finance:compare_fee_plans", args=[revision.pk, plan.pk])
+    assert compare_url in view
+    compare = director.get(compare_url).content.decode()
+    assert 'data-kind="added"' in compare
+    assert "鉴定费（中式面点师五级）" in compare
+    assert 'data-kind="same"' in compare
+    assert "已被新修订版取代" in clerk.get(reverse("finance:view_fee_plan", args=[plan.pk])).content.decode()

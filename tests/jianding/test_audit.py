@@ -4,9 +4,10 @@ import datetime
 
 from django.urls import reverse
 
-from jianding.models import Download
+from jianding.models import Disclosure, Download
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.applicants import ApplicantFactory
 
 
 def _sign_in(client, username, password):
@@ -30,7 +31,7 @@ def test_a_change_shows_who_when_before_after_and_why(client_as):
     step = record.context["steps"][0]
     assert step["record"].history_user == clerk
     assert [(str(label), old, new) for label, old, new in step["changes"]] == [
-        ("电话", "13900000001", "13900000002")
+        ("电话", "139****0001", "139****0002")
     ]
     assert http.get(reverse("audit_record", args=["nothing.here", 1])).status_code == 404
     assert http.get(reverse("audit_changes"), {"user": "abc", "start": "not-a-date"}).status_code == 200
@@ -78,3 +79,46 @@ def test_the_change_list_keeps_its_queries_flat(client_as, django_assert_max_num
         UserFactory(username=f"u{number}", role=Role.PROCTOR)
     with django_assert_max_num_queries(budget):
         assert len(http.get(reverse("audit_changes")).context["rows"]) == 50  # a full page
+
+
+def test_numbers_in_a_history_are_masked_until_asked_for_and_the_asking_is_recorded(client_as):
+    director = UserFactory(username="suozhang", role=Role.DIRECTOR)
+    applicant = ApplicantFactory(
+        id_number="11010519491231002X", birth_date=datetime.date(1949, 12, 30), phone="13912345678"
+    )
+    # The desk corrects a mistyped birth date and a new phone number.
+    applicant.birth_date, applicant.phone = datetime.date(1949, 12, 31), "13987654321"
+    applicant.save()
+    http = client_as(director)
+    url = reverse("audit_record", args=["applicants.applicant", applicant.pk])
+    masked = http.get(url)
+    assert [(str(label), old, new) for label, old, new in masked.context["steps"][0]["changes"]] == [
+        ("出生日期", "****-**-**", "****-**-**"),
+        ("手机号", "139****5678", "139****4321"),
+    ]
+    for whole in ("13912345678", "13987654321", "1949", "12月3"):
+        assert whole not in masked.content.decode()
+    assert not Disclosure.objects.exists()
+
+    assert (
+        http.get(reverse("show_whole_record", args=["applicants.applicant", applicant.pk])).status_code == 405
+    )
+    shown = http.post(reverse("show_whole_record", args=["applicants.applicant", applicant.pk]))
+    assert shown["Cache-Control"] == "private, no-store"
+    assert [(old, new) for _label, old, new in shown.context["steps"][0]["changes"]] == [
+        (datetime.date(1949, 12, 30), datetime.date(1949, 12, 31)),
+        ("13912345678", "13987654321"),
+    ]
+    assert "13912345678" in shown.content.decode()
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.user, disclosure.kind, disclosure.object_pk) == (
+        director,
+        "applicants.applicant",
+        str(applicant.pk),
+    )
+    events = http.get(reverse("audit_access")).context["rows"]
+    assert [(event.kind, event.detail) for event in events if event.kind == "disclosure"] == [
+        ("disclosure", f"申报者 #{applicant.pk}")
+    ]
+    assert http.post(reverse("show_whole_record", args=["applicants.applicant", 0])).status_code == 404
+    assert Disclosure.objects.count() == 1

@@ -17,10 +17,11 @@ OUR_APPS = {"jianding", "applicants", "exams", "certificates", "archive", "finan
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _entries(po_text: str) -> dict[str, str]:
-    """Map each singular msgid of a .po file to its msgstr (or first plural form)."""
+def _entries(po_text: str) -> dict[tuple[str | None, str], str]:
+    """Map each (msgctxt, singular msgid) of a .po file to its msgstr (or first plural form)."""
     entries = {}
     for block in po_text.split("\n\n"):
+        msgctxt = re.search(r'^msgctxt ((?:".*"\n?)+)', block, re.MULTILINE)
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.MULTILINE)
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block, re.MULTILINE)
         if msgid and msgstr:
@@ -29,8 +30,8 @@ def _entries(po_text: str) -> dict[str, str]:
                 text = "".join(re.findall(r'"(.*)"', match.group(1)))
                 return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
 
-            entries[joined(msgid)] = joined(msgstr)
-    entries.pop("", None)
+            entries[(joined(msgctxt) if msgctxt else None, joined(msgid))] = joined(msgstr)
+    entries.pop((None, ""), None)
     return entries
 
 
@@ -44,7 +45,11 @@ def test_every_message_is_translated_and_not_fuzzy():
 def test_compiled_catalogue_matches_the_source():
     entries = _entries(CATALOGUE.read_text(encoding="utf-8"))
     with translation.override("zh-hans"):
-        stale = [msgid for msgid, msgstr in entries.items() if translation.gettext(msgid) != msgstr]
+        stale = [
+            (context, msgid)
+            for (context, msgid), msgstr in entries.items()
+            if (translation.pgettext(context, msgid) if context else translation.gettext(msgid)) != msgstr
+        ]
     assert not stale, f"run `make messages`: the .mo lags the .po for {stale[:5]}"
 
 

@@ -11,6 +11,7 @@ from jianding.models import Consultation, Notice
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.exams import BatchFactory, OccupationFactory, days_from_today
+from tests.factories.finance import books
 
 
 @pytest.fixture
@@ -27,7 +28,12 @@ def ask(client, HTTP_X_FORWARDED_FOR=None, **overrides):
 def test_public_sees_open_batches_with_requirements_not_drafts(client, db):
     electrician = OccupationFactory(name="电工", levels=[5, 4])
     welder = OccupationFactory(name="焊工", levels=[5, 4])
-    open_batch = BatchFactory(occupation=electrician, status=BatchStatus.REGISTRATION_OPEN)
+    open_batch = BatchFactory(
+        occupation=electrician,
+        status=BatchStatus.REGISTRATION_OPEN,
+        fee_item=books(year=days_from_today(0).year)["item"],
+        registration_opens=days_from_today(0),
+    )
     draft = BatchFactory(occupation=welder, status=BatchStatus.DRAFT)
     home = client.get(reverse("public:home")).content.decode()
     assert "电工" in home

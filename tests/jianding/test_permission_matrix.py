@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -102,6 +103,8 @@ FINANCE_STEPS = (
     ("finance:save_budget_line", {"pk": pk_of("fee_plan")}),
     ("finance:submit_fee_plan", {"pk": pk_of("fee_plan")}),
     ("finance:decide_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:revise_fee_plan", {"pk": pk_of("fee_plan")}),
+    ("finance:remove_plan_fee", {"pk": pk_of("plan_fee")}),
     ("finance:collect_fee", {"pk": pk_of("due")}),
     ("finance:grant_deferral", {"pk": pk_of("due")}),
     ("finance:request_refund", {"pk": pk_of("payment")}),
@@ -119,6 +122,10 @@ def only(*roles, status=OK):
     return dict.fromkeys(roles, status)
 
 
+# The roles SECOND_FACTOR_ROLES names by default.
+SECOND_FACTOR = ("director", "deputy", "finance", "clerk", "exam_staff")
+
+
 def staff_pk(world):
     return world["staff"].pk
 
@@ -132,7 +139,7 @@ MATRIX = [
         "two_factor_verify",
         anonymous=LOGIN,
         default=ELSEWHERE,
-        **only("director", "deputy", "finance", "clerk"),
+        **only(*SECOND_FACTOR),
     ),
     row("renew_recovery_codes", anonymous=LOGIN, default=NOT_ALLOWED),
     # Without a code of the present second factor, those who have one are sent back to the setup page.
@@ -141,7 +148,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=OK,
         method="post",
-        **only("director", "deputy", "finance", "clerk", status=ELSEWHERE),
+        **only(*SECOND_FACTOR, status=ELSEWHERE),
     ),
     row("audit_changes", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("audit_access", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -151,6 +158,14 @@ MATRIX = [
         default=FORBIDDEN,
         director=OK,
         kwargs={"kind": "applicants.application", "pk": pk_of("application")},
+    ),
+    row(
+        "show_whole_record",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        director=OK,
+        kwargs={"kind": "applicants.application", "pk": pk_of("application")},
+        method="post",
     ),
     row("login", anonymous=OK, default=ELSEWHERE),
     row("logout", anonymous=LOGIN, default=NOT_ALLOWED),
@@ -163,6 +178,8 @@ MATRIX = [
     row("password_reset_complete", anonymous=OK, default=OK),
     row("set_language", anonymous=ELSEWHERE, default=ELSEWHERE),
     row("applicants:sign_up", anonymous=OK, default=ELSEWHERE),
+    # the sign-up form's captcha picture, shown before anyone signs in
+    row("captcha-image", anonymous=OK, default=OK, kwargs={"key": lambda world: world["captcha"]}),
     row("applicants:activate", anonymous=OK, default=ELSEWHERE),
     row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -422,6 +439,29 @@ MATRIX = [
         **only("applicant", *CATALOGUE),
         kwargs={"application_pk": pk_of("application")},
     ),
+    # Seating after publishing: exam staff and clerks; the step itself refuses an application it does not fit.
+    row(
+        "exams:seat_candidate",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"application_pk": pk_of("application")},
+    ),
+    post_row(
+        "exams:seat_candidate",
+        kwargs={"application_pk": pk_of("application")},
+        **only(*ARRANGERS, status=ELSEWHERE),
+    ),
+    row(
+        "exams:refuse_admission",
+        anonymous=LOGIN,
+        default=NOT_ALLOWED,
+        kwargs={"application_pk": pk_of("application")},
+    ),
+    post_row(
+        "exams:refuse_admission",
+        kwargs={"application_pk": pk_of("application")},
+        **only(*ARRANGERS, status=ELSEWHERE),
+    ),
     row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
     row("exams:list_standards", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:create_standard", anonymous=LOGIN, default=FORBIDDEN, **only(*ARRANGERS)),
@@ -437,8 +477,15 @@ MATRIX = [
     ),
     row("exams:tally_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
     post_row("exams:tally_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
-    row("exams:check_results", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
-    post_row("exams:check_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
+    # The check page: a second person checks the tally candidate by candidate (GET), then records it.
+    row(
+        "exams:check_results",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        kwargs={"pk": pk_of("session")},
+        **only(*ARRANGERS),
+    ),
+    post_row("exams:check_results", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS)),
     row(
         "exams:view_register",
         anonymous=LOGIN,
@@ -717,6 +764,7 @@ MATRIX = [
             ("finance:download_fee_document", {"pk": pk_of("fee_item")}),
             ("finance:list_fee_plans", {}),
             ("finance:view_fee_plan", {"pk": pk_of("fee_plan")}),
+            ("finance:compare_fee_plans", {"pk": pk_of("fee_plan"), "other": pk_of("fee_plan")}),
             ("finance:list_dues", {}),
             ("finance:view_dues", {"pk": pk_of("due")}),
             ("finance:download_receipt_scan", {"pk": pk_of("payment")}),
@@ -737,6 +785,8 @@ MATRIX = [
     post_row("finance:save_budget_line", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
     post_row("finance:submit_fee_plan", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
     post_row("finance:decide_fee_plan", kwargs={"pk": pk_of("fee_plan")}, director=FOUND),
+    post_row("finance:revise_fee_plan", kwargs={"pk": pk_of("fee_plan")}, clerk=FOUND),
+    post_row("finance:remove_plan_fee", kwargs={"pk": pk_of("plan_fee")}, clerk=FOUND),
     post_row("finance:collect_fee", kwargs={"pk": pk_of("due")}, finance=FOUND),
     post_row("finance:grant_deferral", kwargs={"pk": pk_of("due")}, director=FOUND),
     post_row("finance:request_refund", kwargs={"pk": pk_of("payment")}, finance=FOUND),
@@ -827,6 +877,8 @@ def test_matrix_has_one_row_per_url_and_method():
 @pytest.fixture
 def world(role_users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    # The admin's rows say who reaches it when it is on; off (the default) it is 404 (test_admin.py).
+    settings.ADMIN_ENABLED = True
     clerk, exam_staff = role_users["clerk"], role_users["exam_staff"]
     old_plan = PlanFactory(year=2027, revision=1, status=PlanStatus.SUPERSEDED, created_by=clerk)
     line = PlanLineFactory(plan__year=2027, plan__revision=2, plan__created_by=clerk)
@@ -872,6 +924,7 @@ def world(role_users, tmp_path, settings):
         ),
         **exam_day(world_application=application, batch=batch, role_users=role_users),
         **finance_world(batch=batch, role_users=role_users),
+        "captcha": CaptchaStore.generate_key(),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
             applicants=[
@@ -889,7 +942,9 @@ def world(role_users, tmp_path, settings):
 
 def finance_world(*, batch, role_users):
     """The year's books with a fee item and its scan, a paid application, a pending refund, and an expense."""
-    setup = finance_books()
+    setup = finance_books(year=batch.registration_opens.year)
+    batch.fee_item = setup["item"]
+    batch.save(update_fields=["fee_item"])
     setup["item"].document_scan.save("doc.png", ContentFile(b"png"), save=False)
     setup["item"].document_content_type = "image/png"
     setup["item"].save()
@@ -914,6 +969,7 @@ def finance_world(*, batch, role_users):
     return {
         "fee_item": setup["item"],
         "fee_plan": setup["plan"],
+        "plan_fee": setup["plan_fee"],
         "due": due,
         "payment": payment,
         "refund": refund,
@@ -1007,6 +1063,8 @@ def _check_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    if response.has_header("Content-Disposition"):
+        assert response["Cache-Control"] == "private, no-store", "a file that a cache may keep"
 
 
 @pytest.mark.parametrize("matrix_row", ALL_ROWS, ids=lambda r: f"{r.method} {r.name}")
@@ -1057,26 +1115,87 @@ def _second(role: Role):
     return user
 
 
+def _item_of_sheet(world):
+    return {"pk": world["sheet"].pk, "item_pk": world["sheet"].standard.items.get().pk}
+
+
 # Object URLs and the role that owns the world's object; another user of that role gets 404.
+# The key names the world's object (its ``pk``), or gives the URL's arguments from the world.
 OBJECT_ROWS = [
     (Role.APPLICANT, "applicants:view_application", "application", "get"),
     (Role.APPLICANT, "applicants:download_document", "document", "get"),
     (Role.APPLICANT, "applicants:print_application", "application", "get"),
     (Role.APPLICANT, "applicants:submit_application", "application", "post"),
     (Role.APPLICANT, "applicants:withdraw_application", "application", "post"),
-    (Role.APPLICANT, "exams:print_ticket", "application", "get"),
+    (Role.APPLICANT, "exams:print_ticket", lambda world: {"application_pk": world["application"].pk}, "get"),
+    (Role.APPLICANT, "applicants:upload_document", "application", "post"),
+    (Role.APPLICANT, "applicants:confirm_photo", "application", "post"),
     (Role.EXAMINER, "exams:score_sheet", "sheet", "get"),
     (Role.EXAMINER, "exams:sign_sheet", "sheet", "post"),
+    (Role.EXAMINER, "exams:save_item_score", _item_of_sheet, "post"),
     (Role.PROCTOR, "exams:print_badge", "session_room", "get"),
     (Role.PROCTOR, "exams:room_record", "session_room", "get"),
     (Role.PROCTOR, "exams:print_room_record", "session_room", "get"),
+    (Role.PROCTOR, "exams:check_in", "session", "get"),
+    (Role.PROCTOR, "exams:add_incident", "session_room", "post"),
+    (Role.PROCTOR, "exams:sign_room_record", "session_room", "post"),
+    (Role.PROCTOR, "exams:record_handover", "session_room", "post"),
+    (Role.PROCTOR, "exams:request_absence", "session_room", "post"),
+    (Role.PROCTOR, "exams:return_to_post", "absence", "post"),
+    (Role.CLERK, "view_job", "job", "get"),
+    (Role.CLERK, "download_job", "job", "get"),
+    (Role.EXAM_STAFF, "finance:view_expense", "expense", "get"),
+    (Role.EXAM_STAFF, "finance:download_attachment", "attachment", "get"),
+    (Role.EXAM_STAFF, "finance:resubmit_expense", "expense", "post"),
+]
+# What only the leader of a session's evaluation group does: the world's examiner is made chief
+# examiner for these rows, and so is the other examiner, who leads no group of the world's session.
+CHIEF_ROWS = [
+    (Role.EXAMINER, "exams:session_sheets", "session", "get"),
+    (Role.EXAMINER, "exams:session_spreads", "session", "get"),
+    (Role.EXAMINER, "exams:session_spreads", "session", "post"),
+    (Role.EXAMINER, "exams:reopen_sheet", "sheet", "post"),
+    (Role.EXAMINER, "exams:decide_absence", "absence", "post"),
 ]
 
 
-@pytest.mark.parametrize(("role", "name", "key", "method"), OBJECT_ROWS, ids=lambda v: str(v))
+# Object URLs the roles below reach without the object being theirs: public or open to all of them.
+NOT_OWNED = {
+    "applicants:create_application": "any applicant applies to a batch open for registration",
+    "password_reset_confirm": "its arguments are a token, not an object",
+    "public:view_batch": "public",
+    "public:object_to": "public",
+    "public:view_notice": "public",
+}
+
+
+def test_every_object_url_an_applicant_examiner_or_proctor_reaches_is_in_the_cross_user_table():
+    """What these roles reach by an object's key is their own object, so another of them must get 404."""
+    refused = (LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED)
+    reached = {
+        r.name
+        for r in MATRIX
+        if r.kwargs and any(r.expected[who] not in refused for who in ("applicant", "examiner", "proctor"))
+    }
+    missing = reached - {row[1] for row in OBJECT_ROWS + CHIEF_ROWS} - set(NOT_OWNED)
+    assert not missing, sorted(missing)
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "key", "method"),
+    OBJECT_ROWS + CHIEF_ROWS,
+    # The key is a function: name it, not its address, so every xdist worker collects the same ids.
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
 def test_another_user_of_the_same_role_gets_404(role, name, key, method, world, client_as):
-    kwarg = "application_pk" if name == "exams:print_ticket" else "pk"
-    url = reverse(name, kwargs={kwarg: world[key].pk})
+    kwargs = key(world) if callable(key) else {"pk": world[key].pk}
+    url = reverse(name, kwargs=kwargs)
+    chief = (role, name, key, method) in CHIEF_ROWS
+    if chief:
+        ExaminerProfile.objects.filter(user=world["examiner"]).update(is_chief_examiner=True)
     owner = getattr(client_as(world[role.value]), method)(url)
     assert owner.status_code in (200, 302), (name, owner.status_code)
-    assert getattr(client_as(_second(role)), method)(url).status_code == 404
+    other = _second(role)
+    if chief:
+        ExaminerProfile.objects.filter(user=other).update(is_chief_examiner=True)
+    assert getattr(client_as(other), method)(url).status_code == 404

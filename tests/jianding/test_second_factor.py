@@ -1,4 +1,4 @@
-"""A stolen staff password alone signs nobody in: director, deputy, finance and clerk type a second factor."""
+"""A stolen staff password alone signs nobody in: director, deputy, finance, clerk and exam staff type a second factor."""
 
 import pytest
 from django.urls import reverse
@@ -116,3 +116,13 @@ def test_an_open_session_alone_cannot_replace_the_phone_or_the_recovery_codes(cl
     assert "codes" in response.context, response.context["form"].errors
     assert len(response.context["codes"]) == 10
     assert list(TOTPDevice.objects.filter(user=director, confirmed=True)) == [new_phone]
+
+
+def test_exam_staff_who_download_registers_with_whole_numbers_verify_a_second_factor(client):
+    exam_staff = UserFactory(username="kaowu", role=Role.EXAM_STAFF)
+    code = second_factor_code(exam_staff)
+    _password(client, exam_staff)
+    blocked = client.get(reverse("applicants:list_applications"))
+    assert blocked["Location"].startswith(reverse("two_factor_verify"))
+    client.post(reverse("two_factor_verify"), {"token": code})
+    assert client.get(reverse("applicants:list_applications")).status_code == 200

@@ -12,13 +12,13 @@ def sign_in(client, username, password=TEST_PASSWORD):
 
 @pytest.mark.django_db
 def test_staff_signs_in_and_lands_on_the_dashboard(client):
-    # Exam staff sign in with the password alone (tests/jianding/test_second_factor.py has the others).
-    UserFactory(username="kaowu-qian", role=Role.EXAM_STAFF)
-    response = sign_in(client, "kaowu-qian")
+    # Proctors sign in with the password alone (tests/jianding/test_second_factor.py has the others).
+    UserFactory(username="jiankao-qian", role=Role.PROCTOR)
+    response = sign_in(client, "jiankao-qian")
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
     page = client.get(reverse("dashboard")).content.decode()
-    assert "考务组工作台" in page
+    assert "监考人员工作台" in page
 
 
 @pytest.mark.django_db

@@ -254,7 +254,6 @@ class Command(BaseCommand):
                     "registration_closes": today + datetime.timedelta(days=20),
                     "theory_date": today + datetime.timedelta(days=35),
                     "skill_date": today + datetime.timedelta(days=36),
-                    "fee": "150.00",
                     "eligibility": "在校生：完成本专业相应课程；社会人员：从事本职业工作满两年。",
                     "scheme": "理论考试在教学楼，技能考核在实训中心；考评员由市鉴定中心派出。",
                     "created_by": clerk,
@@ -328,7 +327,6 @@ class Command(BaseCommand):
             registration_closes=theory - datetime.timedelta(days=20),
             theory_date=theory,
             skill_date=theory,
-            fee="120.00",
             eligibility="旅游烹饪系在校生，完成中式烹调课程。",
             scheme="理论考试在教学楼 302，纸笔作答，人工阅卷。",
             created_by=clerk,
@@ -348,7 +346,7 @@ class Command(BaseCommand):
         for number, (name, class_name) in enumerate(DEMO_COOKS, start=1):
             birth = datetime.date(2007, 1 + number % 12, 1 + number)
             body = f"320102{birth:%Y%m%d}{600 + number:03d}"
-            id_number = body + ric.calc_check_digit(body)
+            id_number = body + ric.calc_check_digit(body + "0")  # it reads the 17 digits before the last
             user = self._account(id_number, name, f"1370000{number:04d}", Role.APPLICANT)
             applicant, _created = Applicant.objects.update_or_create(
                 user=user,
@@ -391,7 +389,14 @@ class Command(BaseCommand):
         for index, code in enumerate(session.codes.order_by("seat__number")):
             TheoryMark.objects.create(code=code, points=45 + index * 37 % 52, imported_by=staff)
         services.results_tally(actor=staff, session=session)
-        services.results_check(actor=clerk, session=session)
+        # The clerk checks it, typing each paper mark a second time.
+        lines = services.tally_check_lines(session)
+        services.results_check(
+            actor=clerk,
+            session=session,
+            confirmed={line.seat.pk for line in lines},
+            second_entries={line.seat.pk: line.paper for line in lines},
+        )
         started = today
         while working_days_between(started, today) < 2:
             started -= datetime.timedelta(days=1)
@@ -443,7 +448,11 @@ class Command(BaseCommand):
                 document_number="苏价费〔2025〕12号",
                 document_date=datetime.date(2025, 3, 1),
             )
-            for name, code, amount in (("鉴定费（电工四级）", "4101", "150.00"), ("培训费", "4102", "600.00"))
+            for name, code, amount in (
+                ("鉴定费（电工四级）", "4101", "150.00"),
+                ("培训费", "4102", "600.00"),
+                ("鉴定费（中式面点师五级）", "4101", "120.00"),
+            )
         ]
         plan = finance.fee_plan_create(actor=clerk, year=year)
         plan_fees = [
@@ -453,6 +462,9 @@ class Command(BaseCommand):
             finance.budget_line_save(actor=clerk, plan=plan, subject=subjects[code], amount=Decimal(amount))
         finance.fee_plan_submit(actor=clerk, plan=plan)
         finance.fee_plan_approve(actor=director, plan=plan, reason="同意。")
+        # each batch charges its fee item of the approved plan [经费 §3]
+        Batch.objects.filter(occupation__code__in=["6-31-01-03", "6-18-02-04"]).update(fee_item=items[0])
+        Batch.objects.filter(occupation__code="4-03-02-01").update(fee_item=items[2])
         batch = Batch.objects.get(
             plan_line__occupation__code="6-31-01-03", status=BatchStatus.REGISTRATION_OPEN
         )
@@ -486,7 +498,6 @@ class Command(BaseCommand):
                 finance.collection_record(
                     actor=officer,
                     application=application,
-                    plan_fee=plan_fees[0],
                     amount=plan_fees[0].amount,
                     method="desk",
                     account=cash,
