@@ -28,6 +28,7 @@ REGISTRATION_CLOSES = datetime.date(2026, 11, 6)
 THEORY_DATE = datetime.date(2026, 11, 16)
 SKILL_DATE = datetime.date(2026, 11, 17)
 NEW_APPLICANT = {"name": "刘强", "id_number": "320104200603152137", "phone": "13912340001"}
+FEE_ITEM = "鉴定费（电工三级）"
 LATE_APPLICANT = ("320102200503151230", "张伟")  # a demo student
 
 
@@ -101,7 +102,35 @@ def _year(visit, clock):
     director.get_by_role("button", name="批准").click()
     expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
 
-    # The clerk creates the batch from the new line.
+    # The province set a fee for level 3: the clerk records it and revises the fee plan.
+    _menu(clerk, "账簿")
+    form = clerk.locator("details", has_text="添加收费项目")
+    form.locator("summary").click()
+    form.get_by_label("名称").fill(FEE_ITEM)
+    form.get_by_label("收入科目").select_option(label="4101 鉴定费收入")
+    form.get_by_label("收费标准（元）").fill("200")
+    form.get_by_label("文件号").fill("苏价费〔2026〕7号")
+    form.get_by_label("文件日期").fill("2026-10-15")
+    form.get_by_role("button", name="添加").click()
+    expect(clerk.get_by_role("row", name=re.compile(re.escape(FEE_ITEM)))).to_contain_text("200.00")
+    _menu(clerk, "收费计划及预算")
+    clerk.get_by_role("link", name="2026 年收费计划及预算（第 1 版）").click()
+    clerk.get_by_label("本次修订的内容和理由").fill("新增电工三级鉴定费，依苏价费〔2026〕7号。")
+    clerk.get_by_role("button", name="开始修订").click()
+    expect(clerk.get_by_role("heading", name="2026 年收费计划及预算（第 2 版）")).to_be_visible()
+    clerk.get_by_label("收费项目").select_option(label=f"{FEE_ITEM} ¥200.00")
+    clerk.get_by_label("预计缴费人数").fill("20")
+    clerk.get_by_role("button", name="添加", exact=True).click()
+    expect(clerk.get_by_role("row", name=re.compile(re.escape(FEE_ITEM)))).to_contain_text("200.00")
+    clerk.get_by_role("button", name="报所长审批").click()
+    expect(clerk.get_by_test_id("plan-status")).to_have_text("待所长审批")
+    director.goto("/")
+    director.get_by_role("link", name=re.compile("待审批的收费计划及预算")).click()
+    director.get_by_role("link", name="2026 年收费计划及预算（第 2 版）").click()
+    director.get_by_role("button", name="批准").click()
+    expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
+
+    # The clerk creates the batch from the new line, at the new fee.
     clerk.get_by_role("link", name="年度计划").click()
     clerk.get_by_role("link", name="2026 年度鉴定计划（第 2 版）").click()
     clerk.get_by_role("row", name=re.compile("电工.*三级")).get_by_role("link", name="创建批次").click()
@@ -109,7 +138,7 @@ def _year(visit, clock):
     clerk.get_by_label("报名截止日期").fill(REGISTRATION_CLOSES.isoformat())
     clerk.get_by_label("理论考试日期").fill(THEORY_DATE.isoformat())
     clerk.get_by_label("技能考核日期").fill(SKILL_DATE.isoformat())
-    clerk.get_by_label("鉴定费（元）").fill("150")
+    clerk.get_by_label("收费项目").select_option(label=f"{FEE_ITEM} ¥200.00")
     clerk.get_by_label("报考条件").fill("取得电工四级证书，或完成本专业高级工课程。")
     clerk.get_by_label("实施方案").fill("理论考试在教学楼 301，考评员两人背靠背评阅主观题。")
     clerk.get_by_role("button", name="保存").click()
@@ -195,19 +224,18 @@ def _year(visit, clock):
         finance.get_by_label("搜索").fill(name)
         finance.get_by_role("button", name="筛选").click()
         finance.get_by_role("link", name=name, exact=True).click()
-        expect(finance.get_by_test_id("fee-state")).to_contain_text("未缴费")
-        finance.get_by_label("收费项目").select_option(label="鉴定费（电工四级） ¥150.00")
-        finance.get_by_label("金额（元）").fill("150")
+        expect(finance.get_by_test_id("fee-state")).to_contain_text("应缴： ¥200.00")
+        finance.get_by_label("金额（元）").fill("200")
         finance.get_by_label("缴费方式").select_option(label="现场缴费")
         finance.get_by_label("账号").select_option(label="现金")
         finance.get_by_label("票据本").select_option(index=1)
         finance.get_by_label("票据号码").fill(str(receipt))
         finance.get_by_role("button", name="收费并入账").click()
-        expect(finance.get_by_test_id("fee-state")).to_contain_text("已缴费")
+        expect(finance.get_by_test_id("fee-state")).to_contain_text("已缴： ¥200.00")
 
     # Exam staff write the scoring standard and arrange the theory session.
     _menu(staff, "评分标准")
-    staff.get_by_role("link", name="新建评分标准或版本").click()
+    staff.get_by_role("link", name="新建标准或新版本").click()
     staff.get_by_label("职业（工种）").select_option(label="电工（6-31-01-03）")
     staff.get_by_label("等级").select_option("3")
     staff.get_by_label("科目").select_option("theory")
