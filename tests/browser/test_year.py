@@ -227,7 +227,7 @@ def _year(visit, clock):
         expect(finance.get_by_test_id("fee-state")).to_contain_text("应缴： ¥200.00")
         finance.get_by_label("金额（元）").fill("200")
         finance.get_by_label("缴费方式").select_option(label="现场缴费")
-        finance.get_by_label("账号").select_option(label="现金")
+        finance.get_by_label("账户").select_option(label="现金")
         finance.get_by_label("票据本").select_option(index=1)
         finance.get_by_label("票据号码").fill(str(receipt))
         finance.get_by_role("button", name="收费并入账").click()
@@ -269,7 +269,7 @@ def _year(visit, clock):
     staff.get_by_role("button", name="保存监考人员").click()
     expect(staff.get_by_text("监考人员已保存。")).to_be_visible()
     for examiner in ("孙志强（examiner）", "周德明（chief）"):
-        staff.get_by_label("考评员", exact=True).select_option(label=examiner)
+        staff.get_by_role("combobox", name="考评员").select_option(label=examiner)
         staff.get_by_role("button", name="安排", exact=True).click()
     expect(staff.get_by_role("region", name="考评员")).to_contain_text("周德明")
     staff.get_by_role("link", name=re.compile("电工 三级")).first.click()
@@ -311,7 +311,7 @@ def _year(visit, clock):
     expect(deputy.get_by_test_id("batch-status")).to_have_text("考试中")
     proctor = visit("tablet", "proctor")
     _menu(proctor, "我的监考")
-    proctor.get_by_role("link", name="考生入场核验").click()
+    proctor.locator(".list-group-item", has_text="电工 三级").get_by_role("link", name="考生入场核验").click()
     expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 0 人")
     for ticket in tickets:
         proctor.get_by_label("准考证号").fill(ticket)
@@ -322,11 +322,11 @@ def _year(visit, clock):
     clock.move_to(_at(THEORY_DATE, 11))
     staff = visit("desktop", "examstaff")
     _batch(staff)
-    staff.get_by_role("button", name="开始评分").click()
+    staff.get_by_role("button", name="批次转入评分阶段（考试已结束）").click()
     expect(staff.get_by_test_id("batch-status")).to_have_text("评分中")
     staff.get_by_role("link", name="场次与准考证").click()
     staff.get_by_role("link", name="理论考试 第1场").click()
-    staff.get_by_role("button", name="开始评分").click()
+    staff.get_by_role("button", name="为考评员生成评分表").click()
 
     # The two examiners score every paper on their tablets, seeing codes only.
     for username, points in (("examiner", ("52", "33.5")), ("chief", ("52", "25"))):
@@ -347,6 +347,31 @@ def _year(visit, clock):
             _menu(tablet, "我的评分")
         for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
             expect(tablet.locator("main")).not_to_contain_text(name)
+
+    # The examiners differ by 8.5 on the short answers: the chief examiner decides, from his dashboard.
+    tablet.goto("/")
+    card = tablet.locator(".dashboard-card", has_text="待裁定的超出分差项目")
+    expect(card.get_by_test_id("card-count")).to_have_text("2")
+    card.click()
+    tablet.get_by_test_id("my-session").get_by_role("link", name="2 个超出分差的项目待裁定").click()
+    for index in range(2):
+        row = tablet.get_by_test_id("spread-row").nth(index)
+        expect(row).to_contain_text("33.5、25.0")
+        row.get_by_label("得分").fill("30")
+        row.get_by_label("理由").fill("要点基本齐全，按评分标准第 2 条")
+        row.get_by_role("button", name="裁定").click()
+        expect(tablet.get_by_test_id("spread-row").nth(index)).to_contain_text("30.0 · 要点基本齐全")
+    tablet.goto("/")
+    expect(card.get_by_test_id("card-count")).to_have_text("0")
+
+    # Exam staff tally; the clerk checks the tally a second time.
+    staff.reload()
+    staff.once("dialog", lambda dialog: dialog.accept())
+    staff.get_by_role("button", name="统分").click()
+    expect(staff.get_by_role("status").first).to_contain_text("2")
+    clerk = visit("desktop", "clerk")
+    clerk.get_by_role("link", name=re.compile("待复核的统分")).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text("复核")
     raise AssertionError("stop")
 
 
