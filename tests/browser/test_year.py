@@ -57,6 +57,7 @@ def test_the_year_on_the_demo_data(open_page, settings, tmp_path):
     pages = []
 
     def visit(viewport, username=None, password=PASSWORD):
+        """Start a person's visit at "/" on his device, signed in unless he is a visitor."""
         page = open_page(viewport)
         pages.append(page)
         if username is None:
@@ -71,6 +72,7 @@ def test_the_year_on_the_demo_data(open_page, settings, tmp_path):
         try:
             _year(visit, clock)
         except Exception:
+            # A journey this long fails far from its cause: show what each person's page said.
             for page in pages:
                 print("=====", page.url)
                 print(page.locator("body").inner_text())
@@ -441,7 +443,7 @@ def _menu(page, name):
     toggler = page.get_by_role("button", name="打开菜单")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_role("navigation", name=re.compile("")).get_by_role("link", name=name, exact=True).click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name=name, exact=True).click()
 
 
 def _review(staff, name, decision, reason=""):
