@@ -206,6 +206,8 @@ def _year(visit, clock):
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
     _menu(phone, "我的报名")
     expect(phone.get_by_test_id("application-status").first).to_have_text("已批准")
+    phone.get_by_role("link", name=re.compile("电工 三级")).click()
+    expect(phone.get_by_test_id("fee-status")).to_have_text("未缴费（¥200.00）")
 
     # The clerk declares both to the city center, which approves the new applicant at once.
     _menu(clerk, "申报")
@@ -284,6 +286,8 @@ def _year(visit, clock):
     _menu(phone, "我的报名")
     ticket_link = phone.get_by_role("link", name=re.compile("打印准考证"))
     tickets = [ticket_link.inner_text().split()[-1]]
+    phone.get_by_role("link", name=re.compile("电工 三级")).click()
+    expect(phone.get_by_test_id("fee-status")).to_have_text("已缴费")
 
     # The next day the city center approves the demo student too: exam staff seat him late.
     clock.move_to(_at(REGISTRATION_CLOSES + datetime.timedelta(days=4)))
