@@ -24,6 +24,7 @@ from exams.models import (
     SessionStatus,
     SheetStatus,
     StandardItem,
+    TheoryMark,
 )
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
@@ -132,6 +133,11 @@ def scoring_open(*, actor, session: ExamSession) -> int:
     session = ExamSession.objects.select_for_update(of=("self",)).select_related("batch").get(pk=session.pk)
     if session.status != SessionStatus.PUBLISHED:
         raise RuleViolation(_("Scoring opens for a published session."), code="session_not_published")
+    if TheoryMark.objects.filter(code__session=session).exists():
+        raise RuleViolation(
+            _("This session's marks came from paper; it is not scored on the tablets as well."),
+            code="marked_on_paper",
+        )
     standard = standard_in_force(session)
     if standard is None:
         raise RuleViolation(
@@ -174,6 +180,15 @@ def _codes_give(session: ExamSession) -> None:
     )
 
 
+def _require_no_sheets(session: ExamSession) -> None:
+    """A session is marked one way: paper marks never stand beside (and override) signed sheets."""
+    if session.sheets.exists():
+        raise RuleViolation(
+            _("This session is scored on the tablets; marks from paper are not imported as well."),
+            code="scored_on_tablets",
+        )
+
+
 @transaction.atomic
 def codes_give(*, actor, session: ExamSession) -> int:
     """Codes for a theory session marked outside the portal: written on the papers, then imported with the marks."""
@@ -187,6 +202,7 @@ def codes_give(*, actor, session: ExamSession) -> int:
         )
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
+    _require_no_sheets(session)
     _codes_give(session)
     return session.codes.count()
 
@@ -283,5 +299,6 @@ def marks_import_check(*, actor, session: ExamSession) -> None:
         )
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
+    _require_no_sheets(session)
     if not session.codes.exists():
         raise RuleViolation(_("Give the codes first, then write them on the papers."), code="no_codes")

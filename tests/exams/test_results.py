@@ -662,3 +662,19 @@ def test_a_session_nobody_checked_into_yet_is_not_tallied_as_all_absent(publishe
     with pytest.raises(RuleViolation) as caught:
         services.results_tally(actor=published["staff"], session=session)
     assert caught.value.code == "session_ahead"
+
+
+def test_a_session_is_marked_either_on_the_tablets_or_on_paper_never_both(scoring):
+    """Paper marks imported beside signed sheets would silently replace them (and the chief's decisions)."""
+    staff, session = scoring["staff"], scoring["session"]
+    for attempt in (services.codes_give, services.marks_import_check):
+        with pytest.raises(RuleViolation) as caught:
+            attempt(actor=staff, session=session)
+        assert caught.value.code == "scored_on_tablets"
+    session.sheets.all().delete()
+    services.codes_give(actor=staff, session=session)
+    TheoryMark.objects.create(code=session.codes.first(), points=80, imported_by=staff)
+    with pytest.raises(RuleViolation) as caught:
+        services.scoring_open(actor=staff, session=session)
+    assert caught.value.code == "marked_on_paper"
+    assert "不再同时在平板上评分" in caught.value.message
