@@ -49,7 +49,8 @@ def _theory_session(pk) -> ExamSession:
 def theory_marks(request, pk):
     """Codes for the papers, then the marks imported by code: preview with every bad row, then confirm."""
     session = _theory_session(pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even an empty one, so that a refusal can be added to it.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     step = None
     if request.method == "POST":
         try:
