@@ -9,10 +9,12 @@ days of the publicity and the report are known.
 import datetime
 import re
 import zoneinfo
+from io import BytesIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, sign_up
@@ -29,7 +31,10 @@ THEORY_DATE = datetime.date(2026, 11, 16)
 SKILL_DATE = datetime.date(2026, 11, 17)
 NEW_APPLICANT = {"name": "刘强", "id_number": "320104200603152137", "phone": "13912340001"}
 FEE_ITEM = "鉴定费（电工三级）"
+SKILL_ITEMS = (("安装接线", 60, False), ("故障排查与说明", 40, True))
 LATE_APPLICANT = ("320102200503151230", "张伟")  # a demo student
+THEORY_MARK = 75.0  # both theory papers, marked on paper
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -237,18 +242,16 @@ def _year(visit, clock):
         finance.get_by_role("button", name="收费并入账").click()
         expect(finance.get_by_test_id("fee-state")).to_contain_text("已缴： ¥200.00")
 
-    # Exam staff write the scoring standard and arrange the theory session.
+    # Exam staff write the skill assessment's scoring standard and arrange both sessions.
     _menu(staff, "评分标准")
     staff.get_by_role("link", name="新建标准或新版本").click()
     staff.get_by_label("职业（工种）").select_option(label="电工（6-31-01-03）")
     staff.get_by_label("等级").select_option("3")
-    staff.get_by_label("科目").select_option("theory")
-    staff.get_by_label("施行日期").fill(THEORY_DATE.isoformat())
+    staff.get_by_label("科目").select_option("skill")
+    staff.get_by_label("施行日期").fill(SKILL_DATE.isoformat())
     staff.get_by_label("多名考评员分数的合成方式").select_option("chief")
     staff.get_by_label("最大分差（分）").fill("5")
-    for number, (title, points, subjective) in enumerate(
-        (("单项选择题", 60, False), ("简答题", 40, True)), 1
-    ):
+    for number, (title, points, subjective) in enumerate(SKILL_ITEMS, 1):
         staff.get_by_label(f"考核项目 {number}", exact=True).fill(title)
         staff.get_by_label(f"配分 {number}").fill(str(points))
         if subjective:
@@ -272,7 +275,22 @@ def _year(visit, clock):
     staff.get_by_label("陈静").check()
     staff.get_by_role("button", name="保存监考人员").click()
     expect(staff.get_by_text("监考人员已保存。")).to_be_visible()
-    for examiner in ("孙志强（examiner）", "周德明（chief）"):
+    staff.get_by_role("link", name=re.compile("电工 三级")).first.click()
+    staff.get_by_role("link", name="新建场次").click()
+    staff.get_by_label("科目").select_option("skill")
+    staff.get_by_label("日期").fill(SKILL_DATE.isoformat())
+    staff.get_by_label("开始时间").fill("09:00")
+    staff.get_by_label("结束时间").fill("11:30")
+    staff.get_by_label("现场技术保障人员").fill("冯海涛")
+    staff.get_by_label("实训中心 电工车间").check()
+    staff.get_by_role("button", name="保存").click()
+    expect(staff.get_by_text("场次已保存。")).to_be_visible()
+    staff.get_by_role("button", name="编排座位").click()
+    expect(staff.get_by_text("已为 1 名考生编排座位。")).to_be_visible()
+    staff.get_by_label("吴芳").check()
+    staff.get_by_role("button", name="保存监考人员").click()
+    expect(staff.get_by_text("监考人员已保存。")).to_be_visible()
+    for examiner in ("孙志强（examiner）", "黄建平（examiner2）", "周德明（chief）"):
         staff.get_by_role("combobox", name="考评员").select_option(label=examiner)
         staff.get_by_role("button", name="安排", exact=True).click()
     expect(staff.get_by_role("region", name="考评员")).to_contain_text("周德明")
@@ -315,38 +333,69 @@ def _year(visit, clock):
     _batch(deputy)
     deputy.get_by_role("button", name="开始考试").click()
     expect(deputy.get_by_test_id("batch-status")).to_have_text("考试中")
-    proctor = visit("tablet", "proctor")
-    _menu(proctor, "我的监考")
-    proctor.locator(".list-group-item", has_text="电工 三级").get_by_role("link", name="考生入场核验").click()
-    expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 0 人")
-    for ticket in tickets:
-        proctor.get_by_label("准考证号").fill(ticket)
-        proctor.get_by_role("button", name="核验入场").click()
-    expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 2 人")
+    _check_in(visit("tablet", "proctor"), "理论考试", tickets)
 
-    # After the exam, exam staff open blind scoring.
-    clock.move_to(_at(THEORY_DATE, 11))
+    # The next day the candidates come to the workshop for the skill assessment.
+    clock.move_to(_at(SKILL_DATE, 8))
+    _check_in(visit("tablet", "proctor"), "技能考核", tickets)
+
+    # After the assessment, exam staff mark the theory papers by code and import the marks.
+    clock.move_to(_at(SKILL_DATE, 13))
     staff = visit("desktop", "examstaff")
     _batch(staff)
     staff.get_by_role("button", name="批次转入评分阶段（考试已结束）").click()
     expect(staff.get_by_test_id("batch-status")).to_have_text("评分中")
     staff.get_by_role("link", name="场次与准考证").click()
     staff.get_by_role("link", name="理论考试 第1场").click()
+    staff.get_by_role("link", name="理论成绩").click()
+    staff.get_by_role("button", name="编制考生代码").click()
+    expect(staff.get_by_test_id("marks-summary")).to_contain_text("已编代码 2 人")
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="考生代码表（.xlsx）").click()
+    book = load_workbook(BytesIO(download.value.path().read_bytes()))
+    for row in book.active.iter_rows(min_row=2):
+        row[4].value = THEORY_MARK
+    filled = BytesIO()
+    book.save(filled)
+    staff.get_by_label("电子表格（.xlsx）").set_input_files(
+        {"name": "marks.xlsx", "mimeType": XLSX, "buffer": filled.getvalue()}
+    )
+    staff.get_by_role("button", name="预览").click()
+    expect(staff.get_by_test_id("import-summary")).to_contain_text("新增 2")
+    staff.get_by_role("button", name="确认导入").click()
+    expect(staff.get_by_test_id("marks-summary")).to_contain_text("已有成绩 2 人")
+    _batch(staff)
+    staff.get_by_role("link", name="场次与准考证").click()
+    staff.get_by_role("link", name="理论考试 第1场").click()
+    staff.once("dialog", lambda dialog: dialog.accept())
+    staff.get_by_role("button", name="统分").click()
+    expect(staff.get_by_role("status").first).to_contain_text("2")
+
+    # Exam staff open blind scoring of the skill assessment.
+    _batch(staff)
+    staff.get_by_role("link", name="场次与准考证").click()
+    staff.get_by_role("link", name="技能考核 第1场").click()
     staff.get_by_role("button", name="为考评员生成评分表").click()
 
-    # The two examiners score every paper on their tablets, seeing codes only.
-    for username, points in (("examiner", ("52", "33.5")), ("chief", ("52", "25"))):
+    # The three examiners score every candidate on their tablets, seeing codes only.
+    for username, points in (
+        ("examiner", ("52", "33.5")),
+        ("examiner2", ("52", "30")),
+        ("chief", ("52", "25")),
+    ):
         tablet = visit("tablet", username)
         _menu(tablet, "我的评分")
         for index in range(2):
             tablet.locator("a.list-group-item").nth(index).click()
-            tablet.wait_for_load_state("load")
-            for number, (title, value) in enumerate(zip(("单项选择题", "简答题"), points, strict=True), 1):
+            tablet.wait_for_url(re.compile(r"/sheets/\d+/$"))
+            titles = [title for title, _points, _subjective in SKILL_ITEMS]
+            total = 0.0
+            for number, (title, value) in enumerate(zip(titles, points, strict=True), 1):
                 tablet.get_by_label(f"{number}. {title}").fill(value)
                 tablet.get_by_label(f"{number}. {title}").press("Tab")
-            expect(tablet.get_by_test_id("sheet-total")).to_have_text(
-                f"总分 {float(points[0]) + float(points[1]):.1f}"
-            )
+                # Each value saves before the next is typed, so the total follows them in order.
+                total += float(value)
+                expect(tablet.get_by_test_id("sheet-total")).to_have_text(f"总分 {total:.1f}")
             tablet.get_by_label("您的登录密码（作为签名）").fill(PASSWORD)
             tablet.get_by_role("button", name="签名").click()
             expect(tablet.get_by_text(re.compile("已签名锁定。"))).to_be_visible()
@@ -354,7 +403,7 @@ def _year(visit, clock):
         for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
             expect(tablet.locator("main")).not_to_contain_text(name)
 
-    # The examiners differ by 8.5 on the short answers: the chief examiner decides, from his dashboard.
+    # The examiners differ by 8.5 on the fault finding: the chief examiner decides, from his dashboard.
     tablet.goto("/")
     card = tablet.locator(".dashboard-card", has_text="待裁定的超出分差项目")
     expect(card.get_by_test_id("card-count")).to_have_text("2")
@@ -362,7 +411,8 @@ def _year(visit, clock):
     tablet.get_by_test_id("my-session").get_by_role("link", name="2 个超出分差的项目待裁定").click()
     for index in range(2):
         row = tablet.get_by_test_id("spread-row").nth(index)
-        expect(row).to_contain_text("33.5、25.0")
+        expect(row).to_contain_text("33.5")
+        expect(row).to_contain_text("25.0")
         row.get_by_label("得分").fill("30")
         row.get_by_label("理由").fill("要点基本齐全，按评分标准第 2 条")
         row.get_by_role("button", name="裁定").click()
@@ -370,12 +420,28 @@ def _year(visit, clock):
     tablet.goto("/")
     expect(card.get_by_test_id("card-count")).to_have_text("0")
 
-    # Exam staff tally; the clerk checks the tally a second time.
+    # Exam staff tally the assessment too.
     staff.reload()
     staff.once("dialog", lambda dialog: dialog.accept())
     staff.get_by_role("button", name="统分").click()
     expect(staff.get_by_role("status").first).to_contain_text("2")
+
+    # The clerk checks the theory tally, typing the paper marks again blind: a slip stops him.
     clerk = visit("desktop", "clerk")
+    clerk.get_by_role("link", name=re.compile("待复核的统分")).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text("复核")
+    for name, typed in ((NEW_APPLICANT["name"], "57"), (LATE_APPLICANT[1], str(THEORY_MARK))):
+        clerk.get_by_label(f"{name} 的纸质成绩（再次录入）").fill(typed)
+        clerk.get_by_label(f"已核对 {name}").check()
+    clerk.get_by_role("button", name="确认复核，成绩生效").click()
+    expect(clerk.get_by_test_id("check-errors")).to_contain_text(f"{NEW_APPLICANT['name']}（理论考试）")
+    expect(clerk.get_by_test_id("check-errors")).not_to_contain_text(LATE_APPLICANT[1])
+    clerk.get_by_label(f"{NEW_APPLICANT['name']} 的纸质成绩（再次录入）").fill(str(THEORY_MARK))
+    clerk.get_by_role("button", name="确认复核，成绩生效").click()
+    expect(clerk.get_by_role("status").first).to_contain_text("复核完成")
+
+    # Then the skill tally, with the chief examiner's decisions.
+    clerk.goto("/")
     clerk.get_by_role("link", name=re.compile("待复核的统分")).click()
     expect(clerk.get_by_role("heading", level=1)).to_have_text("复核")
     for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
@@ -394,7 +460,7 @@ def _year(visit, clock):
     clerk.once("dialog", lambda dialog: dialog.accept())
     clerk.get_by_role("button", name="公示名单").click()
     expect(clerk.get_by_test_id("publicity")).to_contain_text("合格 2 人")
-    expect(clerk.get_by_test_id("publicity")).to_contain_text("2026-11-20")
+    expect(clerk.get_by_test_id("publicity")).to_contain_text("2026-11-23")
     visitor = visit("phone")
     _menu(visitor, "公示")
     publicised = (
@@ -402,12 +468,12 @@ def _year(visit, clock):
         .filter(has=visitor.get_by_role("heading", name="电工 三级/高级工"))
         .last
     )
-    expect(publicised).to_contain_text("公示期 2026-11-16 至 2026-11-20")
+    expect(publicised).to_contain_text("公示期 2026-11-17 至 2026-11-23")
     for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
         expect(visitor.get_by_role("row", name=re.compile(name))).to_contain_text("********")
 
-    # The Monday after the publicity the clerk reports the batch to the city center.
-    clock.move_to(_at(datetime.date(2026, 11, 23)))
+    # The day after the publicity the clerk reports the batch to the city center.
+    clock.move_to(_at(datetime.date(2026, 11, 24)))
     clerk = visit("desktop", "clerk")
     expect(clerk.get_by_role("link", name=re.compile("待报备市鉴定中心的批次"))).to_contain_text("2")
     _batch(clerk)
@@ -415,19 +481,34 @@ def _year(visit, clock):
     clerk.get_by_role("link", name="成绩登记表").click()
     clerk.get_by_role("link", name="公示与报备").click()
     clerk.get_by_label("报备文号").fill("鉴报〔2026〕31号")
-    clerk.get_by_label("报备日期").fill("2026-11-23")
+    clerk.get_by_label("报备日期").fill("2026-11-24")
     clerk.once("dialog", lambda dialog: dialog.accept())
     clerk.get_by_role("button", name="登记报备").click()
     expect(clerk.get_by_test_id("reported")).to_contain_text("鉴报〔2026〕31号")
 
-    # The applicant sees his result on his phone.
+    # The applicants see both results on their phones.
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
     _menu(phone, "我的报名")
-    expect(phone.get_by_test_id("results")).to_contain_text("理论考试：82.0 通过")
     late_phone = visit("phone", LATE_APPLICANT[0])
     _menu(late_phone, "我的报名")
-    late = late_phone.locator(".list-group-item").filter(has_text="三级")
-    expect(late.get_by_test_id("results")).to_contain_text("理论考试：82.0 通过")
+    for results in (
+        phone.get_by_test_id("results"),
+        late_phone.locator(".list-group-item").filter(has_text="三级").get_by_test_id("results"),
+    ):
+        expect(results).to_contain_text(f"理论考试：{THEORY_MARK:.1f} 通过")
+        expect(results).to_contain_text("技能考核：82.0 通过")
+
+
+def _check_in(proctor, part, tickets):
+    """The proctor checks the candidates in at the door of his room of the batch's ``part``."""
+    _menu(proctor, "我的监考")
+    duty = proctor.locator(".list-group-item", has_text="电工 三级").filter(has_text=part)
+    duty.get_by_role("link", name="考生入场核验").click()
+    expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 0 人")
+    for ticket in tickets:
+        proctor.get_by_label("准考证号").fill(ticket)
+        proctor.get_by_role("button", name="核验入场").click()
+    expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 2 人")
 
 
 def _today() -> datetime.date:

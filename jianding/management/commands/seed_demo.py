@@ -74,6 +74,7 @@ DEMO_STAFF = (
     ("examstaff", "钱勇", Role.EXAM_STAFF, False),
     ("examiner", "孙志强", Role.EXAMINER, False),
     ("chief", "周德明", Role.EXAMINER, True),
+    ("examiner2", "黄建平", Role.EXAMINER, False),
     ("proctor", "吴芳", Role.PROCTOR, False),
     ("proctor2", "陈静", Role.PROCTOR, False),
     ("finance", "郑秀英", Role.FINANCE, False),
@@ -179,7 +180,7 @@ class Command(BaseCommand):
         """The demo examiners assess electricians and welders up to level 3, valid for two more years."""
         today = timezone.localdate()
         for number, profile in enumerate(
-            ExaminerProfile.objects.filter(user__username__in=["examiner", "chief"]), 1
+            ExaminerProfile.objects.filter(user__username__in=["examiner", "chief", "examiner2"]), 1
         ):
             profile.certificate_number = f"KPY-{today.year - 1}-{number:03d}"
             profile.highest_level = 3
