@@ -150,10 +150,10 @@ LOGOUT_REDIRECT_URL = "login"
 # beside the server; the test suite runs them at once (tests/settings.py).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
 # Rows of data a spreadsheet import takes; a longer sheet is refused before it is read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 
+# Duty ratio of a theory room [监考人员守则]: at least max(PROCTORS_PER_ROOM_MIN, ⌈candidates / CANDIDATES_PER_PROCTOR⌉).
 PROCTORS_PER_ROOM_MIN = int(os.environ.get("PROCTORS_PER_ROOM_MIN", "2"))
 CANDIDATES_PER_PROCTOR = int(os.environ.get("CANDIDATES_PER_PROCTOR", "15"))
 # Pass mark of every part [工作规则 §3]; the table takes a level (1–5) as key where one differs.
