@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from exams import results_views
+from exams.views import results as results_views
 from jianding import audit_views, outreach_views, second_factor_views, views
 
 accounts_patterns = (

@@ -1,4 +1,8 @@
-"""Examiners: their qualification and scope, declared relations, and their assignment to sessions."""
+"""Pages of examiners: the register of examiners, each one's qualification and scope, and
+their assignment to sessions.
+
+Rules: 考评员 §2 (scope), 考评员 §7 (recusal), 副所长 §7 (a qualified examiner team).
+"""
 
 from django.contrib import messages
 from django.http import Http404

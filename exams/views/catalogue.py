@@ -1,3 +1,9 @@
+"""Pages of the catalogue: occupations, the annual plan and its lines, and the review-question banks.
+
+Rules: 管理人员 §1 (the clerk drafts the plan), 所长 §3 (the director approves it),
+副所长 §4 (review questions checked), 考务组 §8 (banks kept secret, every download logged).
+"""
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,34 +13,27 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
-from exams.checklist import batch_path
-from exams.filters import BatchFilter, OccupationFilter
+from exams.filters import OccupationFilter
 from exams.forms import (
     BankUploadForm,
-    BatchForm,
     DecisionForm,
     OccupationForm,
     PlanCreateForm,
     PlanLineForm,
     PlanReviseForm,
 )
-from exams.models import AppraisalPlan, Batch, BatchStatus, Occupation, PlanLine
-from exams.resources import OccupationResource, plan_dataset, statistics_dataset
-from exams.services.batches import BATCH_FIELDS
-from exams.tables import BatchTable, OccupationTable, PlanTable
+from exams.models import AppraisalPlan, Occupation, PlanLine
+from exams.resources import OccupationResource, plan_dataset
+from exams.tables import OccupationTable, PlanTable
+from exams.views import PAGE_SIZE
 from jianding.client import client_ip
 from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse, id_asked, year_asked
+from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
 from jianding.permissions import role_required
-from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
+from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
-
-PAGE_SIZE = 25
-
-
-# --- occupation catalogue -------------------------------------------------
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -105,9 +104,6 @@ def import_occupations(request):
     return render(
         request, "exams/import_occupations.html", {"form": form, "report": step.report, "token": step.token}
     )
-
-
-# --- annual plans --------------------------------------------------------
 
 
 @role_required(*MANAGEMENT_ROLES)
@@ -282,93 +278,6 @@ def export_plan(request, pk):
     return xlsx_response(dataset, title=str(plan.year), filename=f"plan-{plan.year}-r{plan.revision}.xlsx")
 
 
-# --- batches ---------------------------------------------------------------
-
-
-@role_required(*BATCH_VIEWER_ROLES)
-def list_batches(request):
-    batch_filter = BatchFilter(request.GET, queryset=selectors.batch_list(actor=request.user))
-    table = BatchTable(batch_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    return render(
-        request,
-        "exams/list_batches.html",
-        {"filter": batch_filter, "table": table, "can_create": has_role(request.user, Role.CLERK)},
-    )
-
-
-def _batch(request, pk) -> Batch:
-    return get_object_or_404(selectors.batch_list(actor=request.user), pk=pk)
-
-
-@role_required(Role.CLERK)
-def create_batch(request):
-    plan_lines = selectors.plan_lines_in_force()
-    line_id = id_asked(request.GET.get("line", ""))
-    line = plan_lines.filter(pk=line_id).first() if line_id else None
-    initial = {"plan_line": line, "occupation": line.occupation, "level": line.level} if line else None
-    form = BatchForm(request.POST or None, initial=initial, plan_lines=plan_lines)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_create(actor=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form_refuse(form, error)
-        else:
-            messages.success(request, _("Batch created as a draft."))
-            return redirect("exams:view_batch", pk=batch.pk)
-    return render(request, "exams/edit_batch.html", {"form": form, "batch": None})
-
-
-@role_required(Role.CLERK)
-def edit_batch(request, pk):
-    batch = _batch(request, pk)
-    initial = {name: getattr(batch, name) for name in BATCH_FIELDS}
-    form = BatchForm(request.POST or None, initial=initial, plan_lines=selectors.plan_lines_in_force())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.batch_update(actor=request.user, batch=batch, **form.cleaned_data)
-        except RuleViolation as error:
-            form_refuse(form, error)
-        else:
-            messages.success(request, _("Batch saved."))
-            return redirect("exams:view_batch", pk=batch.pk)
-    return render(request, "exams/edit_batch.html", {"form": form, "batch": batch})
-
-
-@role_required(*BATCH_VIEWER_ROLES)
-def view_batch(request, pk):
-    batch = _batch(request, pk)
-    return render(
-        request,
-        "exams/view_batch.html",
-        {
-            "batch": batch,
-            "fee_problem": services.batch_fee_problem(batch=batch),
-            "steps": services.batch_transitions_for(actor=request.user, batch=batch),
-            "path": batch_path(batch=batch, today=timezone.localdate()),
-            "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
-            "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
-            "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
-        },
-    )
-
-
-@require_POST
-@role_required(*BATCH_VIEWER_ROLES)
-def move_batch(request, pk, action):
-    batch = _batch(request, pk)
-    try:
-        batch = services.batch_move(actor=request.user, batch=batch, action=action)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The batch is now %(status)s.") % {"status": batch.get_status_display()})
-    return redirect("exams:view_batch", pk=batch.pk)
-
-
-# --- review-question banks ---------------------------------------------------
-
-
 @role_required(*CATALOGUE_ROLES, Role.APPLICANT)
 def list_banks(request):
     return render(
@@ -425,51 +334,3 @@ def download_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
     services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
     return file_response(bank.file.open("rb"), filename=f"{bank}.pdf", content_type="application/pdf")
-
-
-# --- statistics ----------------------------------------------------------
-
-
-@role_required(*MANAGEMENT_ROLES)
-def view_statistics(request):
-    year = year_asked(request.GET)
-    rows = selectors.statistics_by_month(year=year)
-    months = range(1, 13)
-    labels = [f"{month} 月" for month in months]
-    # Two charts: batches are a handful, applicants hundreds; one axis would hide the batches.
-    charts = [
-        {
-            "id": "batches-chart",
-            "type": "bar",
-            "labels": labels,
-            "datasets": [
-                {
-                    "label": _("batches"),
-                    "data": [sum(r.batches for r in rows if r.month == m) for m in months],
-                }
-            ],
-        },
-        {
-            "id": "applicants-chart",
-            "type": "bar",
-            "labels": labels,
-            "datasets": [
-                {
-                    "label": _("planned applicants"),
-                    "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
-                },
-                {
-                    "label": _("applicants who applied"),
-                    "data": [sum(r.applicants for r in rows if r.month == m) for m in months],
-                },
-            ],
-        },
-    ]
-    return render(request, "exams/view_statistics.html", {"year": year, "rows": rows, "charts": charts})
-
-
-@role_required(*MANAGEMENT_ROLES)
-def export_statistics(request):
-    year = year_asked(request.GET)
-    dataset = statistics_dataset(selectors.statistics_by_month(year=year))
-    return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")

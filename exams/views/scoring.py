@@ -1,23 +1,35 @@
-"""Blind scoring on tablets: examiners see codes, seats and tasks only, never who the candidate is."""
+"""Pages of blind scoring: scoring standards, candidate codes, the examiner's score sheets on
+the tablet, theory marks, the spreads between examiners, and reopening a sheet.
+
+Rules: 考评组 §3, 考评员 §5–§6 and §8 (score by the standard without knowing the candidate,
+sign, under the chief examiner's supervision).
+"""
 
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.abilities import can_lead, sheets_session_get
-from exams.forms import ReopenSheetForm, SignSheetForm, StandardForm, StandardItemFormSet, TallyCheckForm
+from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
+from exams.forms import (
+    ItemDecisionForm,
+    ReopenSheetForm,
+    SignSheetForm,
+    StandardForm,
+    StandardItemFormSet,
+)
 from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
-from exams.resources import register_dataset
-from exams.selectors import batch_list
+from exams.resources import (
+    TheoryMarkResource,
+    code_list_dataset,
+)
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
-from jianding.pdf import pdf_render, pdf_response
+from jianding.forms import ImportForm, form_refuse
+from jianding.imports import import_step
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.second_factor import second_factor_enrolled
@@ -198,80 +210,113 @@ def reopen_sheet(request, pk):
     return redirect("exams:session_sheets", pk=sheet.session_id)
 
 
-@require_POST
-@role_required(*services.TALLY_ROLES)
-def tally_results(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
-    step_run(
-        request,
-        lambda: services.results_tally(actor=request.user, session=session),
-        lambda count: _("%(count)d results tallied; a second person checks them now.") % {"count": count},
-    )
-    return redirect("exams:view_session", pk=session.pk)
+def _theory_session(pk) -> ExamSession:
+    return get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
 
 
-@role_required(*services.TALLY_ROLES)
-def check_results(request, pk):
-    """The second person's check: each candidate's part as tallied; paper marks typed again, blind."""
-    session = get_object_or_404(
-        ExamSession.objects.select_related("batch__occupation", "tallied_by", "checked_by"), pk=pk
-    )
-    lines = services.tally_check_lines(session) if session.tallied_at else []
-    form = TallyCheckForm(request.POST or None, lines=lines)
-    if request.method == "POST" and form.is_valid():
+@role_required(*services.SCORING_STAFF_ROLES)
+def theory_marks(request, pk):
+    """Codes for the papers, then the marks imported by code: preview with every bad row, then confirm."""
+    session = _theory_session(pk)
+    # Bound on every POST, even an empty one, so that a refusal can be added to it.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    step = None
+    if request.method == "POST":
         try:
-            services.results_check(actor=request.user, session=session, **form.cleaned_data)
+            services.marks_import_check(actor=request.user, session=session)
         except RuleViolation as error:
             form_refuse(form, error)
         else:
-            messages.success(request, _("Tally checked; the results of this session count."))
-            return redirect("exams:view_session", pk=session.pk)
-    ticked = {str(value) for value in form["confirmed"].value() or ()}
-    for line in lines:
-        line.ticked = str(line.seat.pk) in ticked
-        line.second = form.second_field(line) if line.paper is not None else None
+            step = import_step(
+                request, form, resource=TheoryMarkResource(session), purpose=f"marks-{session.pk}"
+            )
+            if step.done:
+                messages.success(
+                    request,
+                    _("Imported: %(new)d new marks, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {
+                        "new": step.report.new,
+                        "updated": step.report.updated,
+                        "unchanged": step.report.unchanged,
+                    },
+                )
+                return redirect("exams:theory_marks", pk=session.pk)
     return render(
         request,
-        "exams/check_results.html",
+        "exams/theory_marks.html",
         {
             "session": session,
-            "lines": lines,
             "form": form,
-            "can_check": services.can_check_tally(request.user, session),
+            "report": step.report if step else None,
+            "token": step.token if step else "",
+            "codes": session.codes.count(),
+            "marked": session.codes.filter(mark__isnull=False).count(),
+            "present": session.seats.filter(checked_in_at__isnull=False).count(),
         },
     )
 
 
-def _register(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    return batch, selectors.score_register(batch=batch)
-
-
-@role_required(*CATALOGUE_ROLES)
-def view_register(request, pk):
-    batch, rows = _register(request, pk)
-    return render(request, "exams/score_register.html", {"batch": batch, "rows": rows})
-
-
-@role_required(*CATALOGUE_ROLES)
-def print_register(request, pk):
-    batch, rows = _register(request, pk)
-    if rows is None:
-        raise Http404
-    pdf = pdf_render(
-        template_name="print/score_register.html",
-        context={"batch": batch, "rows": rows, "printed_at": timezone.now(), "viewer": request.user},
+@require_POST
+@role_required(*services.SCORING_STAFF_ROLES)
+def give_codes(request, pk):
+    session = _theory_session(pk)
+    step_run(
+        request,
+        lambda: services.codes_give(actor=request.user, session=session),
+        lambda count: _("%(count)d candidates have a code; write each on his paper.") % {"count": count},
     )
-    return pdf_response(pdf, filename=f"score-register-{batch.pk}.pdf")
+    return redirect("exams:theory_marks", pk=session.pk)
 
 
-@role_required(*CATALOGUE_ROLES)
-def export_register(request, pk):
-    batch, rows = _register(request, pk)
-    if rows is None:
-        raise Http404
-    return xlsx_response(
-        register_dataset(rows, viewer=request.user),
-        title="成绩登记表",
-        filename=f"score-register-{batch.pk}.xlsx",
+@role_required(*services.SCORING_STAFF_ROLES)
+def export_codes(request, pk):
+    """The list to write the codes on the papers and the marks beside them, ready to import back."""
+    session = _theory_session(pk)
+    codes = session.codes.select_related("seat__session_room__room", "seat__application__ticket").order_by(
+        "seat__session_room__room__name", "seat__number"
+    )
+    return xlsx_response(code_list_dataset(codes), title="考生代码", filename=f"codes-{session.pk}.xlsx")
+
+
+@role_required(Role.EXAMINER, *CATALOGUE_ROLES)
+def session_spreads(request, pk):
+    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides.
+
+    He sees the items of a code once his own sheet of it is signed.
+    """
+    session = sheets_session_get(request.user, pk)
+    can_decide = can_lead(request.user, session) and session.tallied_at is None
+    form = ItemDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.item_decide(
+                    actor=request.user,
+                    session=session,
+                    code_id=data["code"],
+                    item_id=data["item"],
+                    points=data["points"],
+                    reason=data["reason"],
+                )
+            except RuleViolation as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Decision saved."))
+                return redirect("exams:session_spreads", pk=session.pk)
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    unseen = codes_unseen_by(request.user)
+    found = services.spreads(session)
+    return render(
+        request,
+        "exams/session_spreads.html",
+        {
+            "session": session,
+            "spreads": [spread for spread in found if spread.code.pk not in unseen],
+            "held_back": sum(spread.code.pk in unseen for spread in found),
+            "can_decide": can_decide,
+        },
     )

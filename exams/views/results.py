@@ -1,8 +1,11 @@
-"""After scoring: theory marks by code, the chief examiner's decisions, publicity, the report, statistics."""
+"""Pages of results and publication: the tally and its check, the results register, the
+publicity with its objections, the report, the qualified list and the statistics.
+
+Rules: 工作规则 §3, 考评组 §4, 考务组 §6, 管理人员 §8.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,161 +14,165 @@ from django.views.decorators.http import require_POST
 
 from applicants.models import Sex
 from exams import selectors, services
-from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
 from exams.forms import (
-    ItemDecisionForm,
     ObjectionAnswerForm,
     ObjectionForm,
     ReportForm,
     ResultStatisticsForm,
+    TallyCheckForm,
 )
-from exams.models import Batch, ExamSession, Objection, Occupation
+from exams.models import (
+    ExamSession,
+    Objection,
+    Occupation,
+)
 from exams.resources import (
-    TheoryMarkResource,
-    code_list_dataset,
     qualified_dataset,
+    register_dataset,
     result_statistics_dataset,
+    statistics_dataset,
 )
+from exams.selectors import batch_list
+from exams.views.batches import batch_or_404
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse, year_asked
-from jianding.imports import import_step
+from jianding.forms import form_refuse, year_asked
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, id_number_shown
-from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 from jianding.workdays import calendar_known, working_days_between
 
-# --- theory marks imported by code -------------------------------------------
 
-
-def _theory_session(pk) -> ExamSession:
-    return get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
-
-
-@role_required(*services.SCORING_STAFF_ROLES)
-def theory_marks(request, pk):
-    """Codes for the papers, then the marks imported by code: preview with every bad row, then confirm."""
-    session = _theory_session(pk)
-    # Bound on every POST, even an empty one, so that a refusal can be added to it.
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    step = None
-    if request.method == "POST":
-        try:
-            services.marks_import_check(actor=request.user, session=session)
-        except RuleViolation as error:
-            form_refuse(form, error)
-        else:
-            step = import_step(
-                request, form, resource=TheoryMarkResource(session), purpose=f"marks-{session.pk}"
-            )
-            if step.done:
-                messages.success(
-                    request,
-                    _("Imported: %(new)d new marks, %(updated)d changed, %(unchanged)d unchanged.")
-                    % {
-                        "new": step.report.new,
-                        "updated": step.report.updated,
-                        "unchanged": step.report.unchanged,
-                    },
-                )
-                return redirect("exams:theory_marks", pk=session.pk)
-    return render(
-        request,
-        "exams/theory_marks.html",
+@role_required(*MANAGEMENT_ROLES)
+def view_statistics(request):
+    year = year_asked(request.GET)
+    rows = selectors.statistics_by_month(year=year)
+    months = range(1, 13)
+    labels = [f"{month} 月" for month in months]
+    # Two charts: batches are a handful, applicants hundreds; one axis would hide the batches.
+    charts = [
         {
-            "session": session,
-            "form": form,
-            "report": step.report if step else None,
-            "token": step.token if step else "",
-            "codes": session.codes.count(),
-            "marked": session.codes.filter(mark__isnull=False).count(),
-            "present": session.seats.filter(checked_in_at__isnull=False).count(),
+            "id": "batches-chart",
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("batches"),
+                    "data": [sum(r.batches for r in rows if r.month == m) for m in months],
+                }
+            ],
         },
-    )
+        {
+            "id": "applicants-chart",
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("planned applicants"),
+                    "data": [sum(r.planned_applicants for r in rows if r.month == m) for m in months],
+                },
+                {
+                    "label": _("applicants who applied"),
+                    "data": [sum(r.applicants for r in rows if r.month == m) for m in months],
+                },
+            ],
+        },
+    ]
+    return render(request, "exams/view_statistics.html", {"year": year, "rows": rows, "charts": charts})
+
+
+@role_required(*MANAGEMENT_ROLES)
+def export_statistics(request):
+    year = year_asked(request.GET)
+    dataset = statistics_dataset(selectors.statistics_by_month(year=year))
+    return xlsx_response(dataset, title=str(year), filename=f"statistics-{year}.xlsx")
 
 
 @require_POST
-@role_required(*services.SCORING_STAFF_ROLES)
-def give_codes(request, pk):
-    session = _theory_session(pk)
+@role_required(*services.TALLY_ROLES)
+def tally_results(request, pk):
+    session = get_object_or_404(ExamSession, pk=pk)
     step_run(
         request,
-        lambda: services.codes_give(actor=request.user, session=session),
-        lambda count: _("%(count)d candidates have a code; write each on his paper.") % {"count": count},
+        lambda: services.results_tally(actor=request.user, session=session),
+        lambda count: _("%(count)d results tallied; a second person checks them now.") % {"count": count},
     )
-    return redirect("exams:theory_marks", pk=session.pk)
+    return redirect("exams:view_session", pk=session.pk)
 
 
-@role_required(*services.SCORING_STAFF_ROLES)
-def export_codes(request, pk):
-    """The list to write the codes on the papers and the marks beside them, ready to import back."""
-    session = _theory_session(pk)
-    codes = session.codes.select_related("seat__session_room__room", "seat__application__ticket").order_by(
-        "seat__session_room__room__name", "seat__number"
+@role_required(*services.TALLY_ROLES)
+def check_results(request, pk):
+    """The second person's check: each candidate's part as tallied; paper marks typed again, blind."""
+    session = get_object_or_404(
+        ExamSession.objects.select_related("batch__occupation", "tallied_by", "checked_by"), pk=pk
     )
-    return xlsx_response(code_list_dataset(codes), title="考生代码", filename=f"codes-{session.pk}.xlsx")
-
-
-# --- the chief examiner's decisions beyond the spread --------------------------
-
-
-@role_required(Role.EXAMINER, *CATALOGUE_ROLES)
-def session_spreads(request, pk):
-    """Subjective items whose examiners differ beyond the spread, by code only; the chief examiner decides.
-
-    He sees the items of a code once his own sheet of it is signed.
-    """
-    session = sheets_session_get(request.user, pk)
-    can_decide = can_lead(request.user, session) and session.tallied_at is None
-    form = ItemDecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.item_decide(
-                    actor=request.user,
-                    session=session,
-                    code_id=data["code"],
-                    item_id=data["item"],
-                    points=data["points"],
-                    reason=data["reason"],
-                )
-            except RuleViolation as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Decision saved."))
-                return redirect("exams:session_spreads", pk=session.pk)
+    lines = services.tally_check_lines(session) if session.tallied_at else []
+    form = TallyCheckForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.results_check(actor=request.user, session=session, **form.cleaned_data)
+        except RuleViolation as error:
+            form_refuse(form, error)
         else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    unseen = codes_unseen_by(request.user)
-    found = services.spreads(session)
+            messages.success(request, _("Tally checked; the results of this session count."))
+            return redirect("exams:view_session", pk=session.pk)
+    ticked = {str(value) for value in form["confirmed"].value() or ()}
+    for line in lines:
+        line.ticked = str(line.seat.pk) in ticked
+        line.second = form.second_field(line) if line.paper is not None else None
     return render(
         request,
-        "exams/session_spreads.html",
+        "exams/check_results.html",
         {
             "session": session,
-            "spreads": [spread for spread in found if spread.code.pk not in unseen],
-            "held_back": sum(spread.code.pk in unseen for spread in found),
-            "can_decide": can_decide,
+            "lines": lines,
+            "form": form,
+            "can_check": services.can_check_tally(request.user, session),
         },
     )
 
 
-# --- publicity (公示), objections and the report (报备) -------------------------
+def _register(request, pk):
+    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    return batch, selectors.score_register(batch=batch)
 
 
-def _batch(request, pk) -> Batch:
-    return get_object_or_404(selectors.batch_list(actor=request.user), pk=pk)
+@role_required(*CATALOGUE_ROLES)
+def view_register(request, pk):
+    batch, rows = _register(request, pk)
+    return render(request, "exams/score_register.html", {"batch": batch, "rows": rows})
+
+
+@role_required(*CATALOGUE_ROLES)
+def print_register(request, pk):
+    batch, rows = _register(request, pk)
+    if rows is None:
+        raise Http404
+    pdf = pdf_render(
+        template_name="print/score_register.html",
+        context={"batch": batch, "rows": rows, "printed_at": timezone.now(), "viewer": request.user},
+    )
+    return pdf_response(pdf, filename=f"score-register-{batch.pk}.pdf")
+
+
+@role_required(*CATALOGUE_ROLES)
+def export_register(request, pk):
+    batch, rows = _register(request, pk)
+    if rows is None:
+        raise Http404
+    return xlsx_response(
+        register_dataset(rows, viewer=request.user),
+        title="成绩登记表",
+        filename=f"score-register-{batch.pk}.xlsx",
+    )
 
 
 @role_required(*CATALOGUE_ROLES)
 def batch_publicity(request, pk):
-    batch = _batch(request, pk)
+    batch = batch_or_404(request, pk)
     today = timezone.localdate()
     rows = selectors.qualified_rows(batch=batch)
     deadline = services.report_deadline(batch)
@@ -196,7 +203,7 @@ def batch_publicity(request, pk):
 @require_POST
 @role_required(*services.PUBLICITY_ROLES)
 def start_publicity(request, pk):
-    batch = _batch(request, pk)
+    batch = batch_or_404(request, pk)
     step_run(
         request,
         lambda: services.publicity_start(actor=request.user, batch=batch),
@@ -229,7 +236,7 @@ def answer_objection(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def report_batch(request, pk):
-    batch = _batch(request, pk)
+    batch = batch_or_404(request, pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
@@ -282,11 +289,8 @@ def object_to(request, pk):
     return render(request, "public/object_to.html", {"batch": batch, "form": form})
 
 
-# --- the register of those qualified ---------------------------------------------
-
-
 def _qualified(request, pk):
-    batch = _batch(request, pk)
+    batch = batch_or_404(request, pk)
     rows = selectors.qualified_rows(batch=batch)
     if rows is None:
         raise Http404
@@ -311,9 +315,6 @@ def export_qualified(request, pk):
         title="合格人员",
         filename=f"qualified-{batch.pk}.xlsx",
     )
-
-
-# --- statistics -------------------------------------------------------------------
 
 
 def _statistics_query(request) -> tuple[int, Occupation | None]:

@@ -1,391 +1,43 @@
-"""Exam day: rooms, sessions and seats, admission tickets, proctors' duties and check-in."""
+"""Pages of proctoring: the proctor's duties and badge, check-in, the room record with its
+incidents, handovers and patrols, and proctors' absences.
+
+Rules: 监考人员守则 §2 and §5–§8, 考评组 §2, 副所长 §5, 管理人员 §5.
+"""
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applicants.selectors import application_list
-from applicants.services import application_not_admit
 from exams import selectors, services
 from exams.abilities import is_chief_examiner
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
-    AssignExaminerForm,
     CheckInForm,
     HandoverForm,
     IncidentForm,
-    NotAdmittedForm,
     PatrolForm,
-    ProctorsForm,
-    RoomForm,
-    SeatMoveForm,
-    SessionForm,
     SignRecordForm,
 )
 from exams.models import (
     AbsenceKind,
-    ExamSession,
     HandoverDirection,
     ProctorAbsence,
-    Room,
     RoomRecord,
-    Seat,
     SessionRoom,
-    SessionStatus,
 )
-from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
-from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
-from exams.tasks import tickets_print
-from exams.tickets import tickets_pdf
+from exams.views.sessions import session_or_404
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
-from jianding.jobs import job_create
 from jianding.models import User
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
-from jianding.spreadsheets import xlsx_response
+from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.steps import step_run
-
-# --- rooms -----------------------------------------------------------------
-
-
-@role_required(*CATALOGUE_ROLES)
-def list_rooms(request):
-    return render(
-        request,
-        "exams/list_rooms.html",
-        {"rooms": selectors.room_list(), "can_edit": has_role(request.user, *ARRANGER_ROLES)},
-    )
-
-
-@role_required(*CATALOGUE_ROLES)
-def export_rooms(request):
-    return xlsx_response(rooms_dataset(selectors.room_list()), title="考场", filename="rooms.xlsx")
-
-
-@role_required(*ARRANGER_ROLES)
-def create_room(request):
-    return _room_form(request, None)
-
-
-@role_required(*ARRANGER_ROLES)
-def edit_room(request, pk):
-    return _room_form(request, get_object_or_404(Room, pk=pk))
-
-
-def _room_form(request, room):
-    fields = ("name", "building", "kind", "capacity", "equipment", "is_active")
-    initial = {name: getattr(room, name) for name in fields} if room else None
-    form = RoomForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_save(actor=request.user, room=room, **form.cleaned_data)
-        except RuleViolation as error:
-            form_refuse(form, error)
-        else:
-            messages.success(request, _("Room saved."))
-            return redirect("exams:list_rooms")
-    return render(request, "exams/edit_room.html", {"form": form, "room": room})
-
-
-# --- sessions and seats ----------------------------------------------------
-
-
-def _session(request, pk) -> ExamSession:
-    return get_object_or_404(selectors.session_list(actor=request.user), pk=pk)
-
-
-def _not_seated(batch) -> dict:
-    """The approved applicants the published seating left out, for the batch's session pages."""
-    if not selectors.tickets_published(batch_id=batch.pk):
-        return {"not_seated": []}
-    return {"not_seated": list(selectors.applications_not_seated(batch=batch))}
-
-
-@role_required(*CATALOGUE_ROLES)
-def arrange_batch(request, pk):
-    """The sessions of a batch with their rooms, what stops publishing, and the ticket prints."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    sessions = [
-        {"session": session, "rooms": list(selectors.session_rooms(session=session))}
-        for session in batch.sessions.order_by("date", "starts_at", "part", "sitting")
-    ]
-    return render(
-        request,
-        "exams/arrange_batch.html",
-        {
-            "batch": batch,
-            "sessions": sessions,
-            "published": bool(sessions)
-            and all(s["session"].status == SessionStatus.PUBLISHED for s in sessions),
-            "can_arrange": has_role(request.user, *ARRANGER_ROLES),
-            **_not_seated(batch),
-        },
-    )
-
-
-@role_required(*ARRANGER_ROLES)
-def create_session(request, batch_pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
-    return _session_form(request, batch, None)
-
-
-@role_required(*ARRANGER_ROLES)
-def edit_session(request, pk):
-    session = _session(request, pk)
-    return _session_form(request, session.batch, session)
-
-
-def _session_form(request, batch, session):
-    if session:
-        initial = {
-            "part": session.part,
-            "sitting": session.sitting,
-            "date": session.date,
-            "starts_at": session.starts_at,
-            "ends_at": session.ends_at,
-            "place": session.place,
-            "late_entry_minutes": session.late_entry_minutes,
-            "technician": session.technician,
-            "rooms": [session_room.room_id for session_room in session.session_rooms.all()],
-        }
-    else:
-        initial = {"date": batch.theory_date, "late_entry_minutes": 15, "sitting": 1}
-    form = SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        rooms = list(data.pop("rooms").order_by("building", "name"))
-        try:
-            saved = services.session_save(
-                actor=request.user, batch=batch, session=session, rooms=rooms, **data
-            )
-        except RuleViolation as error:
-            form_refuse(form, error)
-        else:
-            messages.success(request, _("Session saved."))
-            return redirect("exams:view_session", pk=saved.pk)
-    return render(request, "exams/edit_session.html", {"form": form, "batch": batch, "session": session})
-
-
-@role_required(*CATALOGUE_ROLES)
-def view_session(request, pk):
-    """The seating of a session room by room, with proctors and hand moves before publishing."""
-    session = _session(request, pk)
-    rooms = list(selectors.session_rooms(session=session))
-    seats = list(selectors.seat_list(session=session))
-    can_arrange = has_role(request.user, *ARRANGER_ROLES) and session.status == SessionStatus.ARRANGING
-    for session_room in rooms:
-        session_room.seat_rows = [seat for seat in seats if seat.session_room_id == session_room.pk]
-        session_room.proctors_form = ProctorsForm(
-            initial={"proctors": list(session_room.proctors.all())}, prefix=f"room{session_room.pk}"
-        )
-    return render(
-        request,
-        "exams/view_session.html",
-        {
-            "session": session,
-            "rooms": rooms,
-            "seated": len(seats),
-            "shortfalls": services.duty_shortfalls(session),
-            "can_arrange": can_arrange,
-            "examiners": session.examiner_assignments.select_related("examiner__user").order_by(
-                "examiner__user__name"
-            ),
-            "recusals": session.recusals.select_related("examiner__user"),
-            "can_assign_examiner": has_role(request.user, *ARRANGER_ROLES)
-            and (can_arrange or services.recused_place_open(session)),
-            "assign_examiner_form": AssignExaminerForm(),
-            "can_open_scoring": has_role(request.user, *services.SCORING_STAFF_ROLES),
-            "can_seat_late": has_role(request.user, *ARRANGER_ROLES),
-            **_not_seated(session.batch),
-        },
-    )
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def assign_seats(request, pk):
-    session = _session(request, pk)
-    step_run(
-        request,
-        lambda: services.seats_assign(actor=request.user, session=session),
-        lambda count: _("%(count)d candidates seated.") % {"count": count},
-    )
-    return redirect("exams:view_session", pk=session.pk)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def move_seat(request, pk):
-    seat = get_object_or_404(Seat.objects.select_related("session"), pk=pk)
-    form = SeatMoveForm(request.POST, session=seat.session)
-    if not form.is_valid():
-        messages.error(request, _("Choose a room of this session and a seat number."))
-    else:
-        try:
-            services.seat_move(actor=request.user, seat=seat, **form.cleaned_data)
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Seat changed."))
-    return redirect("exams:view_session", pk=seat.session_id)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def set_proctors(request, pk):
-    session_room = get_object_or_404(SessionRoom.objects.select_related("session"), pk=pk)
-    form = ProctorsForm(request.POST, prefix=f"room{session_room.pk}")
-    if form.is_valid():
-        try:
-            services.session_room_set_proctors(
-                actor=request.user, session_room=session_room, proctors=list(form.cleaned_data["proctors"])
-            )
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Proctors saved."))
-    else:
-        messages.error(request, _("Choose proctors from the list."))
-    return redirect("exams:view_session", pk=session_room.session_id)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def publish_tickets(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    step_run(
-        request,
-        lambda: services.tickets_publish(actor=request.user, batch=batch),
-        lambda count: _("Published: %(count)d admission tickets issued.") % {"count": count},
-    )
-    return redirect("exams:arrange_batch", pk=batch.pk)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def print_tickets(request, pk):
-    """Start the batch's (or a room's) ticket PDF in the background and show its progress."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    room = request.POST.get("session_room", "")
-    session_room = (
-        get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdecimal() else None
-    )
-    title = _("Admission tickets of %(batch)s") % {"batch": batch}
-    if session_room:
-        title = f"{title} · {session_room.room}"
-    job = job_create(actor=request.user, title=title)
-    arguments = {
-        "job_id": job.pk,
-        "batch_id": batch.pk,
-        "session_room_id": session_room.pk if session_room else None,
-    }
-    # The worker must find the job's row: enqueue once it is committed.
-    transaction.on_commit(lambda: tickets_print.enqueue(**arguments))
-    return redirect("view_job", pk=job.pk)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def seat_candidate(request, application_pk):
-    """Seat an applicant approved after the tickets were published and issue his ticket."""
-    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
-    step_run(
-        request,
-        lambda: services.seat_supplement(actor=request.user, application=application),
-        lambda ticket: (
-            _("%(name)s seated; admission ticket %(number)s issued.")
-            % {"name": application.applicant.name, "number": ticket.number}
-        ),
-    )
-    return redirect("exams:arrange_batch", pk=application.batch_id)
-
-
-@require_POST
-@role_required(*ARRANGER_ROLES)
-def refuse_admission(request, application_pk):
-    """Record why an approved applicant left out of the published seating is not admitted."""
-    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
-    form = NotAdmittedForm(request.POST)
-    if form.is_valid():
-        step_run(
-            request,
-            lambda: application_not_admit(
-                actor=request.user, application=application, reason=form.cleaned_data["reason"]
-            ),
-            _("Recorded: %(name)s is not admitted; he reads why on his application.")
-            % {"name": application.applicant.name},
-        )
-    else:
-        messages.error(request, _("Tell the applicant why."))
-    return redirect("exams:arrange_batch", pk=application.batch_id)
-
-
-@role_required(Role.APPLICANT, *REVIEWER_ROLES)
-def print_ticket(request, application_pk):
-    """One admission ticket: the applicant his own, once published; reviewers any."""
-    ticket = selectors.ticket_of(actor=request.user, application_id=application_pk)
-    if ticket is None:
-        raise Http404
-    return pdf_response(tickets_pdf([ticket]), filename=f"ticket-{ticket.number}.pdf")
-
-
-@role_required(*CATALOGUE_ROLES)
-def print_arrangement(request, pk):
-    """The exam-room arrangement (考场安排表) of a session."""
-    session = _session(request, pk)
-    pdf = pdf_render(
-        template_name="print/arrangement.html",
-        context={
-            "session": session,
-            "rooms": selectors.session_rooms(session=session),
-            "seats": selectors.seat_list(session=session),
-            "printed_at": timezone.now(),
-        },
-    )
-    return pdf_response(pdf, filename=f"arrangement-{session.pk}.pdf")
-
-
-@role_required(*CATALOGUE_ROLES)
-def export_arrangement(request, pk):
-    session = _session(request, pk)
-    return xlsx_response(
-        arrangement_dataset(selectors.seat_list(session=session)),
-        title="考场安排表",
-        filename=f"arrangement-{session.pk}.xlsx",
-    )
-
-
-@role_required(*CATALOGUE_ROLES)
-def print_schedule(request, pk):
-    """The implementation schedule (实施安排表) of a batch."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    pdf = pdf_render(
-        template_name="print/schedule.html",
-        context={"batch": batch, "rows": selectors.schedule_rows(batch=batch), "printed_at": timezone.now()},
-    )
-    return pdf_response(pdf, filename=f"schedule-{batch.pk}.pdf")
-
-
-@role_required(*CATALOGUE_ROLES)
-def export_schedule(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
-    return xlsx_response(
-        schedule_dataset(selectors.schedule_rows(batch=batch)),
-        title="实施安排表",
-        filename=f"schedule-{batch.pk}.xlsx",
-    )
-
-
-# --- proctors on the day ---------------------------------------------------
 
 
 @role_required(Role.PROCTOR)
@@ -427,7 +79,7 @@ def print_badge(request, pk):
 @role_required(Role.PROCTOR, Role.EXAM_STAFF)
 def check_in(request, pk):
     """At the door: scan or type the ticket number; the page shows who entered and who is missing."""
-    session = _session(request, pk)
+    session = session_or_404(request, pk)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -461,9 +113,6 @@ def check_in(request, pk):
             "present": sum(1 for seat in seats if seat.checked_in_at),
         },
     )
-
-
-# --- the room on the day: papers, incidents, patrols, the signed record ----
 
 
 def _session_room(request, pk) -> SessionRoom:
@@ -637,9 +286,6 @@ def print_room_record(request, pk):
         },
     )
     return pdf_response(pdf, filename=f"room-record-{session_room.pk}.pdf")
-
-
-# --- proctors' leave and leaving the post -----------------------------------
 
 
 @require_POST
