@@ -108,7 +108,7 @@ def public_urls_add(*patterns: URLPattern, order: int) -> None:
 
 
 def cards_for(user) -> list[Card]:
-    """The cards of all the user's roles, each once, in registration order; none a card declines."""
+    """The cards of all the user's roles, each once, in ``order`` then registration; none a card declines."""
     names = user_roles(user)
     functions = list(dict.fromkeys(entry.value[1] for entry in _cards if entry.value[0].value in names))
     return [card for card in (function(user) for function in functions) if card is not None]
