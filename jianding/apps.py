@@ -24,10 +24,13 @@ class JiandingConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models import fields
 
+        from jianding import dashboard, navigation
         from jianding.middleware import session_clock_start
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         user_logged_in.connect(session_clock_start, dispatch_uid="jianding.session_clock_start")
+        dashboard.register()
+        navigation.register()
         # Django 6.1's own label has no Chinese translation yet; Django invites
         # apps to set their own here.
         fields.BLANK_CHOICE_LABEL = _("- choose -")

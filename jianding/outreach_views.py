@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from exams.selectors import batch_public_list
-from finance.selectors import how_to_pay
-from jianding import outreach
+from jianding import outreach, portal
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
@@ -23,17 +21,9 @@ PAGE_SIZE = 20
 
 @login_not_required
 def home(request):
-    return render(
-        request,
-        "public/home.html",
-        {"batches": batch_public_list(), "notices": Notice.objects.published()[:5]},
-    )
-
-
-@login_not_required
-def view_batch(request, pk):
-    batch = get_object_or_404(batch_public_list(), pk=pk)
-    return render(request, "public/view_batch.html", {"batch": batch, "how_to_pay": how_to_pay()})
+    """The public home: what the apps show the public (the open batches), then the latest notices."""
+    blocks = [(block.template, block.context()) for block in portal.public_blocks()]
+    return render(request, "public/home.html", {"blocks": blocks, "notices": Notice.objects.published()[:5]})
 
 
 @login_not_required

@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from exams.views import results as results_views
-from jianding import audit_views, outreach_views, second_factor_views, views
+from jianding import audit_views, outreach_views, portal, second_factor_views, views
 
 accounts_patterns = (
     [
@@ -22,12 +21,11 @@ accounts_patterns = (
 public_patterns = (
     [
         path("", outreach_views.home, name="home"),
-        path("batches/<int:pk>/", outreach_views.view_batch, name="view_batch"),
         path("notices/", outreach_views.list_notices, name="list_notices"),
         path("notices/<int:pk>/", outreach_views.view_notice, name="view_notice"),
         path("consult/", outreach_views.consult, name="consult"),
-        path("publicity/", results_views.public_publicity, name="publicity"),
-        path("publicity/<int:pk>/object/", results_views.object_to, name="object_to"),
+        # The apps' public pages (the batches open for registration, the publicity of results).
+        *portal.public_urls(),
     ],
     "public",
 )

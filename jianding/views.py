@@ -12,9 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from jianding import staff
+from jianding import portal, staff
 from jianding.client import client_ip
-from jianding.dashboard import dashboard_cards
 from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
@@ -24,7 +23,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown
 from jianding.resources import StaffResource, role_labels
-from jianding.roles import Role, primary_role
+from jianding.roles import Role, primary_role, user_roles
 from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.tables import StaffTable
@@ -88,14 +87,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def dashboard(request):
-    role, cards = dashboard_cards(request.user)
-    applicant = getattr(request.user, "applicant", None) if role == Role.APPLICANT else None
+    """What waits for the user under each of his roles, and an applicant's own details."""
+    names = user_roles(request.user)
+    roles = [role for role in Role if role.value in names]
+    applicant = getattr(request.user, "applicant", None) if Role.APPLICANT in roles else None
     return render(
         request,
         "dashboard.html",
         {
-            "role": role,
-            "cards": cards,
+            "roles": " · ".join(str(role.label) for role in roles),
+            "cards": portal.cards_for(request.user),
             "applicant": applicant,
             "masked_id": id_number_shown(applicant.id_number, request.user, Where.RECORD)
             if applicant

@@ -1,10 +1,11 @@
-"""Pages of batches: the list, creating and editing one, its checklist page, and its moves
-through the statuses.
+"""Pages of batches: the list, creating and editing one, its checklist page, its moves
+through the statuses, and the public page of a batch open for registration.
 
 Rules: 工作规则 §2, 所长 §3 (a batch outside the plan is approved by the director).
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from exams.models import Batch, BatchStatus
 from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable
 from exams.views import PAGE_SIZE
+from finance.selectors import how_to_pay
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse, id_asked
 from jianding.permissions import role_required
@@ -106,3 +108,10 @@ def move_batch(request, pk, action):
     else:
         messages.success(request, _("The batch is now %(status)s.") % {"status": batch.get_status_display()})
     return redirect("exams:view_batch", pk=batch.pk)
+
+
+@login_not_required
+def view_public_batch(request, pk):
+    """The public page of a batch open for registration (no sign-in): its facts, and how to pay."""
+    batch = get_object_or_404(selectors.batch_public_list(), pk=pk)
+    return render(request, "public/view_batch.html", {"batch": batch, "how_to_pay": how_to_pay()})

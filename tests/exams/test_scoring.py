@@ -11,7 +11,7 @@ from exams import services
 from exams.models import ScoreSheet, SessionPart, SheetStatus
 from exams.services.results import outcome_for
 from jianding.errors import RuleViolation
-from jianding.navigation import NAV_ITEMS
+from jianding.portal import menu_entries
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.scoring import ITEMS, check_tally, score_everything
@@ -134,7 +134,7 @@ def test_no_page_an_examiner_can_reach_names_a_candidate(scoring, client_as):
     ]
     for profile in scoring["examiners"]:
         http = client_as(profile.user)
-        urls = [reverse(item.url_name) for item in NAV_ITEMS if Role.EXAMINER in item.roles]
+        urls = [reverse(item.url_name) for item in menu_entries() if Role.EXAMINER in item.roles]
         urls += [reverse("exams:score_sheet", args=[sheet.pk]) for sheet in profile.sheets.all()]
         urls.append(reverse("exams:session_sheets", args=[scoring["session"].pk]))
         for url in urls:

@@ -39,7 +39,7 @@ from exams.models import (
 from finance import services as finance_services
 from finance.models import Expense, ExpenseAttachment
 from jianding.models import Consultation, Job, JobStatus, Notice
-from jianding.navigation import NAV_ITEMS
+from jianding.portal import menu_entries
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import candidates, resident_id
@@ -1091,7 +1091,7 @@ def test_permission_matrix(matrix_row, world, client, client_as):
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_every_menu_entry_opens_for_its_roles(role, world, client_as):
     http = client_as(world[role.value])
-    for item in NAV_ITEMS:
+    for item in menu_entries():
         if role in item.roles:
             assert http.get(reverse(item.url_name)).status_code == 200, item.url_name
 

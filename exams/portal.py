@@ -1,0 +1,213 @@
+"""What exams adds to the portal: its dashboard cards and menu entries, and its public side.
+
+The public side is the open batches on the public home, each batch's public page,
+and the publicity of results with its objection form. Registered in ``jianding.portal``
+from ``ExamsConfig.ready()``.
+"""
+
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from exams import selectors as exams
+from exams.abilities import is_chief_examiner
+from exams.services import decisions_waiting, report_deadline
+from exams.views import batches, results
+from jianding import portal
+from jianding.portal import Area, Card, NavItem, PublicBlock
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role
+from jianding.workdays import working_days_between
+
+ORDER = 30
+
+
+def _plans_to_approve(user) -> Card:
+    return Card(
+        label=_("Annual plans to approve"),
+        count=exams.plans_waiting_for_director().count(),
+        url=reverse("exams:list_plans"),
+    )
+
+
+def _batches_to_approve_outside_plan(user) -> Card:
+    return Card(
+        label=_("Batches outside the plan to approve"),
+        count=exams.batches_waiting_for_approval(outside_plan=True).count(),
+        url=reverse("exams:list_batches") + "?status=draft",
+    )
+
+
+def _batches_to_approve_from_plan(user) -> Card:
+    return Card(
+        label=_("Batches and implementation schemes to approve"),
+        count=exams.batches_waiting_for_approval(outside_plan=False).count(),
+        url=reverse("exams:list_batches") + "?status=draft",
+    )
+
+
+def _banks_to_approve(user) -> Card:
+    return Card(
+        label=_("Review-question banks to approve"),
+        count=exams.banks_waiting_for_deputy().count(),
+        url=reverse("exams:list_banks"),
+    )
+
+
+def _plans_returned(user) -> Card:
+    return Card(
+        label=_("Plans returned by the director"),
+        count=exams.plans_returned().count(),
+        url=reverse("exams:list_plans"),
+    )
+
+
+def _registrations_to_open(user) -> Card:
+    return Card(
+        label=_("Batches whose registration should open"),
+        count=exams.batches_due_to_open(today=timezone.localdate()).count(),
+        url=reverse("exams:list_batches") + "?status=approved",
+    )
+
+
+def _sheets_to_score(user) -> Card:
+    return Card(
+        label=_("Score sheets to finish"),
+        count=exams.sheets_to_score(actor=user).count(),
+        url=reverse("exams:my_scoring"),
+        hint=_("Open sheets: score every item, then sign."),
+    )
+
+
+def _items_to_decide(user) -> Card | None:
+    """The chief examiner's items beyond the spread, in the sessions he leads; none for other examiners."""
+    if not is_chief_examiner(user):
+        return None
+    return Card(
+        label=_("Items beyond the spread to decide"),
+        count=sum(decisions_waiting(actor=user).values()),
+        url=reverse("exams:my_examiner") + "#my-sessions",
+        hint=_("The examiners' points differ too much: decide each item, with the reason, before the tally."),
+    )
+
+
+def _leave_requests(user) -> Card:
+    return Card(
+        label=_("Proctors' leave requests"),
+        count=exams.leave_requests_pending().count(),
+        url=reverse("exams:list_absences"),
+    )
+
+
+def _duties_ahead(user) -> Card:
+    return Card(
+        label=_("Rooms I guard from today"),
+        count=exams.duties_ahead(actor=user).count(),
+        url=reverse("exams:my_duties"),
+    )
+
+
+def _reports_due(user) -> Card:
+    """Batches to report to the city center, with the nearest deadline in working days."""
+    batches = list(exams.batches_to_report(today=timezone.localdate()))
+    card = Card(
+        label=_("Batches to report to the city center"),
+        count=len(batches),
+        url=reverse("exams:list_batches"),
+    )
+    if not batches:
+        return card
+    today = timezone.localdate()
+    nearest = min(batches, key=report_deadline)
+    deadline = report_deadline(nearest)
+    left = working_days_between(today, deadline)
+    hint = (
+        _("%(batch)s is overdue since %(day)s.")
+        if left < 0
+        else _("%(batch)s: report by %(day)s, %(left)d working days left.")
+    )
+    return Card(
+        label=card.label,
+        count=card.count,
+        url=reverse("exams:batch_publicity", args=[nearest.pk]),
+        hint=hint % {"batch": nearest, "day": deadline, "left": left},
+    )
+
+
+def _tallies_to_check(user) -> Card:
+    sessions = exams.tallies_to_check(actor=user)
+    first = sessions.first()
+    return Card(
+        label=_("Tallies waiting for a second person's check"),
+        count=sessions.count(),
+        url=reverse("exams:check_results", args=[first.pk]) if first else reverse("exams:list_batches"),
+        hint=_("Someone else tallied them; check each candidate before the results count."),
+    )
+
+
+def _objections_to_answer(user) -> Card:
+    objections = exams.objections_open()
+    first = objections.first()
+    return Card(
+        label=_("Objections to answer"),
+        count=objections.count(),
+        url=reverse("exams:batch_publicity", args=[first.batch_id])
+        if first
+        else reverse("exams:list_batches"),
+        hint=_("Answer each on its batch's publicity page before the report."),
+    )
+
+
+def _open_batches() -> dict:
+    return {"batches": exams.batch_public_list()}
+
+
+def register() -> None:
+    portal.cards_add(
+        Role.DIRECTOR, _plans_to_approve, _batches_to_approve_outside_plan, _reports_due, order=ORDER
+    )
+    portal.cards_add(Role.DEPUTY, _batches_to_approve_from_plan, _banks_to_approve, order=ORDER)
+    portal.cards_add(
+        Role.CLERK,
+        _plans_returned,
+        _registrations_to_open,
+        _reports_due,
+        _objections_to_answer,
+        _tallies_to_check,
+        order=ORDER,
+    )
+    portal.cards_add(
+        Role.EXAM_STAFF, _leave_requests, _reports_due, _objections_to_answer, _tallies_to_check, order=ORDER
+    )
+    portal.cards_add(Role.EXAMINER, _sheets_to_score, _items_to_decide, order=ORDER)
+    portal.cards_add(Role.PROCTOR, _duties_ahead, order=ORDER)
+    portal.menu_add(
+        NavItem(_("Annual plans"), "exams:list_plans", MANAGEMENT_ROLES, Area.EXAMINATIONS),
+        NavItem(_("Batches"), "exams:list_batches", BATCH_VIEWER_ROLES, Area.EXAMINATIONS),
+        NavItem(_("Occupations"), "exams:list_occupations", CATALOGUE_ROLES, Area.EXAMINATIONS),
+        NavItem(_("Exam rooms"), "exams:list_rooms", CATALOGUE_ROLES, Area.EXAMINATIONS),
+        NavItem(_("My duties"), "exams:my_duties", (Role.PROCTOR,), Area.EXAMINATIONS),
+        NavItem(
+            _("Proctors' absences"),
+            "exams:list_absences",
+            (Role.EXAM_STAFF, Role.EXAMINER),
+            Area.EXAMINATIONS,
+        ),
+        NavItem(_("Examiners"), "exams:list_examiners", CATALOGUE_ROLES, Area.EXAMINATIONS),
+        NavItem(_("My qualification"), "exams:my_examiner", (Role.EXAMINER,), Area.EXAMINATIONS),
+        NavItem(_("My score sheets"), "exams:my_scoring", (Role.EXAMINER,), Area.RESULTS),
+        NavItem(_("Scoring standards"), "exams:list_standards", CATALOGUE_ROLES, Area.RESULTS),
+        NavItem(
+            _("Question banks"), "exams:list_banks", (*CATALOGUE_ROLES, Role.APPLICANT), Area.EXAMINATIONS
+        ),
+        NavItem(_("Statistics"), "exams:view_statistics", MANAGEMENT_ROLES, Area.EXAMINATIONS),
+        NavItem(_("Results statistics"), "exams:result_statistics", CATALOGUE_ROLES, Area.RESULTS),
+        order=ORDER,
+    )
+    portal.public_menu_add(NavItem(_("Publicity"), "public:publicity", (), Area.PUBLICITY), order=ORDER)
+    portal.public_blocks_add(PublicBlock("exams/public_open_batches.html", _open_batches), order=ORDER)
+    portal.public_urls_add(
+        path("batches/<int:pk>/", batches.view_public_batch, name="view_batch"),
+        path("publicity/", results.public_publicity, name="publicity"),
+        path("publicity/<int:pk>/object/", results.object_to, name="object_to"),
+        order=ORDER,
+    )

@@ -1,0 +1,80 @@
+"""The base names no app: the dashboard, the menu and the public pages come from what the apps register."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from jianding.roles import Role
+from tests.factories.accounts import UserFactory
+
+APPS = {"applicants", "exams", "certificates", "archive", "finance", "equipment"}
+# Modules of the base that other items of issue 17 free from the apps.
+FREED_BY_OTHER_ITEMS = {
+    "staff.py": "item 6 (several roles per person) rewrites the staff accounts",
+    "management/commands/seed_demo.py": "fills every app with demo data; item 3 settles its place",
+}
+
+
+def _imported_apps(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names & APPS
+
+
+def test_the_base_imports_no_app():
+    base = Path(settings.BASE_DIR, "jianding")
+    offenders = {
+        str(path.relative_to(base)): sorted(_imported_apps(path))
+        for path in base.rglob("*.py")
+        if "migrations" not in path.parts and str(path.relative_to(base)) not in FREED_BY_OTHER_ITEMS
+    }
+    assert not {module: apps for module, apps in offenders.items() if apps}
+
+
+def _with_roles(username, *roles: Role):
+    user = UserFactory(username=username, role=roles[0])
+    user.groups.add(*Group.objects.filter(name__in=[role.value for role in roles[1:]]))
+    return user
+
+
+def _dashboard(client_as, user):
+    return client_as(user).get(reverse("dashboard"))
+
+
+def _labels(response) -> list[str]:
+    return [str(card.label) for card in response.context["cards"]]
+
+
+@pytest.mark.django_db
+def test_a_clerk_who_keeps_the_books_sees_the_cards_and_menu_of_both_roles(client_as, role_users):
+    both = _with_roles("clerk-finance", Role.CLERK, Role.FINANCE)
+    page = _dashboard(client_as, both)
+    clerk, finance = (_dashboard(client_as, role_users[role.value]) for role in (Role.CLERK, Role.FINANCE))
+    assert sorted(_labels(page)) == sorted(_labels(clerk) + _labels(finance))
+    assert "管理人员 · 财务人员工作台" in page.content.decode()
+    menu = [item["url"] for item in page.context["nav_items"]]
+    assert reverse("applicants:list_applications") in menu
+    assert reverse("finance:view_books") in menu
+
+
+@pytest.mark.django_db
+def test_a_card_two_roles_share_shows_once_in_a_stable_order(client_as, role_users):
+    """The director and the clerk both watch the batches to report: the union shows that card once."""
+    both = _with_roles("director-clerk", Role.DIRECTOR, Role.CLERK)
+    labels = _labels(_dashboard(client_as, both))
+    director, clerk = (
+        _labels(_dashboard(client_as, role_users[r.value])) for r in (Role.DIRECTOR, Role.CLERK)
+    )
+    assert "待报备市鉴定中心的批次" in director
+    assert "待报备市鉴定中心的批次" in clerk
+    assert len(labels) == len(set(labels))
+    assert set(labels) == set(director) | set(clerk)
+    assert labels == _labels(_dashboard(client_as, both))
