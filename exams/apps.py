@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ExamsConfig(AppConfig):
     name = "exams"
     verbose_name = _("Exams")
+
+    def ready(self):
+        from exams.receivers import receivers_connect
+
+        receivers_connect()

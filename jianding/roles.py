@@ -11,6 +11,7 @@ services and querysets, not here.
 from fnmatch import fnmatchcase
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,9 @@ CATALOGUE_ROLES = (*MANAGEMENT_ROLES, Role.EXAM_STAFF)
 REVIEWER_ROLES = CATALOGUE_ROLES
 # Staff who follow every batch: the above, and finance for the fees.
 BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
+# Who may be named a room's proctor: proctors, and examiners and exam staff, whose duties include
+# proctoring [考评组 §2, 考务组 §5]. Each of them sees his duties ("My duties").
+PROCTORING_ROLES = (Role.PROCTOR, Role.EXAMINER, Role.EXAM_STAFF)
 # Staff who read the center's books: management oversees them [所长 §3, 管理人员 §7], finance keeps them.
 BOOKS_ROLES = (*MANAGEMENT_ROLES, Role.FINANCE)
 
@@ -110,6 +114,12 @@ def role_groups_sync(*, apps, strict: bool) -> None:
                 raise LookupError(f"Role {role.value} names unknown permissions: {unknown}")
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(by_key[key] for key in role_permission_keys(role, set(by_key)))
+
+
+# Sent after the director changed an account's roles (or created it), inside the transaction, with
+# ``user``, ``roles`` (the role names it now holds) and ``is_chief_examiner``. The apps that keep
+# something per role subscribe in their ``AppConfig.ready()`` (exams keeps the examiner profile).
+roles_changed = Signal()
 
 
 def user_roles(user) -> frozenset[str]:

@@ -22,9 +22,10 @@ from jianding.roles import Role, has_role
 
 @transaction.atomic
 def examiner_profile_sync(*, user, is_examiner: bool, is_chief_examiner: bool) -> None:
-    """Keep the examiner profile in step with the account's role.
+    """Keep the examiner profile in step with the account's roles.
 
-    Caller is the staff-account service, which has checked the director's role.
+    Called when the staff-account service, which has checked the director's role,
+    announces a change of roles (``exams.receivers``).
     A chief examiner who stops being an examiner loses the flag with the role.
     """
     if is_examiner:
