@@ -8,5 +8,7 @@ class ExamsConfig(AppConfig):
 
     def ready(self):
         from exams import portal
+        from exams.receivers import receivers_connect
 
         portal.register()
+        receivers_connect()

@@ -25,7 +25,7 @@ from exams.models import (
 from finance.selectors import fee_items_in_approved_plans
 from jianding.forms import DateInput, FormHelperMixin, ModelChoicesField
 from jianding.models import User
-from jianding.roles import Role
+from jianding.roles import PROCTORING_ROLES
 
 
 class OccupationForm(FormHelperMixin, forms.Form):
@@ -175,10 +175,19 @@ class SessionForm(FormHelperMixin, forms.Form):
     )
 
 
+def proctoring_staff():
+    """Everyone who may be named a room's proctor: proctors, examiners and exam staff [考评组 §2, 考务组 §5]."""
+    return (
+        User.objects.filter(groups__name__in=[role.value for role in PROCTORING_ROLES], is_active=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
 class ProctorsForm(forms.Form):
     proctors = ModelChoicesField(
         label=_("proctors"),
-        queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
+        queryset=proctoring_staff(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -266,7 +275,7 @@ class AbsenceDecisionForm(forms.Form):
     note = forms.CharField(label=_("note on the decision"), max_length=200, required=False)
     replacement = forms.ModelChoiceField(
         label=_("replacement"),
-        queryset=User.objects.filter(groups__name=Role.PROCTOR.value, is_active=True).order_by("name"),
+        queryset=proctoring_staff(),
         required=False,
     )
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import Group
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -72,13 +73,36 @@ def _record_model(kind, pk):
     return model
 
 
+def _object_shown(obj) -> str:
+    if isinstance(obj, Group) and obj.name in Role.values:
+        return str(Role(obj.name).label)
+    return str(obj)
+
+
+def _links_shown(field, rows) -> str:
+    """What a many-to-many field held (an account's roles, a room's proctors), by name, from the
+    rows of its historical through table."""
+    key = field.m2m_reverse_field_name()
+    held = field.related_model._default_manager.in_bulk([row[key] for row in rows])
+    return "、".join(_object_shown(held[row[key]]) for row in rows if row[key] in held)
+
+
+def _value_shown(model, change, value, *, whole: bool):
+    many = {field.name: field for field in model._meta.many_to_many}
+    if change.field in many:
+        return _links_shown(many[change.field], value)
+    return recorded_value_shown(change.field, value, whole=whole)
+
+
 def _record_page(request, model, kind, pk, *, whole: bool):
     records = (
         model.history.filter(**{model._meta.pk.attname: pk})
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    labels = {field.name: field.verbose_name for field in model._meta.concrete_fields}
+    labels = {
+        field.name: field.verbose_name for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+    }
     steps = []
     previous = None
     for record in records:
@@ -89,8 +113,8 @@ def _record_page(request, model, kind, pk, *, whole: bool):
                 "changes": [
                     (
                         labels.get(change.field, change.field),
-                        recorded_value_shown(change.field, change.old, whole=whole),
-                        recorded_value_shown(change.field, change.new, whole=whole),
+                        _value_shown(model, change, change.old, whole=whole),
+                        _value_shown(model, change, change.new, whole=whole),
                     )
                     for change in changes
                 ],

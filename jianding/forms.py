@@ -56,15 +56,18 @@ class SignInForm(FormHelperMixin, AuthenticationForm):
 class StaffForm(FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False, validators=[phone_validator])
-    role = forms.ChoiceField(label=_("role"), choices=[(role.value, role.label) for role in STAFF_ROLES])
+    roles = forms.TypedMultipleChoiceField(
+        label=_("roles"),
+        choices=[(role.value, role.label) for role in STAFF_ROLES],
+        coerce=Role,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Grant at least one role.")},
+    )
     is_chief_examiner = forms.BooleanField(
         label=_("chief examiner"),
         required=False,
         help_text=_("Only for examiners: supervises scoring and reopens signed sheets."),
     )
-
-    def clean_role(self):
-        return Role(self.cleaned_data["role"])
 
 
 class StaffCreateForm(StaffForm):
@@ -81,7 +84,7 @@ class StaffCreateForm(StaffForm):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Hand it over in person; the person must change it at first sign-in."),
     )
-    field_order = ["username", "name", "phone", "role", "is_chief_examiner", "password"]
+    field_order = ["username", "name", "phone", "roles", "is_chief_examiner", "password"]
 
 
 class StaffUpdateForm(StaffForm):
@@ -89,6 +92,12 @@ class StaffUpdateForm(StaffForm):
         label=_("may sign in"),
         required=False,
         help_text=_("Clear it when the person leaves the center; the record and its history stay."),
+    )
+    reason = forms.CharField(
+        label=_("reason for the change of roles"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when you grant or withdraw a role; it is kept in the account's history."),
     )
 
 

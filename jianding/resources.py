@@ -7,7 +7,8 @@ from jianding.roles import Role
 
 def role_labels(user: User) -> str:
     """Name the roles of ``user`` as a clerk would, chief examiner included."""
-    names = [str(Role(group.name).label) for group in user.groups.all() if group.name in Role.values]
+    held = {group.name for group in user.groups.all()}
+    names = [str(role.label) for role in Role if role.value in held]
     profile = getattr(user, "examiner_profile", None)
     if profile is not None and profile.is_chief_examiner:
         names.append(str(_("chief examiner")))
@@ -18,7 +19,7 @@ class StaffResource(resources.ModelResource):
     username = fields.Field(attribute="username", column_name=_("login name"))
     name = fields.Field(attribute="name", column_name=_("name"))
     phone = fields.Field(attribute="phone", column_name=_("phone"))
-    role = fields.Field(column_name=_("role"))
+    role = fields.Field(column_name=_("roles"))
     is_active = fields.Field(column_name=_("may sign in"))
 
     class Meta:

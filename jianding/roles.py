@@ -11,6 +11,7 @@ services and querysets, not here.
 from fnmatch import fnmatchcase
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,9 @@ CATALOGUE_ROLES = (*MANAGEMENT_ROLES, Role.EXAM_STAFF)
 REVIEWER_ROLES = CATALOGUE_ROLES
 # Staff who follow every batch: the above, and finance for the fees.
 BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
+# Who may be named a room's proctor: proctors, and examiners and exam staff, whose duties include
+# proctoring [考评组 §2, 考务组 §5]. Each of them sees his duties ("My duties").
+PROCTORING_ROLES = (Role.PROCTOR, Role.EXAMINER, Role.EXAM_STAFF)
 # Staff who read the center's books: management oversees them [所长 §3, 管理人员 §7], finance keeps them.
 BOOKS_ROLES = (*MANAGEMENT_ROLES, Role.FINANCE)
 
@@ -112,6 +116,12 @@ def role_groups_sync(*, apps, strict: bool) -> None:
         group.permissions.set(by_key[key] for key in role_permission_keys(role, set(by_key)))
 
 
+# Sent after the director changed an account's roles (or created it), inside the transaction, with
+# ``user``, ``roles`` (the role names it now holds) and ``is_chief_examiner``. The apps that keep
+# something per role subscribe in their ``AppConfig.ready()`` (exams keeps the examiner profile).
+roles_changed = Signal()
+
+
 def user_roles(user) -> frozenset[str]:
     """Return the role names of ``user``, cached on the user object."""
     if not user.is_authenticated or not user.is_active:
@@ -127,9 +137,3 @@ def user_roles(user) -> frozenset[str]:
 def has_role(user, *roles: Role) -> bool:
     """Tell whether ``user`` holds at least one of ``roles``."""
     return not user_roles(user).isdisjoint(role.value for role in roles)
-
-
-def primary_role(user) -> Role | None:
-    """Return the first of the user's roles in the order of ``Role``."""
-    names = user_roles(user)
-    return next((role for role in Role if role.value in names), None)

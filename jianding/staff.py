@@ -1,6 +1,15 @@
-"""Staff accounts: the director creates them and assigns each one role; a forgotten password is reset by mail."""
+"""Staff accounts: the director creates them and grants and withdraws their roles; a forgotten password is reset by mail.
+
+An account holds one or several staff roles (a small center's clerk often also
+keeps the books). Each change of roles is kept in the account's history (who,
+when, which roles, why) and announced with ``roles_changed``, so the apps that
+keep something per role follow it.
+"""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -9,12 +18,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from exams.services import examiner_profile_sync
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
+from jianding.history import history_copy_created, history_copy_m2m_created
 from jianding.models import PasswordResetRequest, User
 from jianding.permissions import require_role
-from jianding.roles import STAFF_ROLES, Role, has_role
+from jianding.roles import STAFF_ROLES, Role, has_role, roles_changed
 
 
 def staff_list(*, actor: User) -> QuerySet[User]:
@@ -30,17 +39,76 @@ def staff_list(*, actor: User) -> QuerySet[User]:
     )
 
 
-def _set_role(user: User, role: Role, is_chief_examiner: bool) -> None:
-    if role not in STAFF_ROLES:
-        raise RuleViolation(_("Choose one of the staff roles."), field="role", code="not_staff_role")
-    if is_chief_examiner and role != Role.EXAMINER:
+def staff_roles(user: User) -> list[Role]:
+    """Return the staff roles ``user`` holds, in the order of ``Role``, whether or not he may sign in."""
+    names = {group.name for group in user.groups.all()}
+    return [role for role in STAFF_ROLES if role.value in names]
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """Roles granted and withdrawn at one change of an account, by whom and why."""
+
+    when: datetime.datetime
+    by: User | None
+    granted: list[Role]
+    withdrawn: list[Role]
+    reason: str
+
+
+def staff_role_history(*, actor: User, user: User) -> list[RoleChange]:
+    """Return each grant and withdrawal of ``user``'s roles, newest first, read from the account's history."""
+    if not has_role(actor, Role.DIRECTOR):
+        return []
+    names = dict(Group.objects.values_list("pk", "name"))
+    records = list(user.history.select_related("history_user").order_by("history_date", "history_id"))
+    # Each record keeps the groups the account held then, in the historical through table.
+    held_then = defaultdict(set)
+    for history_id, group_id in User.history.model.groups.model.objects.filter(
+        history__in=records
+    ).values_list("history_id", "group_id"):
+        held_then[history_id].add(names[group_id])
+    changes, held = [], set()
+    for record in records:
+        holds = held_then[record.history_id]
+        granted = [role for role in STAFF_ROLES if role.value in holds - held]
+        withdrawn = [role for role in STAFF_ROLES if role.value in held - holds]
+        if granted or withdrawn:
+            changes.append(
+                RoleChange(
+                    record.history_date,
+                    record.history_user,
+                    granted,
+                    withdrawn,
+                    record.history_change_reason or "",
+                )
+            )
+        held = holds
+    return changes[::-1]
+
+
+def _set_roles(*, user: User, roles: Collection[Role], is_chief_examiner: bool) -> None:
+    roles = {Role(role) for role in roles}
+    if not roles or not roles <= set(STAFF_ROLES):
+        raise RuleViolation(_("Choose one or more of the staff roles."), field="roles", code="not_staff_role")
+    if is_chief_examiner and Role.EXAMINER not in roles:
         raise RuleViolation(
             _("Only an examiner can be chief examiner."),
             field="is_chief_examiner",
             code="chief_not_examiner",
         )
-    user.groups.set([Group.objects.get(name=role.value)])
-    examiner_profile_sync(user=user, is_examiner=role == Role.EXAMINER, is_chief_examiner=is_chief_examiner)
+    # The caller records the account with its new roles in one history record, not one per group.
+    user.skip_history_when_saving = True
+    try:
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    finally:
+        del user.skip_history_when_saving
+    roles_changed.send(
+        sender=User,
+        user=user,
+        roles=frozenset(role.value for role in roles),
+        is_chief_examiner=is_chief_examiner,
+    )
 
 
 @transaction.atomic
@@ -50,11 +118,11 @@ def staff_create(
     username: str,
     name: str,
     phone: str,
-    role: Role,
+    roles: Collection[Role],
     password: str,
     is_chief_examiner: bool = False,
 ) -> User:
-    """Create a staff account with one role; the person must change the password at first sign-in."""
+    """Create a staff account with its roles; the person must change the password at first sign-in."""
     require_role(actor, Role.DIRECTOR)
     if User.objects.filter(username__iexact=username).exists():
         raise RuleViolation(
@@ -66,9 +134,12 @@ def staff_create(
     except ValidationError as error:
         raise RuleViolation(" ".join(error.messages), field="password", code="weak_password") from None
     user.set_password(password)
-    user._change_reason = _("Staff account created")
+    user.skip_history_when_saving = True
     user.save()
-    _set_role(user, role, is_chief_examiner)
+    del user.skip_history_when_saving
+    _set_roles(user=user, roles=roles, is_chief_examiner=is_chief_examiner)
+    history_copy_created(User, [user.pk], user=actor, reason=_("Staff account created"))
+    history_copy_m2m_created(User, "groups", [user.pk])
     return user
 
 
@@ -79,25 +150,35 @@ def staff_update(
     user: User,
     name: str,
     phone: str,
-    role: Role,
+    roles: Collection[Role],
     is_active: bool,
     is_chief_examiner: bool = False,
+    reason: str = "",
 ) -> User:
-    """Change a staff account's details, role or whether it may sign in."""
+    """Change a staff account's details, whether it may sign in, and grant or withdraw its roles.
+
+    Granting or withdrawing a role takes the director's ``reason``, kept in the history.
+    """
     require_role(actor, Role.DIRECTOR)
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.pk == actor.pk and (not is_active or role != Role.DIRECTOR):
+    if user.pk == actor.pk and (not is_active or Role.DIRECTOR not in roles):
         raise RuleViolation(
             _("You cannot take away your own director role or disable your own account."),
-            field="role" if is_active else "is_active",
+            field="roles" if is_active else "is_active",
             code="self_demotion",
+        )
+    reason = reason.strip()
+    if set(staff_roles(user)) != {Role(role) for role in roles} and not reason:
+        raise RuleViolation(
+            _("Say why you grant or withdraw a role."), field="reason", code="reason_required"
         )
     user.name = name
     user.phone = phone
     user.is_active = is_active
-    user._change_reason = _("Staff account changed")
+    _set_roles(user=user, roles=roles, is_chief_examiner=is_chief_examiner)
+    user._change_reason = reason or _("Staff account changed")
+    user._history_user = actor
     user.save(update_fields=["name", "phone", "is_active"])
-    _set_role(user, role, is_chief_examiner)
     return user
 
 

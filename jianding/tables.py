@@ -7,7 +7,7 @@ from jianding.resources import role_labels
 
 class StaffTable(tables.Table):
     username = tables.LinkColumn("accounts:edit_staff", args=[tables.A("pk")], verbose_name=_("login name"))
-    role = tables.Column(verbose_name=_("role"), empty_values=(), orderable=False)
+    role = tables.Column(verbose_name=_("roles"), empty_values=(), orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("may sign in"))
 
     class Meta:

@@ -23,7 +23,7 @@ from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown
 from jianding.resources import StaffResource, role_labels
-from jianding.roles import Role, primary_role, user_roles
+from jianding.roles import Role, user_roles
 from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.tables import StaffTable
@@ -157,14 +157,14 @@ def create_staff(request):
 @role_required(Role.DIRECTOR)
 def edit_staff(request, pk):
     user = get_object_or_404(staff.staff_list(actor=request.user), pk=pk)
-    role = primary_role(user)
+    roles = staff.staff_roles(user)
     profile = getattr(user, "examiner_profile", None)
     initial = {
         "name": user.name,
         "phone": user.phone,
-        "role": role.value if role else "",
+        "roles": [role.value for role in roles],
         "is_active": user.is_active,
-        "is_chief_examiner": role == Role.EXAMINER and bool(profile and profile.is_chief_examiner),
+        "is_chief_examiner": Role.EXAMINER in roles and bool(profile and profile.is_chief_examiner),
     }
     form = StaffUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +175,16 @@ def edit_staff(request, pk):
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
             return redirect("accounts:list_staff")
-    return render(request, "accounts/edit_staff.html", {"form": form, "account": user, "creating": False})
+    return render(
+        request,
+        "accounts/edit_staff.html",
+        {
+            "form": form,
+            "account": user,
+            "creating": False,
+            "role_history": staff.staff_role_history(actor=request.user, user=user),
+        },
+    )
 
 
 def view_job(request, pk):

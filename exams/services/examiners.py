@@ -12,6 +12,7 @@ from exams.models import (
     ExamSession,
     Level,
     Recusal,
+    SessionRoom,
 )
 from exams.services.recusals import recusal_apply, recused_place_open
 from exams.services.seats import require_arranger, require_arranging
@@ -22,9 +23,10 @@ from jianding.roles import Role, has_role
 
 @transaction.atomic
 def examiner_profile_sync(*, user, is_examiner: bool, is_chief_examiner: bool) -> None:
-    """Keep the examiner profile in step with the account's role.
+    """Keep the examiner profile in step with the account's roles.
 
-    Caller is the staff-account service, which has checked the director's role.
+    Called when the staff-account service, which has checked the director's role,
+    announces a change of roles (``exams.receivers``).
     A chief examiner who stops being an examiner loses the flag with the role.
     """
     if is_examiner:
@@ -137,6 +139,16 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
         problem = examiner_scope_problem(examiner, session)
         if problem:
             raise RuleViolation(problem, field="examiner", code="out_of_scope")
+        # Nobody scores a session in which he sees identities (``proctors_check`` the other way round).
+        if SessionRoom.objects.filter(session=session, proctors=examiner.user_id).exists():
+            raise RuleViolation(
+                _(
+                    "%(name)s guards a room of this session; he may not score it as an examiner, having seen who the candidates are."
+                )
+                % {"name": examiner.user.name},
+                field="examiner",
+                code="proctor_of_session",
+            )
         recused = examiner_is_recused(examiner, session)
         if recused:
             Recusal.objects.get_or_create(session=session, examiner=examiner)

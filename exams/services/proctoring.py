@@ -11,6 +11,7 @@ from exams.abilities import can_decide_absence
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
+    ExamSession,
     HandoverDirection,
     Incident,
     PaperHandover,
@@ -20,7 +21,7 @@ from exams.models import (
     RoomRecordSignature,
     SessionRoom,
 )
-from exams.services.seats import proctors_required
+from exams.services.seats import proctors_check, proctors_required
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -180,14 +181,14 @@ def absence_decide(
         raise RuleViolation(_("This request is decided already."), code="decided")
     if not approve and not note:
         raise RuleViolation(_("Say why the request is refused."), field="note", code="reason_required")
+    if replacement is not None:
+        # The session's lock, as naming proctors takes it: an examiner assigned meanwhile is seen.
+        ExamSession.objects.select_for_update().get(pk=absence.session_room.session_id)
     # Lock the room: two leaves approved at once must not both count the other as present.
     session_room = SessionRoom.objects.select_for_update().get(pk=absence.session_room_id)
     if approve and absence.kind == AbsenceKind.LEAVE:
         if replacement is not None:
-            if not has_role(replacement, Role.PROCTOR):
-                raise RuleViolation(
-                    _("The replacement must be a proctor."), field="replacement", code="not_proctor"
-                )
+            proctors_check(session=session_room.session, proctors=[replacement], field="replacement")
             busy = SessionRoom.objects.filter(session=session_room.session, proctors=replacement)
             if busy.exists():
                 raise RuleViolation(

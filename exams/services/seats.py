@@ -20,6 +20,7 @@ from applicants.services import applications_lapse
 from exams.models import (
     Batch,
     BatchStatus,
+    ExaminerAssignment,
     ExamSession,
     Room,
     Seat,
@@ -31,7 +32,7 @@ from exams.models import (
 from finance.services import tickets_require_fees
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
-from jianding.roles import Role, has_role
+from jianding.roles import PROCTORING_ROLES, Role, has_role
 
 # Exam staff arrange rooms and seats and issue tickets [考务组 §2–§3]; clerks help.
 ARRANGER_ROLES = (Role.EXAM_STAFF, Role.CLERK)
@@ -121,17 +122,46 @@ def session_save(
     return session
 
 
-@transaction.atomic
-def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> SessionRoom:
-    """Name the proctors of a room; only accounts with the proctor role may guard one."""
-    require_arranger(actor)
-    # The session's lock: a publication meanwhile either counts these proctors or refuses them.
-    require_arranging(ExamSession.objects.select_for_update().get(pk=session_room.session_id))
-    wrong = [str(user) for user in proctors if not has_role(user, Role.PROCTOR)]
+def proctors_check(*, session: ExamSession, proctors, field: str) -> None:
+    """Refuse anyone who may not guard a room of ``session``.
+
+    Proctors, and examiners and exam staff, whose duties include proctoring
+    [考评组 §2, 考务组 §5], may guard one; an examiner of ``session`` may not: he
+    would see who the candidates are in a session he scores blind
+    (``examiner_assign`` refuses the other way round).
+    """
+    wrong = [str(user) for user in proctors if not has_role(user, *PROCTORING_ROLES)]
     if wrong:
         raise RuleViolation(
-            _("Not proctors: %(names)s.") % {"names": "、".join(wrong)}, field="proctors", code="not_proctor"
+            _("%(names)s may not guard a room: only proctors, examiners and exam staff do.")
+            % {"names": "、".join(wrong)},
+            field=field,
+            code="not_proctor",
         )
+    scorers = set(
+        ExaminerAssignment.objects.filter(session=session).values_list("examiner__user_id", flat=True)
+    )
+    scoring = [str(user) for user in proctors if user.pk in scorers]
+    if scoring:
+        raise RuleViolation(
+            _(
+                "%(names)s score this session as examiners; an examiner may not guard a room of a session he scores, where he would see who the candidates are."
+            )
+            % {"names": "、".join(scoring)},
+            field=field,
+            code="examiner_of_session",
+        )
+
+
+@transaction.atomic
+def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> SessionRoom:
+    """Name the proctors of a room, each one who may guard it (``proctors_check``)."""
+    require_arranger(actor)
+    # The session's lock: a publication meanwhile either counts these proctors or refuses them,
+    # and an examiner assigned meanwhile is refused or seen here.
+    session = ExamSession.objects.select_for_update().get(pk=session_room.session_id)
+    require_arranging(session)
+    proctors_check(session=session, proctors=proctors, field="proctors")
     session_room.proctors.set(proctors)
     return session_room
 

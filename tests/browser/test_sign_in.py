@@ -107,7 +107,7 @@ def test_director_creates_a_clerk_who_must_choose_a_password(open_page):
     page.get_by_role("link", name="新建工作人员账号").click()
     page.get_by_label("登录名").fill("zhao.li")
     page.get_by_label("姓名").fill("赵丽")
-    page.get_by_label("角色").select_option("clerk")
+    page.get_by_label("管理人员").check()
     page.get_by_label("初始密码").fill("Chu-shi-2026")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("账号 zhao.li 已创建。")).to_be_visible()

@@ -35,8 +35,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
+        """One role, or several as a tuple: ``role=(Role.EXAMINER, Role.PROCTOR)``."""
         if extracted:
-            self.groups.add(Group.objects.get(name=Role(extracted).value))
+            roles = (extracted,) if isinstance(extracted, str) else extracted
+            self.groups.add(*Group.objects.filter(name__in=[Role(role).value for role in roles]))
         if create:
             self.save()
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.urls import reverse
 
+from jianding import staff
 from jianding.models import Disclosure, Download
 from jianding.roles import Role
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
@@ -122,3 +123,23 @@ def test_numbers_in_a_history_are_masked_until_asked_for_and_the_asking_is_recor
     ]
     assert http.post(reverse("show_whole_record", args=["applicants.applicant", 0])).status_code == 404
     assert Disclosure.objects.count() == 1
+
+
+def test_a_change_of_roles_shows_the_roles_before_and_after_with_the_reason(client_as):
+    director = UserFactory(username="suozhang", role=Role.DIRECTOR)
+    target = UserFactory(username="wenyuan", name="孙丽", role=Role.CLERK)
+    staff.staff_update(
+        actor=director,
+        user=target,
+        name="孙丽",
+        phone=target.phone,
+        roles=[Role.CLERK, Role.FINANCE],
+        is_active=True,
+        reason="兼任财务",
+    )
+    record = client_as(director).get(reverse("audit_record", args=["jianding.user", target.pk]))
+    step = record.context["steps"][0]
+    assert (step["record"].history_user, step["record"].history_change_reason) == (director, "兼任财务")
+    assert [(str(label), old, new) for label, old, new in step["changes"]] == [
+        ("组", "管理人员", "管理人员、财务人员")
+    ]

@@ -47,7 +47,9 @@ from tests.factories.exams import BatchFactory, PlanFactory, PlanLineFactory, pd
 from tests.factories.finance import books as finance_books
 
 ANON = "anonymous"
-WHO = (ANON, *(role.value for role in Role))
+# Accounts holding two roles [#17]: each gets what either of its roles gets (``either_role``).
+MULTI_ROLE = {"examiner_proctor": ("examiner", "proctor"), "clerk_finance": ("clerk", "finance")}
+WHO = (ANON, *(role.value for role in Role), *MULTI_ROLE)
 
 OK = 200
 LOGIN = "login"  # 302 to the sign-in page
@@ -69,8 +71,11 @@ class Row:
 
 
 def row(name: str, *, anonymous, default, kwargs=None, args=(), method="get", **by_role) -> Row:
-    """Expect ``default`` for every role but those named, and ``anonymous`` for no one signed in."""
-    expected = {ANON: anonymous, **{who: by_role.get(who, default) for who in WHO[1:]}}
+    """Expect ``default`` for every role but those named, and ``anonymous`` for no one signed in.
+
+    An account of several roles (``MULTI_ROLE``) is expected what ``either_role`` derives.
+    """
+    expected = {ANON: anonymous, **{role.value: by_role.get(role.value, default) for role in Role}}
     return Row(name, expected, kwargs or {}, tuple(args), method)
 
 
@@ -931,6 +936,7 @@ def world(role_users, tmp_path, settings):
         **exam_day(world_application=application, batch=batch, role_users=role_users),
         **finance_world(batch=batch, role_users=role_users),
         "captcha": CaptchaStore.generate_key(),
+        **multi_role_users(),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
             applicants=[
@@ -944,6 +950,13 @@ def world(role_users, tmp_path, settings):
             reason="matrix",
         )[0],
     }
+
+
+def multi_role_users():
+    """The accounts of ``MULTI_ROLE``, each holding both roles and none of the world's objects."""
+    users = {who: UserFactory(username=who, role=roles) for who, roles in MULTI_ROLE.items()}
+    ExaminerProfile.objects.create(user=users["examiner_proctor"])
+    return users
 
 
 def finance_world(*, batch, role_users):
@@ -1082,7 +1095,7 @@ def test_permission_matrix(matrix_row, world, client, client_as):
         http = client if who == ANON else client_as(world[who])
         response = getattr(http, matrix_row.method)(url)
         try:
-            _check(response, matrix_row.expected[who], admin_login_url, login_url)
+            _check(response, expected_of(matrix_row, who), admin_login_url, login_url)
             _check_security_headers(response)
         except AssertionError as error:
             raise AssertionError(f"{matrix_row.name} as {who}: {error}") from None
@@ -1174,6 +1187,50 @@ NOT_OWNED = {
     "public:object_to": "public",
     "public:view_notice": "public",
 }
+
+
+# The answers by which a role's account is let through to the view.
+REFUSALS = (LOGIN, ANY_LOGIN, ADMIN_LOGIN, FORBIDDEN, NOT_FOUND)
+
+
+def either_role(name: str, answers: list) -> object:
+    """What an account holding several roles gets: what a role of his is let through to; else 404
+    (a role of his reaches the page, but the object is not his); else the refusal they share."""
+    through = {answer for answer in answers if answer not in REFUSALS}
+    if len(through) > 1:
+        raise AssertionError(f"{name}: the roles are let through to different answers {through}; say which")
+    if through:
+        return through.pop()
+    if NOT_FOUND in answers:
+        return NOT_FOUND
+    assert len(set(answers)) == 1, (name, answers)
+    return answers[0]
+
+
+def expected_of(matrix_row: Row, who: str):
+    """The row's answer for ``who``. An account of several roles holds the permissions of each but
+    none of the world's objects: on a URL of a role's own object he is that role's other user (404)."""
+    if who not in MULTI_ROLE:
+        return matrix_row.expected[who]
+    owned = {(role.value, name, method) for role, name, _key, method in OBJECT_ROWS + CHIEF_ROWS}
+    answers = [
+        NOT_FOUND if (role, matrix_row.name, matrix_row.method) in owned else matrix_row.expected[role]
+        for role in MULTI_ROLE[who]
+    ]
+    return either_role(f"{matrix_row.method} {matrix_row.name} as {who}", answers)
+
+
+def test_an_account_of_two_roles_is_expected_what_either_role_gets():
+    rows = {(r.name, r.method): r for r in MATRIX}
+    assert expected_of(rows["finance:create_account", "post"], "clerk_finance") == FOUND  # finance's
+    assert expected_of(rows["finance:create_fee_plan", "post"], "clerk_finance") == FOUND  # the clerk's
+    assert expected_of(rows["accounts:list_staff", "get"], "clerk_finance") == FORBIDDEN  # neither's
+    assert expected_of(rows["exams:my_duties", "get"], "examiner_proctor") == OK
+    # The world's sheet and room are other people's: the object rules still hold for him.
+    assert expected_of(rows["exams:score_sheet", "get"], "examiner_proctor") == NOT_FOUND
+    assert expected_of(rows["exams:room_record", "get"], "examiner_proctor") == NOT_FOUND
+    with pytest.raises(AssertionError, match="say which"):
+        either_role("a page", [OK, ELSEWHERE])
 
 
 def test_every_object_url_an_applicant_examiner_or_proctor_reaches_is_in_the_cross_user_table():

@@ -14,7 +14,6 @@ from tests.factories.accounts import UserFactory
 APPS = {"applicants", "exams", "certificates", "archive", "finance", "equipment"}
 # Modules of the base that other items of issue 17 free from the apps.
 FREED_BY_OTHER_ITEMS = {
-    "staff.py": "item 6 (several roles per person) rewrites the staff accounts",
     "management/commands/seed_demo.py": "fills every app with demo data; item 3 settles its place",
 }
 

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from jianding import roles
-from jianding.roles import ROLE_PERMISSIONS, Role, has_role, primary_role, role_groups_sync, user_roles
+from jianding.roles import ROLE_PERMISSIONS, Role, has_role, role_groups_sync, user_roles
 from tests.factories.accounts import UserFactory
 
 
@@ -47,5 +47,4 @@ def test_role_helpers_read_groups_and_ignore_inactive_users():
     examiner = UserFactory(role=Role.EXAMINER)
     assert has_role(examiner, Role.EXAMINER, Role.PROCTOR)
     assert not has_role(examiner, Role.DIRECTOR)
-    assert primary_role(examiner) == Role.EXAMINER
     assert user_roles(UserFactory(role=Role.CLERK, is_active=False)) == frozenset()

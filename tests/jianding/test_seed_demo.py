@@ -6,9 +6,14 @@ from django.urls import reverse
 from applicants.models import Applicant
 from exams.models import ExaminerProfile, Level, Occupation
 from jianding.identity import RESIDENT_ID_SHAPE, resident_id_parse
-from jianding.management.commands.seed_demo import DEMO_PASSWORD, DEMO_RECOVERY_CODES, DEMO_STAFF
+from jianding.management.commands.seed_demo import (
+    DEMO_MORE_ROLES,
+    DEMO_PASSWORD,
+    DEMO_RECOVERY_CODES,
+    DEMO_STAFF,
+)
 from jianding.models import User
-from jianding.roles import Role, primary_role
+from jianding.roles import Role, user_roles
 
 
 @pytest.mark.django_db
@@ -27,12 +32,12 @@ def test_one_account_per_role_and_idempotent(settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (User.objects.count(), Applicant.objects.count(), Occupation.objects.count()) == counts
 
-    roles = {primary_role(user) for user in User.objects.all()}
+    roles = set().union(*(user_roles(user) for user in User.objects.all()))
     assert roles == set(Role)
     for login, _name, role, chief in DEMO_STAFF:
         user = User.objects.get(username=login)
         assert user.check_password(DEMO_PASSWORD)
-        assert primary_role(user) == role
+        assert user_roles(user) == {role, *DEMO_MORE_ROLES.get(login, ())}
         if role == Role.EXAMINER:
             assert ExaminerProfile.objects.get(user=user).is_chief_examiner == chief
 

@@ -1,12 +1,16 @@
+from io import BytesIO
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from exams.models import ExaminerProfile
 from jianding import staff
 from jianding.errors import RuleViolation
 from jianding.models import User
-from jianding.roles import Role, primary_role
+from jianding.roles import Role, user_roles
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 
 
@@ -20,7 +24,7 @@ def create(actor, **overrides):
         "username": "li.ming",
         "name": "李明",
         "phone": "13912345678",
-        "role": Role.EXAMINER,
+        "roles": [Role.EXAMINER],
         "password": "Kao-ping-2026",
         "is_chief_examiner": True,
     }
@@ -29,7 +33,7 @@ def create(actor, **overrides):
 
 def test_director_creates_an_examiner_who_must_change_the_password(director):
     user = create(director)
-    assert primary_role(user) == Role.EXAMINER
+    assert user_roles(user) == {"examiner"}
     assert ExaminerProfile.objects.get(user=user).is_chief_examiner
     assert user.must_change_password
     assert user.check_password("Kao-ping-2026")
@@ -49,8 +53,10 @@ def test_only_the_director_creates_staff(db, role):
     [
         ({"username": "BOSS"}, "username", "username_taken"),
         ({"password": "12345678"}, "password", "weak_password"),
-        ({"role": Role.CLERK, "is_chief_examiner": True}, "is_chief_examiner", "chief_not_examiner"),
-        ({"role": Role.APPLICANT, "is_chief_examiner": False}, "role", "not_staff_role"),
+        ({"roles": [Role.CLERK], "is_chief_examiner": True}, "is_chief_examiner", "chief_not_examiner"),
+        ({"roles": [Role.APPLICANT], "is_chief_examiner": False}, "roles", "not_staff_role"),
+        ({"roles": [Role.CLERK, Role.APPLICANT], "is_chief_examiner": False}, "roles", "not_staff_role"),
+        ({"roles": [], "is_chief_examiner": False}, "roles", "not_staff_role"),
     ],
 )
 def test_refusals_name_the_field_and_save_nothing(director, overrides, field, code):
@@ -62,17 +68,18 @@ def test_refusals_name_the_field_and_save_nothing(director, overrides, field, co
 
 
 def test_role_change_is_kept_in_history(director):
-    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    user = create(director, roles=[Role.CLERK], is_chief_examiner=False)
     staff.staff_update(
         actor=director,
         user=user,
         name="李明",
         phone="",
-        role=Role.PROCTOR,
+        roles=[Role.PROCTOR],
         is_active=True,
         is_chief_examiner=False,
+        reason="调任监考",
     )
-    assert primary_role(User.objects.get(pk=user.pk)) == Role.PROCTOR
+    assert user_roles(User.objects.get(pk=user.pk)) == {"proctor"}
     group_changes = [
         {link.group.name for link in record.groups.all()} for record in user.history.order_by("history_id")
     ]
@@ -80,24 +87,26 @@ def test_role_change_is_kept_in_history(director):
 
 
 def test_director_cannot_lock_himself_out(director):
-    for role, active, field in [(Role.DEPUTY, True, "role"), (Role.DIRECTOR, False, "is_active")]:
+    for role, active, field in [(Role.DEPUTY, True, "roles"), (Role.DIRECTOR, False, "is_active")]:
         with pytest.raises(RuleViolation) as caught:
-            staff.staff_update(actor=director, user=director, name="x", phone="", role=role, is_active=active)
+            staff.staff_update(
+                actor=director, user=director, name="x", phone="", roles=[role], is_active=active, reason="x"
+            )
         assert caught.value.field == field
-    assert primary_role(User.objects.get(pk=director.pk)) == Role.DIRECTOR
+    assert user_roles(User.objects.get(pk=director.pk)) == {"director"}
 
 
 def test_create_view_shows_the_refusal_on_its_field(director, client_as):
     response = client_as(director).post(
         reverse("accounts:create_staff"),
-        {"username": "boss", "name": "某", "role": "clerk", "password": TEST_PASSWORD},
+        {"username": "boss", "name": "某", "roles": ["clerk"], "password": TEST_PASSWORD},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["username"]
 
 
 def test_new_staff_must_change_password_before_anything_else(director, client_as):
-    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    user = create(director, roles=[Role.CLERK], is_chief_examiner=False)
     http = client_as(user)
     assert http.get(reverse("dashboard"))["Location"] == reverse("password_change")
     response = http.post(
@@ -132,7 +141,7 @@ def test_staff_list_filters_and_keeps_queries_flat(director, client_as, django_a
 
 
 def test_dashboard_counts_accounts_not_yet_taken_over(director, client_as):
-    create(director, username="new.one", role=Role.CLERK, is_chief_examiner=False)
+    create(director, username="new.one", roles=[Role.CLERK], is_chief_examiner=False)
     UserFactory(username="settled", role=Role.CLERK)
     http = client_as(director)
     dashboard = http.get(reverse("dashboard"))
@@ -145,16 +154,98 @@ def test_dashboard_counts_accounts_not_yet_taken_over(director, client_as):
 
 def test_a_chief_examiner_moved_to_another_role_loses_the_flag(director, client_as):
     user = create(director)
-    staff.staff_update(actor=director, user=user, name="李明", phone="", role=Role.CLERK, is_active=True)
+    staff.staff_update(
+        actor=director,
+        user=user,
+        name="李明",
+        phone="",
+        roles=[Role.CLERK],
+        is_active=True,
+        reason="不再担任考评员",
+    )
     assert not ExaminerProfile.objects.get(user=user).is_chief_examiner
     form = client_as(director).get(reverse("accounts:edit_staff", args=[user.pk])).context["form"]
     assert form.initial["is_chief_examiner"] is False
 
 
 def test_edit_by_a_request_records_who_changed_it(director, client_as):
-    user = create(director, role=Role.CLERK, is_chief_examiner=False)
+    user = create(director, roles=[Role.CLERK], is_chief_examiner=False)
     client_as(director).post(
         reverse("accounts:edit_staff", args=[user.pk]),
-        {"name": "李明明", "phone": "", "role": "clerk", "is_active": "on"},
+        {"name": "李明明", "phone": "", "roles": ["clerk"], "is_active": "on"},
     )
     assert user.history.latest().history_user == director
+
+
+def test_director_grants_a_second_role_and_withdraws_it_with_reasons_in_the_history(director, client_as):
+    user = create(director, roles=[Role.CLERK], is_chief_examiner=False)
+    http = client_as(director)
+    url = reverse("accounts:edit_staff", args=[user.pk])
+    form = {"name": "李明", "phone": "", "is_active": "on"}
+    response = http.post(url, {**form, "roles": ["clerk", "finance"], "reason": "兼任财务"})
+    assert response.status_code == 302
+    assert user_roles(User.objects.get(pk=user.pk)) == {"clerk", "finance"}
+    http.post(url, {**form, "roles": ["finance"], "reason": "专职财务"})
+    assert user_roles(User.objects.get(pk=user.pk)) == {"finance"}
+    page = http.get(url)
+    assert page.context["form"].initial["roles"] == ["finance"]
+    history = [
+        (change.by, change.granted, change.withdrawn, change.reason)
+        for change in page.context["role_history"]
+    ]
+    assert history == [
+        (director, [], [Role.CLERK], "专职财务"),
+        (director, [Role.FINANCE], [], "兼任财务"),
+        (director, [Role.CLERK], [], "创建工作人员账号"),
+    ]
+    text = page.content.decode()
+    assert "兼任财务" in text
+    assert "财务人员" in text
+
+
+def test_a_change_of_roles_without_a_reason_is_refused_on_the_reason_field(director, client_as):
+    user = create(director, roles=[Role.CLERK], is_chief_examiner=False)
+    response = client_as(director).post(
+        reverse("accounts:edit_staff", args=[user.pk]),
+        {"name": "李明", "phone": "", "is_active": "on", "roles": ["clerk", "finance"]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["reason"][0].code == "reason_required"
+    assert user_roles(User.objects.get(pk=user.pk)) == {"clerk"}
+
+
+def test_details_change_without_a_reason_when_the_roles_stay(director):
+    user = create(director, roles=[Role.CLERK, Role.FINANCE], is_chief_examiner=False)
+    staff.staff_update(
+        actor=director, user=user, name="李明明", phone="", roles=[Role.FINANCE, Role.CLERK], is_active=True
+    )
+    assert User.objects.get(pk=user.pk).name == "李明明"
+
+
+def test_the_examiner_profile_follows_the_examiner_role_among_others(director):
+    user = create(director, roles=[Role.EXAMINER, Role.PROCTOR])
+    assert ExaminerProfile.objects.get(user=user).is_chief_examiner
+    staff.staff_update(
+        actor=director,
+        user=user,
+        name="李明",
+        phone="",
+        roles=[Role.PROCTOR, Role.EXAM_STAFF],
+        is_active=True,
+        is_chief_examiner=False,
+        reason="改任考务",
+    )
+    assert not ExaminerProfile.objects.get(user=user).is_chief_examiner
+    assert user_roles(User.objects.get(pk=user.pk)) == {"proctor", "exam_staff"}
+
+
+def test_staff_list_export_and_print_name_every_role(director, client_as):
+    UserFactory(username="two-hats", name="孙丽", role=(Role.CLERK, Role.FINANCE))
+    http = client_as(director)
+    listed = http.get(reverse("accounts:list_staff")).content.decode()
+    assert "管理人员、财务人员" in listed
+    sheet = load_workbook(BytesIO(http.get(reverse("accounts:export_staff")).content)).active
+    rows = {row[0].value: row[3].value for row in sheet.iter_rows(min_row=2)}
+    assert rows["two-hats"] == "管理人员、财务人员"
+    reader = PdfReader(BytesIO(http.get(reverse("accounts:print_staff")).content))
+    assert "管理人员、财务人员" in "".join(page.extract_text() for page in reader.pages)

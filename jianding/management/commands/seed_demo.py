@@ -80,6 +80,8 @@ DEMO_STAFF = (
     ("finance", "郑秀英", Role.FINANCE, False),
     ("equipment", "冯海涛", Role.EQUIPMENT_MANAGER, False),
 )
+# Roles a demo account holds besides its own: the clerk also keeps the books, as in a small center.
+DEMO_MORE_ROLES = {"clerk": (Role.FINANCE,)}
 
 # (ID number, name, phone, education, class or employer): a student and a social applicant.
 DEMO_APPLICANTS = (
@@ -140,7 +142,8 @@ class Command(BaseCommand):
             self._seed_second_factor()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in with (password {DEMO_PASSWORD}):"))
         for login, name, role, chief in DEMO_STAFF:
-            extra = " + chief examiner" if chief else ""
+            extra = "".join(f" + {more.label}" for more in DEMO_MORE_ROLES.get(login, ()))
+            extra += " + chief examiner" if chief else ""
             extra += " + second factor" if role.value in settings.SECOND_FACTOR_ROLES else ""
             self.stdout.write(f"  {login:<12} {role.label}{extra} ({name})")
         for number, name, *_rest in DEMO_APPLICANTS:
@@ -161,18 +164,18 @@ class Command(BaseCommand):
             self._checked_hashes[encoded] = check_password(DEMO_PASSWORD, encoded)
         return self._checked_hashes[encoded]
 
-    def _account(self, username: str, name: str, phone: str, role: Role) -> User:
+    def _account(self, username: str, name: str, phone: str, *roles: Role) -> User:
         user, created = User.objects.get_or_create(username=username, defaults={"name": name, "phone": phone})
         if created or not self._is_demo_password(user.password):
             user.password = self._demo_password_hash
         user.name, user.phone, user.is_active, user.must_change_password = name, phone, True, False
         user.save()
-        user.groups.set([Group.objects.get(name=role.value)])
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
         return user
 
     def _seed_staff(self) -> None:
         for index, (login, name, role, chief) in enumerate(DEMO_STAFF, start=1):
-            user = self._account(login, name, f"1390000{index:04d}", role)
+            user = self._account(login, name, f"1390000{index:04d}", role, *DEMO_MORE_ROLES.get(login, ()))
             if role == Role.EXAMINER:
                 ExaminerProfile.objects.update_or_create(user=user, defaults={"is_chief_examiner": chief})
 
