@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "archive",
     "finance",
     "equipment",
+    "demo",
     "jianding.admin_site.JiandingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,14 +4,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from applicants.models import Applicant
-from exams.models import ExaminerProfile, Level, Occupation
-from jianding.identity import RESIDENT_ID_SHAPE, resident_id_parse
-from jianding.management.commands.seed_demo import (
+from demo.management.commands.seed_demo import (
     DEMO_MORE_ROLES,
     DEMO_PASSWORD,
     DEMO_RECOVERY_CODES,
     DEMO_STAFF,
 )
+from exams.models import ExaminerProfile, Level, Occupation
+from jianding.identity import RESIDENT_ID_SHAPE, resident_id_parse
 from jianding.models import User
 from jianding.roles import Role, user_roles
 
