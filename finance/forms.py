@@ -7,8 +7,7 @@ from django.utils.translation import pgettext_lazy
 from finance import selectors
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
 from jianding.forms import FormHelperMixin
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from jianding.money import MONEY
 
 
 class MultipleFileInput(forms.ClearableFileInput):

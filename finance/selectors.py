@@ -37,10 +37,10 @@ from finance.models import (
     PlanFee,
     Subject,
 )
-from finance.services.books import fen
+from jianding.money import MONEY, fen
 from jianding.roles import BOOKS_ROLES, Role, has_role
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 
 
 def fee_plan_list(*, actor) -> QuerySet[FeePlan]:
@@ -127,7 +127,7 @@ def batch_fee(*, path: str = "") -> Case:
     return Case(
         When(**{f"{path}fee_item__isnull": True}, then=ZERO),
         default=Subquery(standard),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
+        output_field=DecimalField(**MONEY),
     )
 
 

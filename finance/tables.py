@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from finance.models import Expense, FeePlan, LedgerEntry
-from finance.services.books import fen
+from jianding.money import fen
 
 
 class FeePlanTable(tables.Table):

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, ApplicationStatus
-from finance import selectors  # the module, not its names: finance.selectors imports the services
+from finance import selectors
 from finance.models import Account, Collection, Deferral, LedgerEntry, ReceiptBook
-from finance.services.books import entry_write, fen, money_require_positive
+from finance.services.books import entry_write, money_require_positive
 from jianding.errors import RuleViolation
+from jianding.money import fen
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document
