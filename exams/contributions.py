@@ -22,7 +22,7 @@ def application_results(*, application) -> dict:
 
 
 def my_applications_batches(*, actor) -> dict:
-    """ "My applications"' ``batches``: those open for registration today."""
+    """The ``batches`` of the "my applications" page: those open for registration today."""
     return {"batches": selectors.batch_public_list()}
 
 
