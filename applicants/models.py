@@ -5,12 +5,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
+from jianding.identity import Sex
 from jianding.roles import REVIEWER_ROLES, has_role
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("male")
-    FEMALE = "F", _("female")
 
 
 class Education(models.TextChoices):

@@ -1,8 +1,9 @@
 """Everything the portal holds about an applicant, as one download of his own [个人信息保护].
 
 A zip with ``data.json`` (his account, profile, applications with their
-documents' details, tickets and released results) and every document he
-uploaded, under ``documents/``.
+documents' details, tickets and what the higher apps add through
+``contributions.personal_data``, such as released results) and every document
+he uploaded, under ``documents/``.
 """
 
 import json
@@ -12,8 +13,8 @@ from io import BytesIO
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 
+from applicants import contributions
 from applicants.models import Applicant
-from exams.models import PartResult
 
 # Never part of the export: secrets, and what only staff work with.
 LEFT_OUT = {"password", "user", "applicant", "reviewed_by", "original_seen_by", "declaration"}
@@ -33,12 +34,7 @@ def personal_data_archive(applicant: Applicant) -> bytes:
     applications = applicant.applications.select_related("batch__occupation", "ticket").prefetch_related(
         "documents"
     )
-    results = PartResult.objects.released().filter(application__applicant=applicant).select_related("session")
-    by_application = {}
-    for result in results:
-        by_application.setdefault(result.application_id, []).append(
-            {"part": result.session.part, "points": result.points, "outcome": result.outcome}
-        )
+    added = dict(contributions.personal_data(applicant=applicant))
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         entries = []
@@ -56,7 +52,7 @@ def personal_data_archive(applicant: Applicant) -> bytes:
                     "batch": str(application.batch),
                     "documents": documents,
                     "admission_ticket": ticket.number if ticket else None,
-                    "results": by_application.get(application.pk, []),
+                    **{key: lists.get(application.pk, []) for key, lists in added.items()},
                 }
             )
         data = {

@@ -18,7 +18,7 @@ from applicants.models import (
     Declaration,
     SignUpAttempt,
 )
-from exams.models import DocumentKind
+from jianding.documents import DocumentKind
 from jianding.identity import resident_id_parse
 from jianding.roles import REVIEWER_ROLES, has_role
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from applicants import selectors, services
+from applicants import contributions, selectors, services
 from applicants.filters import InvitationFilter, ReviewFilter
 from applicants.forms import (
     ActivateForm,
@@ -28,11 +28,8 @@ from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
 from applicants.personal_data import personal_data_archive
 from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
-from exams.models import DocumentKind, PartResult
-from exams.selectors import batch_list, batch_public_list, released_results
-from finance.selectors import how_to_pay
-from finance.services import application_fee_status
 from jianding.client import client_ip
+from jianding.documents import DocumentKind
 from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
@@ -120,7 +117,7 @@ def edit_profile(request):
 
 @role_required(Role.APPLICANT)
 def create_application(request, batch_pk):
-    batch = get_object_or_404(batch_public_list(), pk=batch_pk)
+    batch = get_object_or_404(contributions.batches_open(), pk=batch_pk)
     form = ApplyForm(request.POST or None, batch=batch)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,18 +166,15 @@ def view_application(request, pk, upload_form=None):
             "birth": birth_shown(application.applicant.birth_date, request.user, Where.RECORD),
             "rows": rows,
             "is_owner": is_owner,
-            "results": PartResult.objects.released()
-            .filter(application=application)
-            .select_related("session"),
             "missing": services.application_missing(application),
-            "fee_status": application_fee_status(application=application),
-            "how_to_pay": how_to_pay(application=application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
             "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),
             "history": application.history.select_related("history_user").order_by("-history_date")[:20]
             if not is_owner
             else [],
+            # what the higher apps show here: exams the results, finance the fee and how to pay it
+            **contributions.application_page.merged(application=application),
         },
     )
 
@@ -274,13 +268,13 @@ def my_applications(request):
     applications = (
         selectors.application_list(actor=request.user)
         .select_related("ticket")
-        .prefetch_related(released_results())
+        .prefetch_related(*contributions.my_applications_prefetch())
         .order_by("-created_at")
     )
     return render(
         request,
         "applicants/my_applications.html",
-        {"applications": applications, "batches": batch_public_list()},
+        {"applications": applications, **contributions.my_applications_page.merged(actor=request.user)},
     )
 
 
@@ -326,7 +320,7 @@ def record_original_seen(request, pk):
 @role_required(*REVIEWER_ROLES)
 def list_declarations(request):
     waiting = selectors.batches_with_approved_applications(actor=request.user)
-    batches = batch_list(actor=request.user).in_bulk([row["batch_id"] for row in waiting])
+    batches = contributions.batches_visible(actor=request.user).in_bulk([row["batch_id"] for row in waiting])
     return render(
         request,
         "applicants/list_declarations.html",
@@ -343,7 +337,7 @@ def list_declarations(request):
 @require_POST
 @role_required(Role.CLERK)
 def declare_batch(request, batch_pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
     try:
         declaration = services.declaration_create(actor=request.user, batch=batch)
     except RuleViolation as error:
@@ -414,7 +408,7 @@ ROSTER_FORMS = {"roster": "花名册", "register": "报名人员登记表"}
 @role_required(*REVIEWER_ROLES)
 def print_roster(request, batch_pk):
     """The roster, or the applicants' half of the register (?form=register), as a PDF."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
     form = request.GET.get("form") if request.GET.get("form") in ROSTER_FORMS else "roster"
     pdf = pdf_render(
         template_name="print/roster.html",
@@ -431,7 +425,7 @@ def print_roster(request, batch_pk):
 
 @role_required(*REVIEWER_ROLES)
 def export_roster(request, batch_pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
     applications = selectors.roster(actor=request.user, batch_id=batch.pk)
     return xlsx_response(
         applications_dataset(applications, viewer=request.user),

@@ -7,8 +7,9 @@ class ExamsConfig(AppConfig):
     verbose_name = _("Exams")
 
     def ready(self):
-        from exams import portal
+        from exams import contributions, portal
         from exams.receivers import receivers_connect
 
         portal.register()
+        contributions.register()
         receivers_connect()

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from exams.models import (
     AbsenceKind,
     CombineRule,
-    DocumentKind,
     ExaminerProfile,
     ExaminerState,
     IncidentKind,
@@ -23,6 +22,7 @@ from exams.models import (
     default_student_documents,
 )
 from finance.selectors import fee_items_in_approved_plans
+from jianding.documents import DocumentKind
 from jianding.forms import DateInput, FormHelperMixin, ModelChoicesField
 from jianding.models import User
 from jianding.roles import PROCTORING_ROLES

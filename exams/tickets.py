@@ -6,7 +6,8 @@ from io import BytesIO
 import segno
 from pypdf import PdfWriter
 
-from exams.models import DocumentKind, Ticket
+from exams.models import Ticket
+from jianding.documents import DocumentKind
 from jianding.pdf import pdf_render
 from jianding.privacy import Where, id_number_shown
 

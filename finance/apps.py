@@ -7,6 +7,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self):
-        from finance import portal
+        from finance import contributions, portal
 
         portal.register()
+        contributions.register()

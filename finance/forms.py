@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from exams.models import Batch
+from finance import selectors
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
 from jianding.forms import FormHelperMixin
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from jianding.money import MONEY
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -114,7 +113,7 @@ class ExpenseForm(FormHelperMixin, forms.Form):
     purpose = forms.CharField(label=_("purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     batch = forms.ModelChoiceField(
         label=_("appraisal batch"),
-        queryset=Batch.objects.select_related("occupation"),
+        queryset=selectors.expense_batch_choices(),
         required=False,
         help_text=_("The batch the money is spent for, if any."),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from jianding.money import MONEY
 
 
 class Account(models.Model):

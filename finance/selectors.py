@@ -27,6 +27,7 @@ from applicants.models import Application, ApplicationStatus
 from finance.models import (
     BudgetLine,
     Collection,
+    Deferral,
     Expense,
     ExpenseStatus,
     FeeItem,
@@ -36,10 +37,10 @@ from finance.models import (
     PlanFee,
     Subject,
 )
-from finance.services.books import fen
+from jianding.money import MONEY, fen
 from jianding.roles import BOOKS_ROLES, Role, has_role
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 
 
 def fee_plan_list(*, actor) -> QuerySet[FeePlan]:
@@ -126,7 +127,7 @@ def batch_fee(*, path: str = "") -> Case:
     return Case(
         When(**{f"{path}fee_item__isnull": True}, then=ZERO),
         default=Subquery(standard),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
+        output_field=DecimalField(**MONEY),
     )
 
 
@@ -184,6 +185,47 @@ def how_to_pay(*, application=None) -> HowToPay:
     )
 
 
+@dataclass(frozen=True)
+class FeeStatus:
+    due: Decimal | None  # None: the batch's fee item is not in the approved plan, nothing can be paid
+    paid: Decimal
+    deferred: bool
+
+    @property
+    def is_paid(self) -> bool:
+        return self.due is not None and self.paid >= self.due
+
+    @property
+    def may_have_ticket(self) -> bool:
+        return self.is_paid or self.deferred
+
+
+def application_fee_status(*, application: Application) -> FeeStatus:
+    """Return what the application owes (its batch's approved fee), has paid net of refunds, and any deferral."""
+    paid = fen(application.fee_entries.aggregate(total=Sum("amount"))["total"])
+    deferred = Deferral.objects.filter(application=application).exists()
+    due = (
+        Application.objects.filter(pk=application.pk)
+        .annotate(due=batch_fee(path="batch__"))
+        .values_list("due", flat=True)
+        .get()
+    )
+    return FeeStatus(due=None if due is None else fen(due), paid=paid, deferred=deferred)
+
+
+def applications_unsettled(*, application_ids) -> list[Application]:
+    """Return those of the applications that have neither paid their batch's fee nor a deferral."""
+    applications = (
+        Application.objects.filter(
+            pk__in=list(application_ids), batch__fee_item__isnull=False, fee_deferral__isnull=True
+        )
+        .select_related("applicant", "batch")
+        .annotate(paid=Sum("fee_entries__amount"), due=batch_fee(path="batch__"))
+        .order_by("applicant__name_sort_key", "pk")
+    )
+    return [a for a in applications if a.due is None or (a.paid or 0) < a.due]
+
+
 def application_dues(*, actor) -> QuerySet[Application]:
     """Applications that owe a fee (not draft, rejected or withdrawn), with what they paid net."""
     return (
@@ -234,6 +276,12 @@ def day_totals(collections) -> dict:
         by_fee[collection.plan_fee.fee_item.name] += signed
         net += signed
     return {"by_method": dict(by_method), "by_fee": dict(by_fee), "net": fen(net)}
+
+
+def expense_batch_choices() -> QuerySet:
+    """The batches an expense may be spent for, reached through the expense's own relation
+    (finance sits below exams and does not import it)."""
+    return Expense._meta.get_field("batch").related_model.objects.select_related("occupation")
 
 
 def expense_list(*, actor) -> QuerySet[Expense]:

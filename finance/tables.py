@@ -2,9 +2,8 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from applicants.models import Application
 from finance.models import Expense, FeePlan, LedgerEntry
-from finance.services.books import fen
+from jianding.money import fen
 
 
 class FeePlanTable(tables.Table):
@@ -21,6 +20,8 @@ class FeePlanTable(tables.Table):
 
 
 class DueTable(tables.Table):
+    """The rows of ``selectors.application_dues``: every column is declared, no model named."""
+
     applicant = tables.LinkColumn(
         "finance:view_dues",
         args=[tables.A("pk")],
@@ -29,6 +30,7 @@ class DueTable(tables.Table):
         order_by=("applicant__name_sort_key",),
     )
     batch = tables.Column(verbose_name=_("appraisal batch"))
+    class_name = tables.Column(verbose_name=_("class or employer"))
     due = tables.Column(verbose_name=_("due (yuan)"))
     paid = tables.Column(verbose_name=_("paid (yuan)"))
     fee_state = tables.Column(
@@ -36,8 +38,6 @@ class DueTable(tables.Table):
     )
 
     class Meta:
-        model = Application
-        fields = ("applicant", "batch", "class_name", "due", "paid", "fee_state")
         attrs = {"class": "table table-hover align-middle"}
 
     def render_due(self, value):

@@ -344,7 +344,7 @@ def view_dues(request, pk):
         {
             "application": application,
             "plan_fee": plan_fee,
-            "status": services.application_fee_status(application=application),
+            "status": selectors.application_fee_status(application=application),
             "collections": collections,
             "collection_form": CollectionForm(initial=initial),
             "deferral_form": DeferralForm(),

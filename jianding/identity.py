@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
@@ -21,11 +22,18 @@ FIRST_BIRTH_YEAR = 1900
 RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
+class Sex(models.TextChoices):
+    """A person's sex, as his resident ID number carries it (odd order code: male)."""
+
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
 @dataclass(frozen=True)
 class ResidentId:
     number: str
     birth_date: datetime.date
-    sex: str  # "M" or "F", from the parity of the order code
+    sex: Sex  # from the parity of the order code
 
     def age_on(self, day: datetime.date) -> int:
         return age_on(self.birth_date, day)
@@ -67,5 +75,5 @@ def resident_id_parse(value: str, *, today: datetime.date | None = None) -> Resi
             _("The last character of this ID number does not match the others; check each digit."),
             code="ric_checksum",
         )
-    sex = "M" if int(number[16]) % 2 else "F"
+    sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number=number, birth_date=birth_date, sex=sex)

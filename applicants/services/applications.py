@@ -1,3 +1,13 @@
+"""Applications: started, documented, submitted, reviewed, withdrawn, lapsed, not admitted.
+
+Rules about the batch come from exams without this module importing it: whether its
+registration is open is read through the relation (``batch.is_open_for_registration``,
+``application.batch.is_open_for_registration``); whether its tickets are published and which
+earlier results ground a retake are the hooks ``contributions.tickets_published`` and
+``contributions.retake_basis`` that exams fills. Lapsing follows the batch's events
+(``jianding.events``), which applicants subscribes to in its ``AppConfig.ready()``.
+"""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from applicants import contributions
 from applicants.models import (
     Applicant,
     Application,
@@ -16,8 +27,7 @@ from applicants.models import (
 )
 from applicants.photos import photo_convert
 from applicants.selectors import ROSTER_STATUSES
-from exams.models import Batch, DocumentKind, Outcome
-from exams.selectors import batch_is_open_for_registration, retake_basis, tickets_published
+from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.permissions import require_role
@@ -71,7 +81,7 @@ def application_create(
     require_role(actor, Role.APPLICANT)
     applicant = Applicant.objects.filter(user=actor).first()
     today = today or timezone.localdate()
-    if not batch_is_open_for_registration(batch_id=batch.pk, today=today):
+    if not batch.is_open_for_registration(today):
         raise RuleViolation(_("This batch is not open for registration."), code="batch_not_open")
     if applicant is None or not applicant.education or not applicant.employer_or_class:
         raise RuleViolation(
@@ -108,7 +118,7 @@ def application_create(
         "review": review_attempt if needs_review else "",
     }
     retake_of = None
-    basis = retake_basis(
+    basis = contributions.retake_basis(
         id_number=applicant.id_number,
         occupation_id=batch.occupation_id,
         level=batch.level,
@@ -122,9 +132,9 @@ def application_create(
         .exists()
     ):
         retake_of = basis.application_id
-        for part, outcome in basis.outcomes.items():
+        for part, passed in basis.passed.items():
             if attempts.get(part):
-                attempts[part] = Attempt.KEPT if outcome == Outcome.PASSED else Attempt.RETAKE
+                attempts[part] = Attempt.KEPT if passed else Attempt.RETAKE
     taken = RuleViolation(
         _("You already have an application to this batch; open it instead."), code="application_exists"
     )
@@ -215,7 +225,7 @@ def application_submit(*, actor, application: Application) -> Application:
     _require_owner(actor, application)
     application = application_locked(application)
     _require_editable(application)
-    if not batch_is_open_for_registration(batch_id=application.batch_id, today=timezone.localdate()):
+    if not application.batch.is_open_for_registration(timezone.localdate()):
         raise RuleViolation(_("Registration for this batch has closed."), code="batch_not_open")
     missing = application_missing(application)
     if missing:
@@ -291,7 +301,7 @@ def application_review(
     return application
 
 
-def applications_lapse(*, today: datetime.date | None = None, batch: Batch | None = None) -> int:
+def applications_lapse(*, today: datetime.date | None = None, batch=None) -> int:
     """Lapse the returned applications of batches whose registration is over; return how many.
 
     Run nightly (``manage.py applications_lapse``) and when a batch's registration
@@ -338,7 +348,7 @@ def application_not_admit(*, actor, application: Application, reason: str) -> Ap
             % {"status": application.get_status_display()},
             code="not_admittable",
         )
-    if not tickets_published(batch_id=application.batch_id):
+    if not contributions.tickets_published(batch_id=application.batch_id):
         raise RuleViolation(
             _("The tickets are not published yet: seat him with the others."), code="not_published"
         )

@@ -6,6 +6,10 @@ for ``DOCUMENT_RETENTION_YEARS``. The photo stays: it is printed on the
 application form (申请表), one of the forms the archive keeps for good
 [档案管理制度 §3]. Every other archived form is drawn from the records
 themselves (applications, sessions, results), which this removes nothing of.
+
+applicants does not know batches' reports: the apps above it say which documents may not
+be removed yet through ``contributions.documents_held`` (exams: until the batch is reported
+and the retention period since has passed).
 """
 
 import datetime
@@ -17,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants import contributions
 from applicants.models import ApplicationDocument
-from exams.models import BatchStatus, DocumentKind
+from jianding.documents import DocumentKind
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +49,14 @@ def retention_cutoff(today: datetime.date | None = None) -> datetime.date:
 
 
 def documents_expired(today: datetime.date | None = None):
-    """The documents past retention: of batches reported on or before the cutoff, but the photos."""
-    return ApplicationDocument.objects.filter(
-        application__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED),
-        application__batch__reported_on__lte=retention_cutoff(today),
-    ).exclude(kind__in=KEPT_KINDS)
+    """The documents past retention: all but the photos and those a higher app still holds."""
+    holds = list(contributions.documents_held(cutoff=retention_cutoff(today)))
+    if not holds:  # no app says when the period starts: nothing is past it
+        return ApplicationDocument.objects.none()
+    documents = ApplicationDocument.objects.exclude(kind__in=KEPT_KINDS)
+    for held in holds:
+        documents = documents.exclude(held)
+    return documents
 
 
 def documents_expire(*, today: datetime.date | None = None, dry_run: bool = False) -> Expired:

@@ -11,7 +11,6 @@ from exams.models.batches import (
     Batch,
     BatchQuerySet,
     BatchStatus,
-    DocumentKind,
     default_social_documents,
     default_student_documents,
 )
@@ -95,7 +94,6 @@ __all__ = [
     "CandidateCode",
     "CombineRule",
     "Decided",
-    "DocumentKind",
     "ExamSession",
     "ExamSessionQuerySet",
     "ExaminerAssignment",

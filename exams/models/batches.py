@@ -14,20 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exams.models.catalogue import Level, Occupation, PlanLine
+from jianding.documents import DocumentKind
 from jianding.roles import BATCH_VIEWER_ROLES, has_role
-
-
-class DocumentKind(models.TextChoices):
-    """Documents an applicant uploads [报考流程]."""
-
-    STUDENT_CARD = "student_card", _("copy of student card")
-    ID_CARD = "id_card", _("copy of ID card")
-    PHOTO = "photo", _("black-and-white 2-inch photo")
-    EDUCATION = "education", _("copy of education certificate")
-    PREVIOUS_CERTIFICATE = "previous_certificate", _("copy of the previous qualification certificate")
-    WORK_YEARS = "work_years", _("work-years certificate stamped by the employer")
-    THESIS = "thesis", _("thesis")
-
 
 DEFAULT_STUDENT_DOCUMENTS = [DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, DocumentKind.PHOTO]
 
@@ -177,6 +165,10 @@ class Batch(models.Model):
 
     def __str__(self):
         return f"{self.theory_date:%Y-%m} {self.occupation.name} {Level(self.level).label}"
+
+    def is_open_for_registration(self, today: datetime.date) -> bool:
+        """Whether the public may apply on ``today``, read afresh (the row may have moved on)."""
+        return Batch.objects.open_for_registration(today).filter(pk=self.pk).exists()
 
     def registration_is_over(self, today: datetime.date) -> bool:
         """Registration is over once closed by the clerk, or after its last day."""

@@ -4,7 +4,6 @@ importable from here too.
 
 from exams.selectors.batches import (
     batch_close_blockers,
-    batch_is_open_for_registration,
     batch_list,
     batch_public_list,
     batches_due_to_open,
@@ -30,7 +29,6 @@ from exams.selectors.proctoring import (
 from exams.selectors.results import (
     TENTH,
     RegisterRow,
-    RetakeBasis,
     batches_publicised,
     batches_to_report,
     months_before,
@@ -77,14 +75,12 @@ __all__ = [
     "RateRow",
     "RegisterRow",
     "ResultStatistics",
-    "RetakeBasis",
     "ScheduleRow",
     "StatisticsRow",
     "applications_not_seated",
     "bank_list",
     "banks_waiting_for_deputy",
     "batch_close_blockers",
-    "batch_is_open_for_registration",
     "batch_list",
     "batch_public_list",
     "batches_due_to_open",

@@ -49,10 +49,6 @@ def batches_due_to_open(*, today) -> QuerySet[Batch]:
     )
 
 
-def batch_is_open_for_registration(*, batch_id: int, today) -> bool:
-    return Batch.objects.open_for_registration(today).filter(pk=batch_id).exists()
-
-
 def batch_close_blockers(*, batch: Batch) -> list[str]:
     """What keeps the batch from closing, as messages naming each applicant.
 

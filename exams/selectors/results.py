@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
+from applicants.contributions import RetakeBasis
 from applicants.models import Application
 from applicants.selectors import (
     ROSTER_ORDER,
@@ -64,14 +65,6 @@ def score_register(*, batch: Batch) -> list[RegisterRow] | None:
     return list(by_application.values())
 
 
-@dataclass(frozen=True)
-class RetakeBasis:
-    """An earlier application whose passed parts a retake keeps, with each part's outcome."""
-
-    application_id: int
-    outcomes: dict
-
-
 def months_before(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
@@ -99,7 +92,9 @@ def retake_basis(*, id_number: str, occupation_id: int, level: int, on: datetime
     for application_id, outcomes in by_application.items():
         passed = [part for part, outcome in outcomes.items() if outcome == Outcome.PASSED]
         if passed and len(passed) < len(outcomes):
-            return RetakeBasis(application_id, outcomes)
+            return RetakeBasis(
+                application_id, {part: outcome == Outcome.PASSED for part, outcome in outcomes.items()}
+            )
         return None
     return None
 

@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applicants.services import applications_lapse
-from exams.models import Batch, BatchStatus, DocumentKind, Occupation, PlanLine
+from exams.models import Batch, BatchStatus, Occupation, PlanLine
 from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
 from finance.selectors import batch_plan_fee, fee_items_in_approved_plans
+from jianding import events
+from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role, has_role
@@ -228,5 +229,5 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
     batch._change_reason = str(step.label)
     batch.save(update_fields=update_fields)
     if action == "close":
-        applications_lapse(today=today, batch=batch)
+        events.registration_closed.send(sender=Batch, batch=batch, today=today)
     return batch

@@ -16,7 +16,6 @@ from simple_history.utils import bulk_create_with_history
 
 from applicants.models import Application, ApplicationStatus
 from applicants.selectors import ROSTER_ORDER, session_candidates
-from applicants.services import applications_lapse
 from exams.models import (
     Batch,
     BatchStatus,
@@ -29,7 +28,8 @@ from exams.models import (
     SessionStatus,
     Ticket,
 )
-from finance.services import tickets_require_fees
+from finance import selectors as finance
+from jianding import events
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.roles import PROCTORING_ROLES, Role, has_role
@@ -367,13 +367,36 @@ def registration_unsettled(batch: Batch, today) -> list[str]:
     return problems
 
 
+def tickets_require_fees(*, application_ids) -> None:
+    """Refuse admission tickets while any of the applications is unpaid without a deferral [经费 §3].
+
+    What was paid and deferred is finance's to say: its selector answers.
+    """
+    unsettled = finance.applications_unsettled(application_ids=application_ids)
+    if unsettled:
+        names = "、".join(a.applicant.name for a in unsettled[:20])
+        if len(unsettled) > 20:
+            names += _(" and %(count)d more") % {"count": len(unsettled) - 20}
+        raise RuleViolation(
+            _(
+                "%(count)d applicants have not paid the appraisal fee and have no deferral from the "
+                "director, so they get no admission ticket: %(names)s."
+            )
+            % {"count": len(unsettled), "names": names}
+            + " "
+            + " ".join(finance.how_to_pay().sentences()),
+            code="fees_unpaid",
+        )
+
+
 @transaction.atomic
 def tickets_publish(*, actor, batch: Batch, today=None) -> int:
     """Publish every session of a batch and issue the tickets of its seated candidates.
 
     Refused while registration is open or an application of the batch waits
-    for its review or declaration; returned applications lapse here if the
-    nightly run has not lapsed them yet. The batch row is locked, so two
+    for its review or declaration; once published, ``jianding.events.tickets_published``
+    tells the apps that react (applicants lapses the returned applications the
+    nightly run has not lapsed yet). The batch row is locked, so two
     clerks publishing at once issue the numbers once: the second finds them
     published. Its sessions are locked too, so seats moved or proctors named
     meanwhile are either in what is checked and numbered here or refused as published.
@@ -389,7 +412,6 @@ def tickets_publish(*, actor, batch: Batch, today=None) -> int:
     unsettled = registration_unsettled(batch, today)
     if unsettled:
         raise RuleViolation(" ".join(unsettled), code="registration_unsettled")
-    applications_lapse(today=today, batch=batch)
     problems = []
     for session in sessions:
         candidates = session_candidates(batch_id=batch.pk, part=session.part).count()
@@ -432,6 +454,7 @@ def tickets_publish(*, actor, batch: Batch, today=None) -> int:
         session.status = SessionStatus.PUBLISHED
         session._change_reason = _("Tickets published")
         session.save(update_fields=["status"])
+    events.tickets_published.send(sender=Batch, batch=batch, today=today)
     return len(tickets)
 
 

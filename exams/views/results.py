@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applicants.models import Sex
 from exams import selectors, services
 from exams.forms import (
     ObjectionAnswerForm,
@@ -37,6 +36,7 @@ from exams.views.batches import batch_or_404
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse, year_asked
+from jianding.identity import Sex
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, id_number_shown

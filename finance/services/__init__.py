@@ -9,15 +9,11 @@ from finance.services.books import (
     subject_create,
 )
 from finance.services.collections import (
-    FeeStatus,
-    application_fee_status,
-    applications_unsettled,
     collection_record,
     deferral_grant,
     refund_approve,
     refund_refuse,
     refund_request,
-    tickets_require_fees,
 )
 from finance.services.expenses import (
     budget_line_for,
@@ -43,10 +39,7 @@ from finance.services.plans import (
 )
 
 __all__ = [
-    "FeeStatus",
     "account_create",
-    "application_fee_status",
-    "applications_unsettled",
     "budget_line_for",
     "budget_line_save",
     "collection_record",
@@ -75,5 +68,4 @@ __all__ = [
     "refund_refuse",
     "refund_request",
     "subject_create",
-    "tickets_require_fees",
 ]

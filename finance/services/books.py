@@ -9,16 +9,10 @@ from django.utils.translation import gettext as _
 
 from finance.models import Account, Collection, FeeItem, LedgerEntry, ReceiptBook, Subject, VoucherSequence
 from jianding.errors import RuleViolation
+from jianding.money import FEN
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document
-
-FEN = Decimal("0.01")
-
-
-def fen(value) -> Decimal:
-    """Return a sum from the database as yuan to the fen (SQLite drops the trailing zeros)."""
-    return Decimal(value or 0).quantize(FEN)
 
 
 def money_require_positive(amount: Decimal, *, field: str = "amount") -> Decimal:

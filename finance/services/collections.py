@@ -1,7 +1,6 @@
 """Fees paid for applications, refunds, deferrals, and what an application still owes [§3]."""
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -10,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import Application, ApplicationStatus
-from finance import selectors  # the module, not its names: finance.selectors imports the services
+from finance import selectors
 from finance.models import Account, Collection, Deferral, LedgerEntry, ReceiptBook
-from finance.services.books import entry_write, fen, money_require_positive
+from finance.services.books import entry_write, money_require_positive
 from jianding.errors import RuleViolation
+from jianding.money import fen
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document
@@ -23,66 +23,6 @@ METHOD_ACCOUNT_KIND = {
     Collection.Method.DESK: Account.Kind.CASH,
     Collection.Method.TRANSFER: Account.Kind.BANK,
 }
-
-
-@dataclass(frozen=True)
-class FeeStatus:
-    due: Decimal | None  # None: the batch's fee item is not in the approved plan, nothing can be paid
-    paid: Decimal
-    deferred: bool
-
-    @property
-    def is_paid(self) -> bool:
-        return self.due is not None and self.paid >= self.due
-
-    @property
-    def may_have_ticket(self) -> bool:
-        return self.is_paid or self.deferred
-
-
-def application_fee_status(*, application: Application) -> FeeStatus:
-    """Return what the application owes (its batch's approved fee), has paid net of refunds, and any deferral."""
-    paid = fen(application.fee_entries.aggregate(total=Sum("amount"))["total"])
-    deferred = Deferral.objects.filter(application=application).exists()
-    due = (
-        Application.objects.filter(pk=application.pk)
-        .annotate(due=selectors.batch_fee(path="batch__"))
-        .values_list("due", flat=True)
-        .get()
-    )
-    return FeeStatus(due=None if due is None else fen(due), paid=paid, deferred=deferred)
-
-
-def applications_unsettled(*, application_ids) -> list[Application]:
-    """Return those of the applications that have neither paid their batch's fee nor a deferral."""
-    applications = (
-        Application.objects.filter(
-            pk__in=list(application_ids), batch__fee_item__isnull=False, fee_deferral__isnull=True
-        )
-        .select_related("applicant", "batch")
-        .annotate(paid=Sum("fee_entries__amount"), due=selectors.batch_fee(path="batch__"))
-        .order_by("applicant__name_sort_key", "pk")
-    )
-    return [a for a in applications if a.due is None or (a.paid or 0) < a.due]
-
-
-def tickets_require_fees(*, application_ids) -> None:
-    """Refuse admission tickets while any of the applications is unpaid without a deferral."""
-    unsettled = applications_unsettled(application_ids=application_ids)
-    if unsettled:
-        names = "、".join(a.applicant.name for a in unsettled[:20])
-        if len(unsettled) > 20:
-            names += _(" and %(count)d more") % {"count": len(unsettled) - 20}
-        raise RuleViolation(
-            _(
-                "%(count)d applicants have not paid the appraisal fee and have no deferral from the "
-                "director, so they get no admission ticket: %(names)s."
-            )
-            % {"count": len(unsettled), "names": names}
-            + " "
-            + " ".join(selectors.how_to_pay().sentences()),
-            code="fees_unpaid",
-        )
 
 
 @transaction.atomic

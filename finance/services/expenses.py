@@ -27,8 +27,9 @@ from finance.models import (
     LedgerEntry,
     Subject,
 )
-from finance.services.books import entry_write, fen, money_require_positive
+from finance.services.books import entry_write, money_require_positive
 from jianding.errors import RuleViolation
+from jianding.money import fen
 from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role
 from jianding.second_factor import second_factor_confirm

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from exams.models import Batch
-from finance import services
+from finance import selectors, services
 from finance.models import Account, Collection, Expense, FeePlan, ReceiptBook
 from jianding.models import User
 
@@ -30,7 +30,7 @@ def test_the_demo_cookery_batch_charges_its_approved_fee_and_its_students_can_pa
     batch = Batch.objects.get(occupation__code="4-03-02-01")
     assert batch.fee_item.name == "鉴定费（中式面点师五级）"
     application = batch.applications.order_by("pk").first()
-    assert services.application_fee_status(application=application).due == Decimal("120.00")
+    assert selectors.application_fee_status(application=application).due == Decimal("120.00")
     book = ReceiptBook.objects.get()
     collection = services.collection_record(
         actor=User.objects.get(username="finance"),
@@ -42,4 +42,4 @@ def test_the_demo_cookery_batch_charges_its_approved_fee_and_its_students_can_pa
         receipt_number=book.next_number,
     )
     assert collection.plan_fee.plan.status == "approved"
-    assert services.application_fee_status(application=application).is_paid
+    assert selectors.application_fee_status(application=application).is_paid

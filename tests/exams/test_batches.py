@@ -9,6 +9,8 @@ from django.utils import timezone
 from exams import services
 from exams.models import AppraisalPlan, Batch, BatchStatus, PlanStatus
 from exams.services.batches import TRANSITIONS
+from exams.services.seats import tickets_require_fees
+from finance import selectors as finance_selectors
 from finance import services as finance
 from finance.models import FeeItem
 from jianding.errors import RuleViolation
@@ -217,7 +219,7 @@ def test_a_batch_charges_its_fee_item_at_the_approved_standard_on_every_page(peo
     assert staff_page.context["batch"].fee == Decimal("150.00")
     assert staff_page.context["fee_problem"] is None
     [application] = candidates(batch, {"23 烹饪 1 班": 1}, paid=False)
-    assert finance.application_fee_status(application=application).due == Decimal("150.00")
+    assert finance_selectors.application_fee_status(application=application).due == Decimal("150.00")
     book = setup["book"]
     collection = finance.collection_record(
         actor=finance_officer(),
@@ -229,7 +231,7 @@ def test_a_batch_charges_its_fee_item_at_the_approved_standard_on_every_page(peo
         receipt_number=book.next_number,
     )
     assert collection.plan_fee == setup["plan_fee"]
-    finance.tickets_require_fees(application_ids=[application.pk])
+    tickets_require_fees(application_ids=[application.pk])
 
 
 def test_a_batch_whose_fee_item_is_not_in_the_approved_plan_cannot_open_and_its_page_says_why(

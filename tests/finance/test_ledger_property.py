@@ -8,7 +8,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finance import services
+from finance import selectors, services
 from finance.models import Collection, Expense, ExpenseStatus, LedgerEntry
 from finance.reports import report_context
 from jianding.errors import RuleViolation
@@ -111,7 +111,7 @@ def _check(ledger, expected):
         refunded = sum((r.amount for r in payment.refunds.exclude(status="refused")), Decimal(0))
         assert refunded <= payment.amount
     for application in ledger["applications"]:
-        assert services.application_fee_status(application=application).paid >= 0
+        assert selectors.application_fee_status(application=application).paid >= 0
     # the reports say the same to the fen
     report = report_context(year=ledger["plan"].year)
     assert report["income_total"] + report["expense_total"] == report["net_total"] == total

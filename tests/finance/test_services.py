@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from exams.services.seats import tickets_require_fees
 from finance import selectors, services
 from finance.models import (
     Collection,
@@ -185,7 +186,7 @@ def test_fee_plan_drafted_submitted_returned_and_approved(people):
 
 def test_collection_at_standard_with_the_next_receipt_is_booked(ledger):
     application = ledger["applications"][0]
-    assert not services.application_fee_status(application=application).is_paid
+    assert not selectors.application_fee_status(application=application).is_paid
     collection = collect(ledger)
     entry = collection.entry
     assert entry.amount == Decimal("150.00")
@@ -193,7 +194,7 @@ def test_collection_at_standard_with_the_next_receipt_is_booked(ledger):
     assert entry.subject == ledger["income"]
     assert entry.batch == ledger["batch"]
     assert entry.voucher_number == f"{timezone.localdate().year}-00001"
-    status = services.application_fee_status(application=application)
+    status = selectors.application_fee_status(application=application)
     assert status.is_paid
     assert status.paid == Decimal("150.00")
     ledger["book"].refresh_from_db()
@@ -268,7 +269,7 @@ def test_refund_needs_a_reason_the_directors_approval_and_never_exceeds_the_paym
     refund.refresh_from_db()
     assert refund.entry.amount == Decimal("-100.00")
     assert refund.decided_by == director
-    status = services.application_fee_status(application=ledger["applications"][0])
+    status = selectors.application_fee_status(application=ledger["applications"][0])
     assert status.paid == Decimal("50.00")
     assert not status.is_paid
     second = services.refund_request(actor=finance, payment=payment, amount=Decimal("50"), reason="多收")
@@ -282,11 +283,11 @@ def test_refund_needs_a_reason_the_directors_approval_and_never_exceeds_the_paym
 def test_unpaid_applications_get_no_ticket_unless_deferred(ledger, people):
     first, second = ledger["applications"]
     ids = [first.pk, second.pk]
-    error = refused("fees_unpaid", services.tickets_require_fees, application_ids=ids)
+    error = refused("fees_unpaid", tickets_require_fees, application_ids=ids)
     assert first.applicant.name in error.message
     assert second.applicant.name in error.message
     collect(ledger, application=first)
-    error = refused("fees_unpaid", services.tickets_require_fees, application_ids=ids)
+    error = refused("fees_unpaid", tickets_require_fees, application_ids=ids)
     assert first.applicant.name not in error.message
     with pytest.raises(PermissionDenied):
         services.deferral_grant(actor=people["finance"], application=second, reason="困难")
@@ -297,15 +298,15 @@ def test_unpaid_applications_get_no_ticket_unless_deferred(ledger, people):
     refused(
         "deferral_exists", services.deferral_grant, actor=people["director"], application=second, reason="x"
     )
-    services.tickets_require_fees(application_ids=ids)
-    assert services.application_fee_status(application=second).may_have_ticket
+    tickets_require_fees(application_ids=ids)
+    assert selectors.application_fee_status(application=second).may_have_ticket
 
 
 def test_a_free_batch_needs_no_payment(ledger):
     batch = ledger["batch"]
     batch.fee_item = None
     batch.save()
-    services.tickets_require_fees(application_ids=[a.pk for a in ledger["applications"]])
+    tickets_require_fees(application_ids=[a.pk for a in ledger["applications"]])
 
 
 def test_publishing_tickets_names_the_unpaid(ledger, people):
@@ -485,7 +486,7 @@ def test_booked_entries_are_corrected_by_reversal_only(ledger, people):
 def test_a_reversed_payment_leaves_the_application_unpaid_and_nothing_to_refund(ledger, people):
     payment = collect(ledger)
     services.entry_reverse(actor=people["finance"], entry=payment.entry, reason="收错人")
-    assert not services.application_fee_status(application=payment.application).is_paid
+    assert not selectors.application_fee_status(application=payment.application).is_paid
     refused(
         "payment_reversed",
         services.refund_request,

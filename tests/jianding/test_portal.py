@@ -1,37 +1,11 @@
 """The base names no app: the dashboard, the menu and the public pages come from what the apps register."""
 
-import ast
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
-
-APPS = {"applicants", "exams", "certificates", "archive", "finance", "equipment", "demo"}
-
-
-def _imported_apps(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names & APPS
-
-
-def test_the_base_imports_no_app():
-    base = Path(settings.BASE_DIR, "jianding")
-    offenders = {
-        str(path.relative_to(base)): sorted(_imported_apps(path))
-        for path in base.rglob("*.py")
-        if "migrations" not in path.parts
-    }
-    assert not {module: apps for module, apps in offenders.items() if apps}
 
 
 def _with_roles(username, *roles: Role):

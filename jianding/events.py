@@ -1,0 +1,16 @@
+"""Events of an appraisal batch that more than one app reacts to [issue #17].
+
+The app that owns batches (exams) sends each event once the change is saved, inside its
+transaction, so a receiver's writes commit or roll back with it. The apps that react connect
+their receivers in their ``AppConfig.ready()``; today applicants lapses the applications
+still returned for correction. The signals live in the base so that a lower app can listen
+to a higher one without importing it.
+"""
+
+from django.dispatch import Signal
+
+#: A batch's registration was closed; sent with ``batch`` and ``today``.
+registration_closed = Signal()
+
+#: A batch's sessions and admission tickets were published; sent with ``batch`` and ``today``.
+tickets_published = Signal()
