@@ -38,9 +38,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", sessions.edit_session, name="edit_session"),
     path("sessions/<int:pk>/seats/", sessions.assign_seats, name="assign_seats"),
     path("sessions/<int:pk>/arrangement/print/", sessions.print_arrangement, name="print_arrangement"),
-    path(
-        "sessions/<int:pk>/arrangement/export/", sessions.export_arrangement, name="export_arrangement"
-    ),
+    path("sessions/<int:pk>/arrangement/export/", sessions.export_arrangement, name="export_arrangement"),
     path("sessions/<int:pk>/check-in/", proctoring.check_in, name="check_in"),
     path("seats/<int:pk>/move/", sessions.move_seat, name="move_seat"),
     path("session-rooms/<int:pk>/proctors/", sessions.set_proctors, name="set_proctors"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from exams.selectors import batch_public_list
 from finance.selectors import how_to_pay
 from jianding import outreach
+from jianding.abilities import consultation_for, notice_for
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
@@ -89,7 +90,7 @@ def create_notice(request):
 
 @role_required(Role.CLERK)
 def edit_notice(request, pk):
-    return _notice_form(request, get_object_or_404(Notice, pk=pk))
+    return _notice_form(request, notice_for(request.user, pk))
 
 
 def _notice_form(request, notice):
@@ -110,7 +111,7 @@ def _notice_form(request, notice):
 
 @role_required(Role.CLERK)
 def delete_notice(request, pk):
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = notice_for(request.user, pk)
     if request.method == "POST":
         outreach.notice_delete(actor=request.user, notice=notice)
         messages.success(request, _("Notice removed."))
@@ -131,7 +132,7 @@ def list_consultations(request):
 
 @role_required(Role.CLERK)
 def answer_consultation(request, pk):
-    consultation = get_object_or_404(Consultation, pk=pk)
+    consultation = consultation_for(request.user, pk)
     initial = {
         "answer": consultation.answer,
         "seen_answer": consultation.answer,

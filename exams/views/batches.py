@@ -5,19 +5,20 @@ Rules: 工作规则 §2, 所长 §3 (a batch outside the plan is approved by the
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
+from exams.abilities import batch_for
 from exams.checklist import batch_path
 from exams.filters import BatchFilter
 from exams.forms import (
     BatchForm,
 )
-from exams.models import Batch, BatchStatus
+from exams.models import BatchStatus
 from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable
 from exams.views import PAGE_SIZE
@@ -37,10 +38,6 @@ def list_batches(request):
         "exams/list_batches.html",
         {"filter": batch_filter, "table": table, "can_create": has_role(request.user, Role.CLERK)},
     )
-
-
-def batch_or_404(request, pk) -> Batch:
-    return get_object_or_404(selectors.batch_list(actor=request.user), pk=pk)
 
 
 @role_required(Role.CLERK)
@@ -63,7 +60,7 @@ def create_batch(request):
 
 @role_required(Role.CLERK)
 def edit_batch(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     initial = {name: getattr(batch, name) for name in BATCH_FIELDS}
     form = BatchForm(request.POST or None, initial=initial, plan_lines=selectors.plan_lines_in_force())
     if request.method == "POST" and form.is_valid():
@@ -79,7 +76,7 @@ def edit_batch(request, pk):
 
 @role_required(*BATCH_VIEWER_ROLES)
 def view_batch(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     return render(
         request,
         "exams/view_batch.html",
@@ -98,7 +95,7 @@ def view_batch(request, pk):
 @require_POST
 @role_required(*BATCH_VIEWER_ROLES)
 def move_batch(request, pk, action):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     try:
         batch = services.batch_move(actor=request.user, batch=batch, action=action)
     except RuleViolation as error:
