@@ -171,7 +171,9 @@ def room_for(user, pk) -> Room:
 )
 def session_for(user, pk) -> ExamSession:
     """A session: staff who follow batches any, a proctor those he guards a room of."""
-    return get_object_or_404(selectors.session_list(actor=user), pk=pk)
+    # The session's pages name who tallied and who checked its results.
+    sessions = selectors.session_list(actor=user).select_related("tallied_by", "checked_by")
+    return get_object_or_404(sessions, pk=pk)
 
 
 @object_access("exams:session_sheets", "exams:session_spreads")
