@@ -14,6 +14,14 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from applicants import contributions, selectors, services
+from applicants.abilities import (
+    application_for,
+    batch_for,
+    can_review_application,
+    declaration_for,
+    document_for,
+    invitation_for,
+)
 from applicants.filters import InvitationFilter, ReviewFilter
 from applicants.forms import (
     ActivateForm,
@@ -24,7 +32,7 @@ from applicants.forms import (
     ReviewForm,
     SignUpForm,
 )
-from applicants.models import Applicant, ApplicationDocument, ApplicationStatus
+from applicants.models import Applicant, ApplicationStatus
 from applicants.personal_data import personal_data_archive
 from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
@@ -130,14 +138,10 @@ def create_application(request, batch_pk):
     return render(request, "applicants/create_application.html", {"form": form, "batch": batch})
 
 
-def _application(request, pk):
-    return get_object_or_404(selectors.application_list(actor=request.user), pk=pk)
-
-
 @never_stored
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def view_application(request, pk, upload_form=None):
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     documents = {document.kind: document for document in application.documents.all()}
     is_owner = application.applicant.user_id == request.user.pk
     rows = [
@@ -151,10 +155,7 @@ def view_application(request, pk, upload_form=None):
         }
         for kind in application.required_documents()
     ]
-    can_review = (
-        has_role(request.user, Role.CLERK, Role.EXAM_STAFF)
-        and application.status == ApplicationStatus.SUBMITTED
-    )
+    can_review = can_review_application(request.user, application)
     return render(
         request,
         "applicants/view_application.html",
@@ -182,7 +183,7 @@ def view_application(request, pk, upload_form=None):
 @require_POST
 @role_required(Role.APPLICANT)
 def upload_document(request, pk):
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     form = DocumentForm(request.POST, request.FILES, kind=request.POST.get("kind", ""))
     if form.is_valid():
         try:
@@ -201,7 +202,7 @@ def upload_document(request, pk):
 
 
 def _step(request, pk, service, done_message):
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     step_run(request, lambda: service(actor=request.user, application=application), done_message)
     return redirect("applicants:view_application", pk=application.pk)
 
@@ -229,7 +230,7 @@ def withdraw_application(request, pk):
 @require_POST
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def review_application(request, pk):
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     form = ReviewForm(request.POST)
     try:
         if not form.is_valid():
@@ -251,10 +252,7 @@ def review_application(request, pk):
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def download_document(request, pk):
     """Serve a document to its owner or a reviewer; PDFs always as a download."""
-    document = get_object_or_404(
-        ApplicationDocument.objects.filter(application__in=selectors.application_list(actor=request.user)),
-        pk=pk,
-    )
+    document = document_for(request.user, pk)
     return file_response(
         document.file.open("rb"),
         content_type=document.content_type,
@@ -291,7 +289,7 @@ def list_applications(request):
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def print_application(request, pk):
     """The application form (申请表) as a PDF, with the photo, for signing at the desk."""
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     photo = application.documents.filter(kind=DocumentKind.PHOTO).first()
     photo_uri = ""
     if photo is not None:
@@ -337,7 +335,7 @@ def list_declarations(request):
 @require_POST
 @role_required(Role.CLERK)
 def declare_batch(request, batch_pk):
-    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
+    batch = batch_for(request.user, batch_pk)
     try:
         declaration = services.declaration_create(actor=request.user, batch=batch)
     except RuleViolation as error:
@@ -347,13 +345,9 @@ def declare_batch(request, batch_pk):
     return redirect("applicants:view_declaration", pk=declaration.pk)
 
 
-def _declaration(request, pk):
-    return get_object_or_404(selectors.declaration_list(actor=request.user), pk=pk)
-
-
 @role_required(*REVIEWER_ROLES)
 def view_declaration(request, pk, approval_form=None):
-    declaration = _declaration(request, pk)
+    declaration = declaration_for(request.user, pk)
     applications = selectors.declaration_applications(declaration=declaration)
     declared = [a for a in applications if a.status == ApplicationStatus.DECLARED]
     form = None
@@ -368,7 +362,7 @@ def view_declaration(request, pk, approval_form=None):
 
 @role_required(*REVIEWER_ROLES)
 def export_declaration(request, pk):
-    declaration = _declaration(request, pk)
+    declaration = declaration_for(request.user, pk)
     applications = selectors.declaration_applications(declaration=declaration)
     return xlsx_response(
         applications_dataset(applications, viewer=request.user),
@@ -380,7 +374,7 @@ def export_declaration(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def record_city_approval(request, pk):
-    declaration = _declaration(request, pk)
+    declaration = declaration_for(request.user, pk)
     declared = declaration.applications.filter(status=ApplicationStatus.DECLARED).select_related("applicant")
     form = CityApprovalForm(request.POST, request.FILES, declared=declared)
     if form.is_valid():
@@ -408,7 +402,7 @@ ROSTER_FORMS = {"roster": "花名册", "register": "报名人员登记表"}
 @role_required(*REVIEWER_ROLES)
 def print_roster(request, batch_pk):
     """The roster, or the applicants' half of the register (?form=register), as a PDF."""
-    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
+    batch = batch_for(request.user, batch_pk)
     form = request.GET.get("form") if request.GET.get("form") in ROSTER_FORMS else "roster"
     pdf = pdf_render(
         template_name="print/roster.html",
@@ -425,7 +419,7 @@ def print_roster(request, batch_pk):
 
 @role_required(*REVIEWER_ROLES)
 def export_roster(request, batch_pk):
-    batch = get_object_or_404(contributions.batches_visible(actor=request.user), pk=batch_pk)
+    batch = batch_for(request.user, batch_pk)
     applications = selectors.roster(actor=request.user, batch_id=batch.pk)
     return xlsx_response(
         applications_dataset(applications, viewer=request.user),
@@ -515,7 +509,7 @@ def print_invitations(request):
 @require_POST
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def reissue_invitation(request, pk):
-    applicant = get_object_or_404(selectors.invitation_list(), pk=pk)
+    applicant = invitation_for(request.user, pk)
     step_run(
         request,
         lambda: services.applicant_invitation_reissue(actor=request.user, applicant=applicant),
@@ -528,7 +522,7 @@ def reissue_invitation(request, pk):
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def reset_password(request, pk):
     """Void an applicant's forgotten password; his new invitation slip lets him choose the next one."""
-    application = _application(request, pk)
+    application = application_for(request.user, pk)
     applicant = application.applicant
     if step_run(
         request,

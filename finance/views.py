@@ -6,13 +6,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from finance import selectors, services
+from finance.abilities import (
+    attachment_for,
+    collection_for,
+    dues_for,
+    entry_for,
+    expense_for,
+    fee_item_for,
+    fee_plan_for,
+    plan_fee_for,
+)
 from finance.filters import DueFilter, EntryFilter, ExpenseFilter
 from finance.forms import (
     AccountForm,
@@ -33,7 +43,7 @@ from finance.forms import (
     SignForm,
     SubjectForm,
 )
-from finance.models import Account, Collection, ExpenseAttachment, FeeItem, PlanFee, ReceiptBook, Subject
+from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
 from jianding.downloads import file_response, never_stored
@@ -140,7 +150,7 @@ def create_fee_item(request):
 
 @role_required(*BOOKS_ROLES)
 def download_fee_document(request, pk):
-    item = get_object_or_404(FeeItem.objects.exclude(document_scan=""), pk=pk)
+    item = fee_item_for(request.user, pk)
     suffix = item.document_scan.name.rsplit(".", 1)[-1]
     return _file(item.document_scan, item.document_content_type, f"fee-document-{item.pk}.{suffix}")
 
@@ -179,13 +189,9 @@ def create_fee_plan(request):
     return redirect("finance:list_fee_plans")
 
 
-def _plan(request, pk):
-    return get_object_or_404(selectors.fee_plan_list(actor=request.user), pk=pk)
-
-
 @role_required(*BOOKS_ROLES)
 def view_fee_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     return render(
         request,
         "finance/view_fee_plan.html",
@@ -208,7 +214,7 @@ def view_fee_plan(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def add_plan_fee(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     _form_step(
         request,
         PlanFeeForm(request.POST),
@@ -221,7 +227,7 @@ def add_plan_fee(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def save_budget_line(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     _form_step(
         request,
         BudgetLineForm(request.POST),
@@ -234,7 +240,7 @@ def save_budget_line(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def submit_fee_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     step_run(
         request, lambda: services.fee_plan_submit(actor=request.user, plan=plan), _("Sent to the director.")
     )
@@ -244,7 +250,7 @@ def submit_fee_plan(request, pk):
 @require_POST
 @role_required(Role.DIRECTOR)
 def decide_fee_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
@@ -267,7 +273,7 @@ def decide_fee_plan(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def revise_fee_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = fee_plan_for(request.user, pk)
     form = FeePlanReviseForm(request.POST)
     basis = form.cleaned_data["basis"] if form.is_valid() else ""
     try:
@@ -281,7 +287,7 @@ def revise_fee_plan(request, pk):
 
 @role_required(*BOOKS_ROLES)
 def compare_fee_plans(request, pk, other):
-    plan, old = _plan(request, pk), _plan(request, other)
+    plan, old = fee_plan_for(request.user, pk), fee_plan_for(request.user, other)
     return render(
         request,
         "finance/compare_fee_plans.html",
@@ -292,9 +298,7 @@ def compare_fee_plans(request, pk, other):
 @require_POST
 @role_required(Role.CLERK)
 def remove_plan_fee(request, pk):
-    fee = get_object_or_404(
-        PlanFee.objects.filter(plan__in=selectors.fee_plan_list(actor=request.user)), pk=pk
-    )
+    fee = plan_fee_for(request.user, pk)
     step_run(
         request,
         lambda: services.plan_fee_remove(actor=request.user, fee=fee),
@@ -316,13 +320,9 @@ def list_dues(request):
     return render(request, "finance/list_dues.html", {"table": table, "filter": dues})
 
 
-def _application(request, pk):
-    return get_object_or_404(selectors.application_dues(actor=request.user), pk=pk)
-
-
 @role_required(*BOOKS_ROLES)
 def view_dues(request, pk):
-    application = _application(request, pk)
+    application = dues_for(request.user, pk)
     book = ReceiptBook.objects.filter(next_number__lte=F("last_number")).order_by("series").first()
     initial = {
         "method": Collection.Method.DESK,
@@ -358,7 +358,7 @@ def view_dues(request, pk):
 @require_POST
 @role_required(Role.FINANCE)
 def collect_fee(request, pk):
-    application = _application(request, pk)
+    application = dues_for(request.user, pk)
     _form_step(
         request,
         CollectionForm(request.POST, request.FILES),
@@ -368,15 +368,9 @@ def collect_fee(request, pk):
     return redirect("finance:view_dues", pk=application.pk)
 
 
-def _collection(request, pk):
-    return get_object_or_404(
-        Collection.objects.filter(application__in=selectors.application_dues(actor=request.user)), pk=pk
-    )
-
-
 @role_required(*BOOKS_ROLES)
 def download_receipt_scan(request, pk):
-    collection = _collection(request, pk)
+    collection = collection_for(request.user, pk)
     if not collection.scan:
         raise Http404
     suffix = collection.scan.name.rsplit(".", 1)[-1]
@@ -386,7 +380,7 @@ def download_receipt_scan(request, pk):
 @require_POST
 @role_required(Role.FINANCE)
 def request_refund(request, pk):
-    payment = _collection(request, pk)
+    payment = collection_for(request.user, pk)
     _form_step(
         request,
         RefundForm(request.POST, prefix=f"refund{payment.pk}"),
@@ -399,7 +393,7 @@ def request_refund(request, pk):
 @require_POST
 @role_required(Role.DIRECTOR)
 def decide_refund(request, pk):
-    refund = _collection(request, pk)
+    refund = collection_for(request.user, pk)
     form = ReasonForm(request.POST, prefix=f"decision{refund.pk}")
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
@@ -420,7 +414,7 @@ def decide_refund(request, pk):
 @require_POST
 @role_required(Role.DIRECTOR)
 def grant_deferral(request, pk):
-    application = _application(request, pk)
+    application = dues_for(request.user, pk)
     _form_step(
         request,
         DeferralForm(request.POST),
@@ -483,13 +477,9 @@ def create_expense(request):
     return render(request, "finance/create_expense.html", {"form": form})
 
 
-def _expense(request, pk):
-    return get_object_or_404(selectors.expense_list(actor=request.user), pk=pk)
-
-
 @role_required(*STAFF_ROLES)
 def view_expense(request, pk, sign_form=None):
-    expense = _expense(request, pk)
+    expense = expense_for(request.user, pk)
     line = services.budget_line_for(subject=expense.subject, year=timezone.localdate().year)
     may_sign = expense.status == "submitted" and services.expense_may_sign(
         actor=request.user, expense=expense
@@ -519,7 +509,7 @@ def view_expense(request, pk, sign_form=None):
 @require_POST
 @role_required(*STAFF_ROLES)
 def sign_expense(request, pk):
-    expense = _expense(request, pk)
+    expense = expense_for(request.user, pk)
     if not services.expense_may_sign(actor=request.user, expense=expense):
         raise PermissionDenied
     form = SignForm(request.POST)
@@ -537,7 +527,7 @@ def sign_expense(request, pk):
 @require_POST
 @role_required(*STAFF_ROLES)
 def return_expense(request, pk):
-    expense = _expense(request, pk)
+    expense = expense_for(request.user, pk)
     if not services.expense_may_sign(actor=request.user, expense=expense):
         raise PermissionDenied
     form = ReasonForm(request.POST)
@@ -553,7 +543,7 @@ def return_expense(request, pk):
 @require_POST
 @role_required(*STAFF_ROLES)
 def resubmit_expense(request, pk):
-    expense = _expense(request, pk)
+    expense = expense_for(request.user, pk)
     if expense.submitted_by_id != request.user.pk:
         raise PermissionDenied
     _form_step(
@@ -568,7 +558,7 @@ def resubmit_expense(request, pk):
 @require_POST
 @role_required(Role.FINANCE)
 def book_expense(request, pk):
-    expense = _expense(request, pk)
+    expense = expense_for(request.user, pk)
     _form_step(
         request,
         BookForm(request.POST),
@@ -580,9 +570,7 @@ def book_expense(request, pk):
 
 @role_required(*STAFF_ROLES)
 def download_attachment(request, pk):
-    attachment = get_object_or_404(
-        ExpenseAttachment.objects.filter(expense__in=selectors.expense_list(actor=request.user)), pk=pk
-    )
+    attachment = attachment_for(request.user, pk)
     suffix = attachment.file.name.rsplit(".", 1)[-1]
     return _file(
         attachment.file, attachment.content_type, f"invoice-{attachment.expense_id}-{attachment.pk}.{suffix}"
@@ -607,7 +595,7 @@ def list_entries(request):
 @require_POST
 @role_required(Role.FINANCE)
 def reverse_entry(request, pk):
-    entry = get_object_or_404(selectors.ledger_entries(actor=request.user), pk=pk)
+    entry = entry_for(request.user, pk)
     _form_step(
         request,
         ReasonForm(request.POST),

@@ -3,11 +3,11 @@
 import datetime
 
 from django.contrib.auth.models import Group
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from jianding import audit
+from jianding.abilities import audited_model_for
 from jianding.client import client_ip
 from jianding.downloads import never_stored
 from jianding.forms import id_asked
@@ -63,14 +63,6 @@ def audit_changes(request):
             "has_next": len(found) > page * PAGE_SIZE,
         },
     )
-
-
-def _record_model(kind, pk):
-    """The audited model of ``kind`` with a history for ``pk``, or 404."""
-    model = audit.audited_models().get(kind)
-    if model is None or not model.history.filter(**{model._meta.pk.attname: pk}).exists():
-        raise Http404
-    return model
 
 
 def _object_shown(obj) -> str:
@@ -132,7 +124,7 @@ def _record_page(request, model, kind, pk, *, whole: bool):
 @role_required(Role.DIRECTOR)
 def audit_record(request, kind, pk):
     """Every recorded change of one record, each with what changed: before and after, numbers masked."""
-    return _record_page(request, _record_model(kind, pk), kind, pk, whole=False)
+    return _record_page(request, audited_model_for(request.user, kind, pk), kind, pk, whole=False)
 
 
 @never_stored
@@ -140,7 +132,7 @@ def audit_record(request, kind, pk):
 @role_required(Role.DIRECTOR)
 def show_whole_record(request, kind, pk):
     """The same history with ID and phone numbers whole, on the director's explicit request, recorded."""
-    model = _record_model(kind, pk)
+    model = audited_model_for(request.user, kind, pk)
     audit.disclosure_record(actor=request.user, kind=kind, object_pk=pk, ip_address=client_ip(request))
     return _record_page(request, model, kind, pk, whole=True)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jianding import outreach, portal
+from jianding.abilities import consultation_for, notice_for
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
@@ -79,7 +80,7 @@ def create_notice(request):
 
 @role_required(Role.CLERK)
 def edit_notice(request, pk):
-    return _notice_form(request, get_object_or_404(Notice, pk=pk))
+    return _notice_form(request, notice_for(request.user, pk))
 
 
 def _notice_form(request, notice):
@@ -100,7 +101,7 @@ def _notice_form(request, notice):
 
 @role_required(Role.CLERK)
 def delete_notice(request, pk):
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = notice_for(request.user, pk)
     if request.method == "POST":
         outreach.notice_delete(actor=request.user, notice=notice)
         messages.success(request, _("Notice removed."))
@@ -121,7 +122,7 @@ def list_consultations(request):
 
 @role_required(Role.CLERK)
 def answer_consultation(request, pk):
-    consultation = get_object_or_404(Consultation, pk=pk)
+    consultation = consultation_for(request.user, pk)
     initial = {
         "answer": consultation.answer,
         "seen_answer": consultation.answer,

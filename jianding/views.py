@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from jianding import portal, staff
+from jianding.abilities import finished_job_for, job_for, staff_for
 from jianding.client import client_ip
 from jianding.downloads import file_response, never_stored
 from jianding.errors import RuleViolation
 from jianding.filters import StaffFilter
 from jianding.forms import SignInForm, StaffCreateForm, StaffUpdateForm, form_refuse
-from jianding.models import Job, JobStatus
+from jianding.models import JobStatus
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown
@@ -156,7 +157,7 @@ def create_staff(request):
 
 @role_required(Role.DIRECTOR)
 def edit_staff(request, pk):
-    user = get_object_or_404(staff.staff_list(actor=request.user), pk=pk)
+    user = staff_for(request.user, pk)
     roles = staff.staff_roles(user)
     profile = getattr(user, "examiner_profile", None)
     initial = {
@@ -189,7 +190,7 @@ def edit_staff(request, pk):
 
 def view_job(request, pk):
     """A background job's progress; htmx swaps in the progress part until the job ends."""
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    job = job_for(request.user, pk)
     template = "jobs/view_job.html#progress" if request.headers.get("HX-Request") else "jobs/view_job.html"
     return render(
         request, template, {"job": job, "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
@@ -197,7 +198,7 @@ def view_job(request, pk):
 
 
 def download_job(request, pk):
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, status=JobStatus.DONE)
+    job = finished_job_for(request.user, pk)
     return file_response(job.file.open("rb"), filename=job.filename)
 
 

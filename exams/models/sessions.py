@@ -67,10 +67,10 @@ class SessionStatus(models.TextChoices):
 
 class ExamSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExamSessionQuerySet":
-        """Staff who follow batches see every session; proctors those they guard in."""
+        """Staff who follow batches see every session; proctors those they guard a room of."""
         if has_role(user, *BATCH_VIEWER_ROLES):
             return self
-        return self.filter(session_rooms__proctors=user).distinct()
+        return self.filter(pk__in=SessionRoom.objects.visible_to(user).values("session"))
 
     def assessed_by(self, user) -> "ExamSessionQuerySet":
         """Return the sessions ``user`` is assigned to as an examiner: his evaluation groups."""
@@ -157,6 +157,15 @@ class ExamSession(models.Model):
         return start + datetime.timedelta(minutes=self.late_entry_minutes)
 
 
+class SessionRoomQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SessionRoomQuerySet":
+        """Return the rooms ``user`` may open: staff who follow batches every one, a proctor those he
+        guards [监考人员守则 §2, §8]. The one rule of proctor scoping."""
+        if has_role(user, *BATCH_VIEWER_ROLES):
+            return self
+        return self.filter(proctors=user)
+
+
 class SessionRoom(models.Model):
     """A room used by a session, in seating order, with the proctors who guard it."""
 
@@ -169,6 +178,8 @@ class SessionRoom(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("proctors"), blank=True, related_name="guarded_rooms"
     )
     history = HistoricalRecords(m2m_fields=[proctors])
+
+    objects = SessionRoomQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("room of a session")

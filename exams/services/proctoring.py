@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams.abilities import can_decide_absence
+from exams.abilities import can_decide_absence, guards_room
 from exams.models import (
     AbsenceKind,
     AbsenceStatus,
@@ -29,10 +29,6 @@ from jianding.roles import Role, has_role
 PATROL_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.EXAM_STAFF)
 
 
-def _guards(actor, session_room: SessionRoom) -> bool:
-    return session_room.proctors.filter(pk=actor.pk).exists()
-
-
 def _open_record(session_room: SessionRoom) -> RoomRecord:
     record, _created = RoomRecord.objects.get_or_create(session_room=session_room)
     record = RoomRecord.objects.select_for_update().get(pk=record.pk)
@@ -46,7 +42,7 @@ def incident_record(
     *, actor, session_room: SessionRoom, seat_number: int | None, kind: str, description: str
 ) -> Incident:
     """Write an incident into the room's record; a proctor of the room or exam staff may."""
-    if not (_guards(actor, session_room) or has_role(actor, Role.EXAM_STAFF)):
+    if not (guards_room(actor, session_room) or has_role(actor, Role.EXAM_STAFF)):
         raise PermissionDenied
     record = _open_record(session_room)
     seat = None
@@ -69,7 +65,7 @@ def room_record_sign(*, actor, session_room: SessionRoom, password: str, notes: 
 
     ``notes`` (the course of the exam) replaces what was written before.
     """
-    if not _guards(actor, session_room):
+    if not guards_room(actor, session_room):
         raise PermissionDenied
     if not actor.check_password(password):
         raise RuleViolation(
@@ -95,7 +91,7 @@ def paper_handover_record(
     """The receiver records a hand-over: a proctor takes the papers out, exam staff take them back."""
     proctors = session_room.proctors.all()
     if direction == HandoverDirection.OUT:
-        if not _guards(actor, session_room):
+        if not guards_room(actor, session_room):
             raise PermissionDenied
         if not has_role(given_by, Role.EXAM_STAFF):
             raise RuleViolation(
@@ -144,7 +140,7 @@ def patrol_record(*, actor, session_room: SessionRoom, checked: str, findings: s
 @transaction.atomic
 def absence_request(*, actor, session_room: SessionRoom, kind: str, reason: str, now=None) -> ProctorAbsence:
     """A proctor asks for leave before the session, or to leave his post during it."""
-    if not _guards(actor, session_room):
+    if not guards_room(actor, session_room):
         raise PermissionDenied
     now = now or timezone.now()
     session = session_room.session

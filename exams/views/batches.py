@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
+from exams.abilities import batch_for
 from exams.checklist import batch_path
 from exams.filters import BatchFilter
 from exams.forms import (
     BatchForm,
 )
-from exams.models import Batch, BatchStatus
+from exams.models import BatchStatus
 from exams.services.batches import BATCH_FIELDS
 from exams.tables import BatchTable
 from exams.views import PAGE_SIZE
@@ -41,10 +42,6 @@ def list_batches(request):
     )
 
 
-def batch_or_404(request, pk) -> Batch:
-    return get_object_or_404(selectors.batch_list(actor=request.user), pk=pk)
-
-
 @role_required(Role.CLERK)
 def create_batch(request):
     plan_lines = selectors.plan_lines_in_force()
@@ -65,7 +62,7 @@ def create_batch(request):
 
 @role_required(Role.CLERK)
 def edit_batch(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     initial = {name: getattr(batch, name) for name in BATCH_FIELDS}
     form = BatchForm(request.POST or None, initial=initial, plan_lines=selectors.plan_lines_in_force())
     if request.method == "POST" and form.is_valid():
@@ -81,7 +78,7 @@ def edit_batch(request, pk):
 
 @role_required(*BATCH_VIEWER_ROLES)
 def view_batch(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     return render(
         request,
         "exams/view_batch.html",
@@ -100,7 +97,7 @@ def view_batch(request, pk):
 @require_POST
 @role_required(*BATCH_VIEWER_ROLES)
 def move_batch(request, pk, action):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     try:
         batch = services.batch_move(actor=request.user, batch=batch, action=action)
     except RuleViolation as error:

@@ -5,7 +5,7 @@ Rules: 管理人员 §1 (the clerk drafts the plan), 所长 §3 (the director ap
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from exams import selectors, services
+from exams.abilities import bank_for, occupation_for, plan_for, plan_line_for
 from exams.filters import OccupationFilter
 from exams.forms import (
     BankUploadForm,
@@ -22,7 +23,6 @@ from exams.forms import (
     PlanLineForm,
     PlanReviseForm,
 )
-from exams.models import AppraisalPlan, Occupation, PlanLine
 from exams.resources import OccupationResource, plan_dataset
 from exams.tables import OccupationTable, PlanTable
 from exams.views import PAGE_SIZE
@@ -55,7 +55,7 @@ def create_occupation(request):
 
 @role_required(Role.CLERK)
 def edit_occupation(request, pk):
-    return _occupation_form(request, get_object_or_404(Occupation, pk=pk))
+    return _occupation_form(request, occupation_for(request.user, pk))
 
 
 def _occupation_form(request, occupation):
@@ -128,13 +128,9 @@ def create_plan(request):
     return render(request, "exams/create_plan.html", {"form": form})
 
 
-def _plan(request, pk) -> AppraisalPlan:
-    return get_object_or_404(selectors.plan_list(actor=request.user), pk=pk)
-
-
 @role_required(*MANAGEMENT_ROLES)
 def view_plan(request, pk, line_form=None):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     previous = selectors.plan_previous_revision(plan=plan)
     return render(
         request,
@@ -156,7 +152,7 @@ def view_plan(request, pk, line_form=None):
 @require_POST
 @role_required(Role.CLERK)
 def add_plan_line(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     form = PlanLineForm(request.POST)
     if form.is_valid():
         try:
@@ -171,7 +167,7 @@ def add_plan_line(request, pk):
 
 @role_required(Role.CLERK)
 def edit_plan_line(request, pk):
-    line = get_object_or_404(PlanLine.objects.filter(plan__in=selectors.plan_list(actor=request.user)), pk=pk)
+    line = plan_line_for(request.user, pk)
     initial = {
         "occupation": line.occupation,
         "level": line.level,
@@ -193,7 +189,7 @@ def edit_plan_line(request, pk):
 
 @role_required(Role.CLERK)
 def delete_plan_line(request, pk):
-    line = get_object_or_404(PlanLine.objects.filter(plan__in=selectors.plan_list(actor=request.user)), pk=pk)
+    line = plan_line_for(request.user, pk)
     if request.method == "POST":
         try:
             services.plan_line_delete(actor=request.user, line=line)
@@ -212,7 +208,7 @@ def delete_plan_line(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def submit_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     try:
         services.plan_submit(actor=request.user, plan=plan)
     except RuleViolation as error:
@@ -225,7 +221,7 @@ def submit_plan(request, pk):
 @require_POST
 @role_required(Role.DIRECTOR)
 def decide_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
     try:
@@ -246,7 +242,7 @@ def decide_plan(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def revise_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     form = PlanReviseForm(request.POST)
     try:
         if not form.is_valid():
@@ -263,7 +259,7 @@ def revise_plan(request, pk):
 
 @role_required(*MANAGEMENT_ROLES)
 def compare_plans(request, pk, other):
-    plan, old = _plan(request, pk), _plan(request, other)
+    plan, old = plan_for(request.user, pk), plan_for(request.user, other)
     return render(
         request,
         "exams/compare_plans.html",
@@ -273,7 +269,7 @@ def compare_plans(request, pk, other):
 
 @role_required(*MANAGEMENT_ROLES)
 def export_plan(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request.user, pk)
     dataset = plan_dataset(selectors.plan_lines(plan=plan))
     return xlsx_response(dataset, title=str(plan.year), filename=f"plan-{plan.year}-r{plan.revision}.xlsx")
 
@@ -315,7 +311,7 @@ def upload_bank(request):
 @require_POST
 @role_required(Role.DEPUTY)
 def decide_bank(request, pk):
-    bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
+    bank = bank_for(request.user, pk)
     decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
     try:
@@ -331,6 +327,6 @@ def decide_bank(request, pk):
 
 @role_required(*CATALOGUE_ROLES, Role.APPLICANT)
 def download_bank(request, pk):
-    bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
+    bank = bank_for(request.user, pk)
     services.bank_download_record(actor=request.user, bank=bank, ip_address=client_ip(request))
     return file_response(bank.file.open("rb"), filename=f"{bank}.pdf", content_type="application/pdf")

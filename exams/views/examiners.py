@@ -6,13 +6,14 @@ Rules: 考评员 §2 (scope), 考评员 §7 (recusal), 副所长 §7 (a qualifie
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import services
+from exams.abilities import assignment_for, examiner_for, session_for
 from exams.forms import AssignExaminerForm, ExaminerProfileForm, RelationForm
-from exams.models import ExaminerAssignment, ExaminerProfile, ExaminerState, ExamSession
+from exams.models import ExaminerProfile, ExaminerState, ExamSession
 from exams.services.seats import ARRANGER_ROLES
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
@@ -43,7 +44,7 @@ def list_examiners(request):
 
 @role_required(Role.DIRECTOR)
 def edit_examiner(request, pk):
-    profile = get_object_or_404(ExaminerProfile.objects.select_related("user"), pk=pk)
+    profile = examiner_for(request.user, pk)
     initial = {
         "certificate_number": profile.certificate_number,
         "occupations": list(profile.occupations.all()),
@@ -102,7 +103,7 @@ def my_examiner(request):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def assign_examiner(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
+    session = session_for(request.user, pk)
     form = AssignExaminerForm(request.POST)
     if form.is_valid():
         try:
@@ -121,7 +122,7 @@ def assign_examiner(request, pk):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def unassign_examiner(request, pk):
-    assignment = get_object_or_404(ExaminerAssignment.objects.select_related("session"), pk=pk)
+    assignment = assignment_for(request.user, pk)
     step_run(
         request,
         lambda: services.examiner_unassign(actor=request.user, assignment=assignment),

@@ -5,13 +5,13 @@ Rules: 监考人员守则 §2 and §5–§8, 考评组 §2, 副所长 §5, 管�
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.abilities import is_chief_examiner
+from exams.abilities import absence_for, guards_room, is_chief_examiner, session_for, session_room_for
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
@@ -29,7 +29,6 @@ from exams.models import (
     SessionRoom,
 )
 from exams.services.seats import ARRANGER_ROLES
-from exams.views.sessions import session_or_404
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
@@ -63,10 +62,7 @@ def my_duties(request):
 @role_required(Role.PROCTOR, *ARRANGER_ROLES)
 def print_badge(request, pk):
     """The proctor's badge (监考证) for one room of one session."""
-    rooms = SessionRoom.objects.select_related("session__batch__occupation", "room")
-    if not has_role(request.user, *ARRANGER_ROLES):
-        rooms = rooms.filter(proctors=request.user)
-    session_room = get_object_or_404(rooms, pk=pk)
+    session_room = session_room_for(request.user, pk)
     proctors = (
         [request.user] if not has_role(request.user, *ARRANGER_ROLES) else list(session_room.proctors.all())
     )
@@ -79,7 +75,7 @@ def print_badge(request, pk):
 @role_required(Role.PROCTOR, Role.EXAM_STAFF)
 def check_in(request, pk):
     """At the door: scan or type the ticket number; the page shows who entered and who is missing."""
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,10 +95,11 @@ def check_in(request, pk):
                 },
             )
             return redirect("exams:check_in", pk=session.pk)
-    seats = selectors.seat_list(session=session)
-    if not has_role(request.user, Role.EXAM_STAFF):
-        seats = seats.filter(session_room__proctors=request.user)
-    seats = list(seats)
+    seats = list(
+        selectors.seat_list(session=session).filter(
+            session_room__in=SessionRoom.objects.visible_to(request.user)
+        )
+    )
     return render(
         request,
         "exams/check_in.html",
@@ -115,13 +112,6 @@ def check_in(request, pk):
     )
 
 
-def _session_room(request, pk) -> SessionRoom:
-    rooms = SessionRoom.objects.select_related("session__batch__occupation", "room")
-    if not has_role(request.user, *CATALOGUE_ROLES):
-        rooms = rooms.filter(proctors=request.user)
-    return get_object_or_404(rooms, pk=pk)
-
-
 def _givers(session_room, direction):
     if direction == HandoverDirection.OUT:
         return User.objects.filter(groups__name=Role.EXAM_STAFF.value, is_active=True).order_by("name")
@@ -131,7 +121,7 @@ def _givers(session_room, direction):
 @role_required(Role.PROCTOR, *CATALOGUE_ROLES)
 def room_record(request, pk):
     """The exam-room record (考场记录表) of one room: attendance, papers, incidents, patrols, signatures."""
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     record = (
         RoomRecord.objects.filter(session_room=session_room).prefetch_related("signatures__proctor").first()
     )
@@ -140,7 +130,7 @@ def room_record(request, pk):
         handover.direction: handover
         for handover in session_room.handovers.select_related("given_by", "received_by")
     }
-    guards = session_room.proctors.filter(pk=request.user.pk).exists()
+    guards = guards_room(request.user, session_room)
     is_exam_staff = has_role(request.user, Role.EXAM_STAFF)
     handover_direction = None
     if guards and HandoverDirection.OUT not in handovers:
@@ -209,7 +199,7 @@ def _room_step(request, session_room, form, action, done_message):
 @require_POST
 @role_required(Role.PROCTOR, Role.EXAM_STAFF)
 def add_incident(request, pk):
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     return _room_step(
         request,
         session_room,
@@ -222,7 +212,7 @@ def add_incident(request, pk):
 @require_POST
 @role_required(Role.PROCTOR)
 def sign_room_record(request, pk):
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     return _room_step(
         request,
         session_room,
@@ -235,7 +225,7 @@ def sign_room_record(request, pk):
 @require_POST
 @role_required(Role.PROCTOR, Role.EXAM_STAFF)
 def record_handover(request, pk):
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     direction = HandoverDirection.BACK if has_role(request.user, Role.EXAM_STAFF) else HandoverDirection.OUT
     return _room_step(
         request,
@@ -251,7 +241,7 @@ def record_handover(request, pk):
 @require_POST
 @role_required(*services.PATROL_ROLES)
 def record_patrol(request, pk):
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     return _room_step(
         request,
         session_room,
@@ -264,7 +254,7 @@ def record_patrol(request, pk):
 @role_required(Role.PROCTOR, *CATALOGUE_ROLES)
 def print_room_record(request, pk):
     """The exam-room record as the PDF that goes into the batch's dossier."""
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     record = RoomRecord.objects.filter(session_room=session_room).first()
     seats = list(selectors.seat_list(session=session_room.session).filter(session_room=session_room))
     absent = [seat for seat in seats if seat.checked_in_at is None]
@@ -291,7 +281,7 @@ def print_room_record(request, pk):
 @require_POST
 @role_required(Role.PROCTOR)
 def request_absence(request, pk):
-    session_room = _session_room(request, pk)
+    session_room = session_room_for(request.user, pk)
     form = AbsenceRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -340,7 +330,7 @@ def list_absences(request):
 @require_POST
 @role_required(Role.EXAM_STAFF, Role.EXAMINER)
 def decide_absence(request, pk):
-    absence = get_object_or_404(ProctorAbsence.objects.visible_to(request.user), pk=pk)
+    absence = absence_for(request.user, pk)
     form = AbsenceDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -364,7 +354,7 @@ def decide_absence(request, pk):
 @require_POST
 @role_required(Role.PROCTOR)
 def return_to_post(request, pk):
-    absence = get_object_or_404(ProctorAbsence, pk=pk, proctor=request.user)
+    absence = absence_for(request.user, pk)
     step_run(
         request,
         lambda: services.absence_return(actor=request.user, absence=absence),

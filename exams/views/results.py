@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
+from exams.abilities import batch_for, objection_for, session_for
 from exams.forms import (
     ObjectionAnswerForm,
     ObjectionForm,
@@ -21,8 +22,6 @@ from exams.forms import (
     TallyCheckForm,
 )
 from exams.models import (
-    ExamSession,
-    Objection,
     Occupation,
 )
 from exams.resources import (
@@ -31,8 +30,6 @@ from exams.resources import (
     result_statistics_dataset,
     statistics_dataset,
 )
-from exams.selectors import batch_list
-from exams.views.batches import batch_or_404
 from jianding.client import client_ip
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse, year_asked
@@ -94,7 +91,7 @@ def export_statistics(request):
 @require_POST
 @role_required(*services.TALLY_ROLES)
 def tally_results(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
+    session = session_for(request.user, pk)
     step_run(
         request,
         lambda: services.results_tally(actor=request.user, session=session),
@@ -106,9 +103,7 @@ def tally_results(request, pk):
 @role_required(*services.TALLY_ROLES)
 def check_results(request, pk):
     """The second person's check: each candidate's part as tallied; paper marks typed again, blind."""
-    session = get_object_or_404(
-        ExamSession.objects.select_related("batch__occupation", "tallied_by", "checked_by"), pk=pk
-    )
+    session = session_for(request.user, pk)
     lines = services.tally_check_lines(session) if session.tallied_at else []
     form = TallyCheckForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +131,7 @@ def check_results(request, pk):
 
 
 def _register(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     return batch, selectors.score_register(batch=batch)
 
 
@@ -172,7 +167,7 @@ def export_register(request, pk):
 
 @role_required(*CATALOGUE_ROLES)
 def batch_publicity(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     today = timezone.localdate()
     rows = selectors.qualified_rows(batch=batch)
     deadline = services.report_deadline(batch)
@@ -203,7 +198,7 @@ def batch_publicity(request, pk):
 @require_POST
 @role_required(*services.PUBLICITY_ROLES)
 def start_publicity(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     step_run(
         request,
         lambda: services.publicity_start(actor=request.user, batch=batch),
@@ -215,7 +210,7 @@ def start_publicity(request, pk):
 @require_POST
 @role_required(*services.PUBLICITY_ROLES)
 def answer_objection(request, pk):
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = objection_for(request.user, pk)
     form = ObjectionAnswerForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
         step_run(
@@ -236,7 +231,7 @@ def answer_objection(request, pk):
 @require_POST
 @role_required(Role.CLERK)
 def report_batch(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
@@ -290,7 +285,7 @@ def object_to(request, pk):
 
 
 def _qualified(request, pk):
-    batch = batch_or_404(request, pk)
+    batch = batch_for(request.user, pk)
     rows = selectors.qualified_rows(batch=batch)
     if rows is None:
         raise Http404

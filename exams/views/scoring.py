@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.abilities import can_lead, codes_unseen_by, sheets_session_get
+from exams.abilities import (
+    SHEET_RELATED,
+    can_lead,
+    codes_unseen_by,
+    own_sheet_for,
+    session_for,
+    sheet_for,
+    sheets_session_for,
+)
 from exams.forms import (
     ItemDecisionForm,
     ReopenSheetForm,
@@ -22,7 +30,7 @@ from exams.forms import (
     StandardForm,
     StandardItemFormSet,
 )
-from exams.models import ExamSession, ScoreSheet, ScoringStandard, SheetStatus
+from exams.models import ScoreSheet, ScoringStandard, SheetStatus
 from exams.resources import (
     TheoryMarkResource,
     code_list_dataset,
@@ -35,9 +43,6 @@ from jianding.roles import CATALOGUE_ROLES, Role, has_role
 from jianding.second_factor import second_factor_enrolled
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
-
-# What an examiner's pages load of a sheet: code, room and seat, the items; nothing of the person.
-SHEET_RELATED = ("session__batch__occupation", "code__seat__session_room__room", "standard")
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -69,7 +74,7 @@ def create_standard(request):
 @require_POST
 @role_required(*services.SCORING_STAFF_ROLES)
 def open_scoring(request, pk):
-    session = get_object_or_404(ExamSession, pk=pk)
+    session = session_for(request.user, pk)
     step_run(
         request,
         lambda: services.scoring_open(actor=request.user, session=session),
@@ -91,16 +96,10 @@ def my_scoring(request):
     return render(request, "exams/my_scoring.html", {"sheets": sheets})
 
 
-def _my_sheet(request, pk) -> ScoreSheet:
-    return get_object_or_404(
-        ScoreSheet.objects.of_examiner(request.user).select_related(*SHEET_RELATED), pk=pk
-    )
-
-
 @role_required(Role.EXAMINER)
 def score_sheet(request, pk):
     """The sheet on a tablet: item by item, each saved as it is typed, the running total above."""
-    sheet = _my_sheet(request, pk)
+    sheet = own_sheet_for(request.user, pk)
     scores = list(sheet.scores.select_related("item"))
     return render(
         request,
@@ -118,7 +117,7 @@ def score_sheet(request, pk):
 @require_POST
 @role_required(Role.EXAMINER)
 def save_item_score(request, pk, item_pk):
-    sheet = _my_sheet(request, pk)
+    sheet = own_sheet_for(request.user, pk)
     get_object_or_404(sheet.scores, item_id=item_pk)
     raw = request.POST.get("points", "").strip().replace("，", ".").replace(",", ".")
     error = ""
@@ -142,7 +141,7 @@ def save_item_score(request, pk, item_pk):
 @require_POST
 @role_required(Role.EXAMINER)
 def sign_sheet(request, pk):
-    sheet = _my_sheet(request, pk)
+    sheet = own_sheet_for(request.user, pk)
     form = SignSheetForm(request.POST)
     if form.is_valid():
         try:
@@ -163,7 +162,7 @@ def session_sheets(request, pk):
 
     The chief examiner sees a peer's sheet of a code once his own sheet of it is signed.
     """
-    session = sheets_session_get(request.user, pk)
+    session = sheets_session_for(request.user, pk)
     sheets = (
         ScoreSheet.objects.visible_to(request.user)
         .filter(session=session)
@@ -191,7 +190,7 @@ def session_sheets(request, pk):
 @require_POST
 @role_required(Role.EXAMINER)
 def reopen_sheet(request, pk):
-    sheet = get_object_or_404(ScoreSheet.objects.visible_to(request.user), pk=pk)
+    sheet = sheet_for(request.user, pk)
     form = ReopenSheetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the sheet is reopened."))
@@ -210,14 +209,10 @@ def reopen_sheet(request, pk):
     return redirect("exams:session_sheets", pk=sheet.session_id)
 
 
-def _theory_session(pk) -> ExamSession:
-    return get_object_or_404(ExamSession.objects.select_related("batch__occupation"), pk=pk)
-
-
 @role_required(*services.SCORING_STAFF_ROLES)
 def theory_marks(request, pk):
     """Codes for the papers, then the marks imported by code: preview with every bad row, then confirm."""
-    session = _theory_session(pk)
+    session = session_for(request.user, pk)
     # Bound on every POST, even an empty one, so that a refusal can be added to it.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     step = None
@@ -259,7 +254,7 @@ def theory_marks(request, pk):
 @require_POST
 @role_required(*services.SCORING_STAFF_ROLES)
 def give_codes(request, pk):
-    session = _theory_session(pk)
+    session = session_for(request.user, pk)
     step_run(
         request,
         lambda: services.codes_give(actor=request.user, session=session),
@@ -271,7 +266,7 @@ def give_codes(request, pk):
 @role_required(*services.SCORING_STAFF_ROLES)
 def export_codes(request, pk):
     """The list to write the codes on the papers and the marks beside them, ready to import back."""
-    session = _theory_session(pk)
+    session = session_for(request.user, pk)
     codes = session.codes.select_related("seat__session_room__room", "seat__application__ticket").order_by(
         "seat__session_room__room__name", "seat__number"
     )
@@ -284,7 +279,7 @@ def session_spreads(request, pk):
 
     He sees the items of a code once his own sheet of it is signed.
     """
-    session = sheets_session_get(request.user, pk)
+    session = sheets_session_for(request.user, pk)
     can_decide = can_lead(request.user, session) and session.tallied_at is None
     form = ItemDecisionForm(request.POST or None)
     if request.method == "POST":

@@ -6,15 +6,15 @@ Rules: 考务组 §2–§3 (rosters, tickets, rooms), 工作规则 §2 (tickets 
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applicants.selectors import application_list
+from applicants.abilities import application_for
 from applicants.services import application_not_admit
 from exams import selectors, services
+from exams.abilities import batch_for, room_for, seat_for, session_for, session_room_for, ticket_for
 from exams.forms import (
     AssignExaminerForm,
     NotAdmittedForm,
@@ -24,14 +24,10 @@ from exams.forms import (
     SessionForm,
 )
 from exams.models import (
-    ExamSession,
-    Room,
-    Seat,
     SessionRoom,
     SessionStatus,
 )
 from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
-from exams.selectors import batch_list
 from exams.services.seats import ARRANGER_ROLES
 from exams.tasks import tickets_print
 from exams.tickets import tickets_pdf
@@ -66,7 +62,7 @@ def create_room(request):
 
 @role_required(*ARRANGER_ROLES)
 def edit_room(request, pk):
-    return _room_form(request, get_object_or_404(Room, pk=pk))
+    return _room_form(request, room_for(request.user, pk))
 
 
 def _room_form(request, room):
@@ -84,10 +80,6 @@ def _room_form(request, room):
     return render(request, "exams/edit_room.html", {"form": form, "room": room})
 
 
-def session_or_404(request, pk) -> ExamSession:
-    return get_object_or_404(selectors.session_list(actor=request.user), pk=pk)
-
-
 def _not_seated(batch) -> dict:
     """The approved applicants the published seating left out, for the batch's session pages."""
     if not selectors.tickets_published(batch_id=batch.pk):
@@ -98,7 +90,7 @@ def _not_seated(batch) -> dict:
 @role_required(*CATALOGUE_ROLES)
 def arrange_batch(request, pk):
     """The sessions of a batch with their rooms, what stops publishing, and the ticket prints."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     sessions = [
         {"session": session, "rooms": list(selectors.session_rooms(session=session))}
         for session in batch.sessions.order_by("date", "starts_at", "part", "sitting")
@@ -119,13 +111,13 @@ def arrange_batch(request, pk):
 
 @role_required(*ARRANGER_ROLES)
 def create_session(request, batch_pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=batch_pk)
+    batch = batch_for(request.user, batch_pk)
     return _session_form(request, batch, None)
 
 
 @role_required(*ARRANGER_ROLES)
 def edit_session(request, pk):
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     return _session_form(request, session.batch, session)
 
 
@@ -163,7 +155,7 @@ def _session_form(request, batch, session):
 @role_required(*CATALOGUE_ROLES)
 def view_session(request, pk):
     """The seating of a session room by room, with proctors and hand moves before publishing."""
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     rooms = list(selectors.session_rooms(session=session))
     seats = list(selectors.seat_list(session=session))
     can_arrange = has_role(request.user, *ARRANGER_ROLES) and session.status == SessionStatus.ARRANGING
@@ -198,7 +190,7 @@ def view_session(request, pk):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def assign_seats(request, pk):
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     step_run(
         request,
         lambda: services.seats_assign(actor=request.user, session=session),
@@ -210,7 +202,7 @@ def assign_seats(request, pk):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def move_seat(request, pk):
-    seat = get_object_or_404(Seat.objects.select_related("session"), pk=pk)
+    seat = seat_for(request.user, pk)
     form = SeatMoveForm(request.POST, session=seat.session)
     if not form.is_valid():
         messages.error(request, _("Choose a room of this session and a seat number."))
@@ -227,7 +219,7 @@ def move_seat(request, pk):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def set_proctors(request, pk):
-    session_room = get_object_or_404(SessionRoom.objects.select_related("session"), pk=pk)
+    session_room = session_room_for(request.user, pk)
     form = ProctorsForm(request.POST, prefix=f"room{session_room.pk}")
     if form.is_valid():
         try:
@@ -246,7 +238,7 @@ def set_proctors(request, pk):
 @require_POST
 @role_required(*ARRANGER_ROLES)
 def publish_tickets(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     step_run(
         request,
         lambda: services.tickets_publish(actor=request.user, batch=batch),
@@ -259,7 +251,7 @@ def publish_tickets(request, pk):
 @role_required(*ARRANGER_ROLES)
 def print_tickets(request, pk):
     """Start the batch's (or a room's) ticket PDF in the background and show its progress."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     room = request.POST.get("session_room", "")
     session_room = (
         get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdecimal() else None
@@ -282,7 +274,7 @@ def print_tickets(request, pk):
 @role_required(*ARRANGER_ROLES)
 def seat_candidate(request, application_pk):
     """Seat an applicant approved after the tickets were published and issue his ticket."""
-    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    application = application_for(request.user, application_pk)
     step_run(
         request,
         lambda: services.seat_supplement(actor=request.user, application=application),
@@ -298,7 +290,7 @@ def seat_candidate(request, application_pk):
 @role_required(*ARRANGER_ROLES)
 def refuse_admission(request, application_pk):
     """Record why an approved applicant left out of the published seating is not admitted."""
-    application = get_object_or_404(application_list(actor=request.user), pk=application_pk)
+    application = application_for(request.user, application_pk)
     form = NotAdmittedForm(request.POST)
     if form.is_valid():
         step_run(
@@ -317,16 +309,14 @@ def refuse_admission(request, application_pk):
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def print_ticket(request, application_pk):
     """One admission ticket: the applicant his own, once published; reviewers any."""
-    ticket = selectors.ticket_of(actor=request.user, application_id=application_pk)
-    if ticket is None:
-        raise Http404
+    ticket = ticket_for(request.user, application_pk)
     return pdf_response(tickets_pdf([ticket]), filename=f"ticket-{ticket.number}.pdf")
 
 
 @role_required(*CATALOGUE_ROLES)
 def print_arrangement(request, pk):
     """The exam-room arrangement (考场安排表) of a session."""
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     pdf = pdf_render(
         template_name="print/arrangement.html",
         context={
@@ -341,7 +331,7 @@ def print_arrangement(request, pk):
 
 @role_required(*CATALOGUE_ROLES)
 def export_arrangement(request, pk):
-    session = session_or_404(request, pk)
+    session = session_for(request.user, pk)
     return xlsx_response(
         arrangement_dataset(selectors.seat_list(session=session)),
         title="考场安排表",
@@ -352,7 +342,7 @@ def export_arrangement(request, pk):
 @role_required(*CATALOGUE_ROLES)
 def print_schedule(request, pk):
     """The implementation schedule (实施安排表) of a batch."""
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     pdf = pdf_render(
         template_name="print/schedule.html",
         context={"batch": batch, "rows": selectors.schedule_rows(batch=batch), "printed_at": timezone.now()},
@@ -362,7 +352,7 @@ def print_schedule(request, pk):
 
 @role_required(*CATALOGUE_ROLES)
 def export_schedule(request, pk):
-    batch = get_object_or_404(batch_list(actor=request.user), pk=pk)
+    batch = batch_for(request.user, pk)
     return xlsx_response(
         schedule_dataset(selectors.schedule_rows(batch=batch)),
         title="实施安排表",

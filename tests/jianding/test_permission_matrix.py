@@ -1,10 +1,14 @@
 """Every named URL × anonymous and each role → the expected answer.
 
 A URL pattern without a row fails ``test_every_url_is_in_the_matrix``, so each
-new view must say here who may open it. Rows are added, never removed.
+new view must say here who may open it. Rows are added, never removed. A URL
+that takes an object's key must get its object through one helper of its
+app's ``abilities`` (``jianding.permissions.OBJECT_ACCESS``), and the cross-user
+404 table below is checked against that register.
 """
 
 import datetime
+import inspect
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +43,7 @@ from exams.models import (
 from finance import services as finance_services
 from finance.models import Expense, ExpenseAttachment
 from jianding.models import Consultation, Job, JobStatus, Notice
+from jianding.permissions import OBJECT_ACCESS
 from jianding.portal import menu_entries
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -1178,7 +1183,7 @@ CHIEF_ROWS = [
 ]
 
 
-# Object URLs the roles below reach without the object being theirs: public or open to all of them.
+# Object URLs that take no object of anyone's (public, or a token), so they have no access helper.
 NOT_OWNED = {
     "captcha-image": "a sign-up form's picture, public by its random key",
     "applicants:create_application": "any applicant applies to a batch open for registration",
@@ -1233,16 +1238,68 @@ def test_an_account_of_two_roles_is_expected_what_either_role_gets():
         either_role("a page", [OK, ELSEWHERE])
 
 
+def _object_urls() -> dict[str, URLPattern]:
+    """Our URLs that take an object's key (the admin keeps its own permissions)."""
+    return {
+        name: pattern
+        for name, pattern in _all_patterns().items()
+        if not name.startswith("admin:") and (pattern.pattern.regex.groups or pattern.pattern.converters)
+    }
+
+
+def test_every_object_url_gets_its_object_through_one_access_helper():
+    """A new view that takes an object's key fails here until an ``abilities`` helper guards it."""
+    object_urls = _object_urls()
+    unguarded = set(object_urls) - set(OBJECT_ACCESS) - set(NOT_OWNED)
+    assert not unguarded, f"object URLs without an access helper: {sorted(unguarded)}"
+    assert set(OBJECT_ACCESS) <= set(object_urls), sorted(set(OBJECT_ACCESS) - set(object_urls))
+    for name, helper in OBJECT_ACCESS.items():
+        # The register says which helper the view uses; its module must call that helper.
+        module = inspect.getmodule(inspect.unwrap(object_urls[name].callback))
+        assert f"{helper.__name__}(" in inspect.getsource(module), (name, helper.__name__)
+
+
 def test_every_object_url_an_applicant_examiner_or_proctor_reaches_is_in_the_cross_user_table():
     """What these roles reach by an object's key is their own object, so another of them must get 404."""
     refused = (LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED)
     reached = {
         r.name
         for r in MATRIX
-        if r.kwargs and any(r.expected[who] not in refused for who in ("applicant", "examiner", "proctor"))
+        if r.name in OBJECT_ACCESS
+        and any(r.expected[who] not in refused for who in ("applicant", "examiner", "proctor"))
     }
-    missing = reached - {row[1] for row in OBJECT_ROWS + CHIEF_ROWS} - set(NOT_OWNED)
-    assert not missing, sorted(missing)
+    table = {row[1] for row in OBJECT_ROWS + CHIEF_ROWS}
+    assert not reached - table, sorted(reached - table)
+    assert table <= set(OBJECT_ACCESS), sorted(table - set(OBJECT_ACCESS))
+
+
+def test_a_sessions_sheets_and_its_spreads_admit_the_same_people(world, client_as):
+    """One ability decides both pages: staff and the session's own chief examiner [考评员 §8]."""
+    assert OBJECT_ACCESS["exams:session_sheets"] is OBJECT_ACCESS["exams:session_spreads"]
+    ExaminerProfile.objects.filter(user=world["examiner"]).update(is_chief_examiner=True)
+    outsider = _second(Role.EXAMINER)
+    ExaminerProfile.objects.filter(user=outsider).update(is_chief_examiner=True)
+    member = UserFactory(username="examiner-3", role=Role.EXAMINER)
+    ExaminerAssignment.objects.create(
+        session=world["session"],
+        examiner=ExaminerProfile.objects.create(user=member),
+        assigned_by=world["clerk"],
+    )
+    people = {**{role.value: world[role.value] for role in Role}, "outside chief": outsider, "member": member}
+    answers = {}
+    for who, person in people.items():
+        http = client_as(person)
+        answers[who] = tuple(
+            http.get(reverse(name, args=[world["session"].pk])).status_code
+            for name in ("exams:session_sheets", "exams:session_spreads")
+        )
+    assert answers == {
+        **dict.fromkeys(CATALOGUE, (200, 200)),
+        **dict.fromkeys(("proctor", "finance", "equipment_manager", "applicant"), (403, 403)),
+        "examiner": (200, 200),
+        "outside chief": (404, 404),
+        "member": (403, 403),
+    }
 
 
 @pytest.mark.parametrize(
