@@ -6,6 +6,7 @@ from simple_history.utils import bulk_create_with_history
 
 from exams.models import AppraisalPlan, Occupation, PlanLine, PlanStatus
 from exams.services.occupations import occupation_require_licensed
+from jianding.decisions import decide, reason_require
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
@@ -124,45 +125,42 @@ def plan_approve(*, actor, plan: AppraisalPlan, reason: str = "") -> AppraisalPl
     """Approve a submitted plan [所长 §3]; the revision it replaces is superseded."""
     require_role(actor, Role.DIRECTOR)
     plan = _locked(plan)
-    _require_status(
+    if plan.status == PlanStatus.SUBMITTED:
+        for previous in AppraisalPlan.objects.select_for_update().filter(
+            year=plan.year, status=PlanStatus.APPROVED
+        ):
+            previous.status = PlanStatus.SUPERSEDED
+            previous._change_reason = _("Superseded by revision %(revision)d") % {"revision": plan.revision}
+            previous.save(update_fields=["status"])
+    return decide(
         plan,
-        PlanStatus.SUBMITTED,
-        message=_("Only a submitted plan can be approved; this one is %(status)s.")
+        actor=actor,
+        status=PlanStatus.APPROVED,
+        waiting=[PlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan can be approved; this one is %(status)s.")
         % {"status": plan.get_status_display()},
         code="plan_not_submitted",
+        reason=reason,
+        note=_("Approved"),
     )
-    for previous in AppraisalPlan.objects.select_for_update().filter(
-        year=plan.year, status=PlanStatus.APPROVED
-    ):
-        previous.status = PlanStatus.SUPERSEDED
-        previous._change_reason = _("Superseded by revision %(revision)d") % {"revision": plan.revision}
-        previous.save(update_fields=["status"])
-    plan.status = PlanStatus.APPROVED
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    plan._change_reason = reason or _("Approved")
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
 
 
 @transaction.atomic
 def plan_return(*, actor, plan: AppraisalPlan, reason: str) -> AppraisalPlan:
     """Return a submitted plan to the clerk with the reason."""
     require_role(actor, Role.DIRECTOR)
-    if not reason.strip():
-        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why the plan goes back."))
     plan = _locked(plan)
-    _require_status(
+    return decide(
         plan,
-        PlanStatus.SUBMITTED,
-        message=_("Only a submitted plan can be returned; this one is %(status)s.")
+        actor=actor,
+        status=PlanStatus.RETURNED,
+        waiting=[PlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan can be returned; this one is %(status)s.")
         % {"status": plan.get_status_display()},
         code="plan_not_submitted",
+        reason=reason,
     )
-    plan.status = PlanStatus.RETURNED
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    plan._change_reason = reason
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
 
 
 @transaction.atomic

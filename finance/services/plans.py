@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from finance.models import BudgetLine, FeeItem, FeePlan, FeePlanStatus, PlanFee, Subject
 from finance.services.books import money_require_positive
+from jianding.decisions import decide, reason_require
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
@@ -109,19 +109,18 @@ def fee_plan_submit(*, actor, plan: FeePlan) -> FeePlan:
 
 
 def _decide(actor, plan, status, reason):
-    require_role(actor, Role.DIRECTOR)
     plan = _locked(plan)
-    if plan.status != FeePlanStatus.SUBMITTED:
-        raise RuleViolation(
-            _("Only a submitted plan is decided; this one is %(status)s.")
-            % {"status": plan.get_status_display()},
-            code="plan_not_submitted",
-        )
-    plan.status = status
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    _save(plan, actor, reason or _("Approved"))
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
+    return decide(
+        plan,
+        actor=actor,
+        status=status,
+        waiting=[FeePlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan is decided; this one is %(status)s.")
+        % {"status": plan.get_status_display()},
+        code="plan_not_submitted",
+        reason=reason,
+        note=_("Approved"),
+    )
 
 
 @transaction.atomic
@@ -142,9 +141,8 @@ def fee_plan_approve(*, actor, plan: FeePlan, reason: str = "") -> FeePlan:
 @transaction.atomic
 def fee_plan_return(*, actor, plan: FeePlan, reason: str) -> FeePlan:
     """Return a submitted plan to the clerk with the reason."""
-    if not reason.strip():
-        require_role(actor, Role.DIRECTOR)
-        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
+    require_role(actor, Role.DIRECTOR)
+    reason_require(reason, message=_("Say why the plan goes back."))
     return _decide(actor, plan, FeePlanStatus.RETURNED, reason)
 
 
