@@ -11,7 +11,6 @@ from exams.selectors.batches import (
     batches_waiting_for_approval,
 )
 from exams.selectors.catalogue import (
-    LineChange,
     bank_list,
     banks_waiting_for_deputy,
     occupation_list,
@@ -19,7 +18,6 @@ from exams.selectors.catalogue import (
     plan_lines,
     plan_lines_in_force,
     plan_list,
-    plan_previous_revision,
     plans_returned,
     plans_waiting_for_director,
 )
@@ -73,7 +71,6 @@ __all__ = [
     "SCORE_BINS",
     "TENTH",
     "ExaminerRow",
-    "LineChange",
     "RateRow",
     "RegisterRow",
     "ResultStatistics",
@@ -101,7 +98,6 @@ __all__ = [
     "plan_lines",
     "plan_lines_in_force",
     "plan_list",
-    "plan_previous_revision",
     "plans_returned",
     "plans_waiting_for_director",
     "qualified_people",

@@ -16,11 +16,9 @@ from exams import selectors, services
 from exams.filters import OccupationFilter
 from exams.forms import (
     BankUploadForm,
-    DecisionForm,
     OccupationForm,
     PlanCreateForm,
     PlanLineForm,
-    PlanReviseForm,
 )
 from exams.models import AppraisalPlan, Occupation, PlanLine
 from exams.resources import OccupationResource, plan_dataset
@@ -29,9 +27,10 @@ from exams.views import PAGE_SIZE
 from jianding.client import client_ip
 from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import DecisionForm, ImportForm, RevisionForm, form_refuse
 from jianding.imports import import_step
 from jianding.permissions import role_required
+from jianding.revisions import revision_previous
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 
@@ -135,7 +134,7 @@ def _plan(request, pk) -> AppraisalPlan:
 @role_required(*MANAGEMENT_ROLES)
 def view_plan(request, pk, line_form=None):
     plan = _plan(request, pk)
-    previous = selectors.plan_previous_revision(plan=plan)
+    previous = revision_previous(plan)
     return render(
         request,
         "exams/view_plan.html",
@@ -145,7 +144,7 @@ def view_plan(request, pk, line_form=None):
             "previous": previous,
             "line_form": line_form or PlanLineForm(),
             "decision_form": DecisionForm(),
-            "revise_form": PlanReviseForm(),
+            "revise_form": RevisionForm(),
             "is_clerk": has_role(request.user, Role.CLERK),
             "is_director": has_role(request.user, Role.DIRECTOR),
             "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
@@ -247,7 +246,7 @@ def decide_plan(request, pk):
 @role_required(Role.CLERK)
 def revise_plan(request, pk):
     plan = _plan(request, pk)
-    form = PlanReviseForm(request.POST)
+    form = RevisionForm(request.POST)
     try:
         if not form.is_valid():
             raise RuleViolation(
