@@ -33,6 +33,7 @@ from jianding.permissions import role_required
 from jianding.revisions import revision_previous
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -194,12 +195,9 @@ def edit_plan_line(request, pk):
 def delete_plan_line(request, pk):
     line = get_object_or_404(PlanLine.objects.filter(plan__in=selectors.plan_list(actor=request.user)), pk=pk)
     if request.method == "POST":
-        try:
-            services.plan_line_delete(actor=request.user, line=line)
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Line removed."))
+        step_run(
+            request, lambda: services.plan_line_delete(actor=request.user, line=line), _("Line removed.")
+        )
         return redirect("exams:view_plan", pk=line.plan_id)
     return render(
         request,
@@ -212,12 +210,11 @@ def delete_plan_line(request, pk):
 @role_required(Role.CLERK)
 def submit_plan(request, pk):
     plan = _plan(request, pk)
-    try:
-        services.plan_submit(actor=request.user, plan=plan)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The plan went to the director."))
+    step_run(
+        request,
+        lambda: services.plan_submit(actor=request.user, plan=plan),
+        _("The plan went to the director."),
+    )
     return redirect("exams:view_plan", pk=plan.pk)
 
 
@@ -225,20 +222,22 @@ def submit_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_plan(request, pk):
     plan = _plan(request, pk)
-    decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    try:
-        if decision not in ("approve", "return") or not form.is_valid():
-            raise RuleViolation(_("Choose to approve or to return the plan."), code="no_decision")
-        reason = form.cleaned_data["reason"]
-        if decision == "approve":
-            services.plan_approve(actor=request.user, plan=plan, reason=reason)
-            messages.success(request, _("The plan is approved."))
-        else:
-            services.plan_return(actor=request.user, plan=plan, reason=reason)
-            messages.success(request, _("The plan went back to the clerk."))
-    except RuleViolation as error:
-        messages.error(request, error.message)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if request.POST.get("decision") == "approve":
+        step_run(
+            request,
+            lambda: services.plan_approve(actor=request.user, plan=plan, reason=reason),
+            _("The plan is approved."),
+        )
+    elif request.POST.get("decision") == "return":
+        step_run(
+            request,
+            lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
+            _("The plan went back to the clerk."),
+        )
+    else:
+        messages.error(request, _("Choose to approve or to return the plan."))
     return redirect("exams:view_plan", pk=plan.pk)
 
 
@@ -317,14 +316,19 @@ def decide_bank(request, pk):
     bank = get_object_or_404(selectors.bank_list(actor=request.user), pk=pk)
     decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    try:
-        if decision not in ("approve", "reject") or not form.is_valid():
-            raise RuleViolation(_("Choose to approve or to reject the bank."), code="no_decision")
-        services.bank_decide(
-            actor=request.user, bank=bank, approve=decision == "approve", reason=form.cleaned_data["reason"]
+    if decision in ("approve", "reject") and form.is_valid():
+        step_run(
+            request,
+            lambda: services.bank_decide(
+                actor=request.user,
+                bank=bank,
+                approve=decision == "approve",
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Decision recorded."),
         )
-    except RuleViolation as error:
-        messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose to approve or to reject the bank."))
     return redirect("exams:list_banks")
 
 
