@@ -38,7 +38,7 @@ from applicants.resources import ClassListResource, applications_dataset
 from applicants.tables import InvitationTable, ReviewTable
 from jianding.client import client_ip
 from jianding.documents import DocumentKind
-from jianding.downloads import file_response, never_stored
+from jianding.downloads import file_response, never_stored, upload_response
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
@@ -201,30 +201,40 @@ def upload_document(request, pk):
     return view_application(request, pk, upload_form=form)
 
 
-def _step(request, pk, service, done_message):
+@require_POST
+@role_required(Role.APPLICANT)
+def confirm_photo(request, pk):
     application = application_for(request.user, pk)
-    step_run(request, lambda: service(actor=request.user, application=application), done_message)
+    step_run(
+        request,
+        lambda: services.application_photo_confirm(actor=request.user, application=application),
+        _("Photo accepted."),
+    )
     return redirect("applicants:view_application", pk=application.pk)
 
 
 @require_POST
 @role_required(Role.APPLICANT)
-def confirm_photo(request, pk):
-    return _step(request, pk, services.application_photo_confirm, _("Photo accepted."))
-
-
-@require_POST
-@role_required(Role.APPLICANT)
 def submit_application(request, pk):
-    return _step(
-        request, pk, services.application_submit, _("Submitted. The center reviews it and tells you here.")
+    application = application_for(request.user, pk)
+    step_run(
+        request,
+        lambda: services.application_submit(actor=request.user, application=application),
+        _("Submitted. The center reviews it and tells you here."),
     )
+    return redirect("applicants:view_application", pk=application.pk)
 
 
 @require_POST
 @role_required(Role.APPLICANT)
 def withdraw_application(request, pk):
-    return _step(request, pk, services.application_withdraw, _("Application withdrawn."))
+    application = application_for(request.user, pk)
+    step_run(
+        request,
+        lambda: services.application_withdraw(actor=request.user, application=application),
+        _("Application withdrawn."),
+    )
+    return redirect("applicants:view_application", pk=application.pk)
 
 
 @require_POST
@@ -253,10 +263,9 @@ def review_application(request, pk):
 def download_document(request, pk):
     """Serve a document to its owner or a reviewer; PDFs always as a download."""
     document = document_for(request.user, pk)
-    return file_response(
-        document.file.open("rb"),
+    return upload_response(
+        document.file,
         content_type=document.content_type,
-        as_attachment=document.content_type == "application/pdf",
         filename=f"{document.kind}-{document.application_id}.{document.file.name.rsplit('.', 1)[-1]}",
     )
 
@@ -310,9 +319,13 @@ def print_application(request, pk):
 @require_POST
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def record_original_seen(request, pk):
-    return _step(
-        request, pk, services.application_record_original_seen, _("Recorded: original certificate seen.")
+    application = application_for(request.user, pk)
+    step_run(
+        request,
+        lambda: services.application_record_original_seen(actor=request.user, application=application),
+        _("Recorded: original certificate seen."),
     )
+    return redirect("applicants:view_application", pk=application.pk)
 
 
 @role_required(*REVIEWER_ROLES)

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
@@ -46,12 +46,6 @@ class PlanCreateForm(FormHelperMixin, forms.Form):
     )
 
 
-class PlanReviseForm(FormHelperMixin, forms.Form):
-    basis = forms.CharField(
-        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class PlanLineForm(FormHelperMixin, forms.Form):
     occupation = forms.ModelChoiceField(
         label=_("occupation"), queryset=Occupation.objects.filter(is_active=True)
@@ -62,15 +56,6 @@ class PlanLineForm(FormHelperMixin, forms.Form):
     )
     expected_applicants = forms.IntegerField(label=_("expected applicants"), min_value=1, max_value=5000)
     department = forms.CharField(label=_("department"), max_length=60)
-
-
-class DecisionForm(FormHelperMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when returning or rejecting."),
-    )
 
 
 class BatchForm(FormHelperMixin, forms.Form):
@@ -351,6 +336,25 @@ class StandardItemForm(forms.Form):
 
 
 StandardItemFormSet = forms.formset_factory(StandardItemForm, extra=8, min_num=1, validate_min=True)
+
+
+class ItemScoreForm(forms.Form):
+    """One item's points as the examiner types them: a Chinese or Latin comma is a decimal point;
+    nothing clears the item."""
+
+    points = forms.CharField(required=False)
+
+    def clean_points(self) -> Decimal | None:
+        raw = self.cleaned_data["points"].strip().replace("，", ".").replace(",", ".")
+        if not raw:
+            return None
+        try:
+            points = Decimal(raw)
+        except InvalidOperation:
+            points = None
+        if points is None or not points.is_finite():
+            raise forms.ValidationError(_("Type a number, e.g. 8 or 7.5."), code="not_a_number")
+        return points
 
 
 class SignSheetForm(FormHelperMixin, forms.Form):

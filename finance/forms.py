@@ -63,26 +63,11 @@ class PlanFeeForm(FormHelperMixin, forms.Form):
     expected_count = forms.IntegerField(label=_("expected payers"), min_value=0, initial=0)
 
 
-class FeePlanReviseForm(FormHelperMixin, forms.Form):
-    basis = forms.CharField(
-        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class BudgetLineForm(FormHelperMixin, forms.Form):
     subject = forms.ModelChoiceField(
         label=_("expense subject"), queryset=Subject.objects.filter(kind=Subject.Kind.EXPENSE, active=True)
     )
     amount = forms.DecimalField(label=_("budget (yuan)"), **MONEY)
-
-
-class ReasonForm(FormHelperMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when returning or refusing."),
-    )
 
 
 class CollectionForm(FormHelperMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jianding.decisions import Decided
 from jianding.money import MONEY
 
 
@@ -97,7 +98,7 @@ class FeePlanStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("superseded by a later revision")
 
 
-class FeePlan(models.Model):
+class FeePlan(Decided):
     """The year's fee plan and budget (收费计划及预算) [§3, 管理人员 §7]; a change to an approved plan is a new revision."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -112,16 +113,6 @@ class FeePlan(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("director's reason"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -229,7 +220,7 @@ class ReceiptBook(models.Model):
         return self.next_number > self.last_number
 
 
-class Collection(models.Model):
+class Collection(Decided):
     """A fee paid for an application, with its receipt; or a refund of one [§3]."""
 
     class Kind(models.TextChoices):
@@ -286,15 +277,6 @@ class Collection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -325,7 +307,7 @@ class Collection(models.Model):
         }
 
 
-class Deferral(models.Model):
+class Deferral(Decided):
     """The director's leave to pay later (缓缴): the applicant gets his ticket unpaid."""
 
     application = models.OneToOneField(
@@ -334,11 +316,6 @@ class Deferral(models.Model):
         on_delete=models.PROTECT,
         related_name="fee_deferral",
     )
-    reason = models.TextField(_("reason"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
-    )
-    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -356,7 +333,7 @@ class ExpenseStatus(models.TextChoices):
     BOOKED = "booked", _("booked")
 
 
-class Expense(models.Model):
+class Expense(Decided):
     """A request to spend (一支笔 [§4]): only the director's signature lets finance book it."""
 
     subject = models.ForeignKey(
@@ -380,16 +357,6 @@ class Expense(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed or returned by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("signed or returned at"), null=True, blank=True)
-    decision_reason = models.TextField(_("director's note"), blank=True)
     over_budget = models.BooleanField(_("signed over its budget line"), default=False)
     history = HistoricalRecords()
 

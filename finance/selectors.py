@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applicants.models import Application, ApplicationStatus
 from finance.models import (
@@ -38,6 +39,7 @@ from finance.models import (
     Subject,
 )
 from jianding.money import MONEY, fen
+from jianding.revisions import Column, Comparison, revisions_compare
 from jianding.roles import BOOKS_ROLES, Role, has_role
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
@@ -49,52 +51,40 @@ def fee_plan_list(*, actor) -> QuerySet[FeePlan]:
     )
 
 
-def fee_plan_previous_revision(*, plan: FeePlan) -> FeePlan | None:
-    return FeePlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
+FEE_COLUMNS = [
+    Column(gettext_lazy("fee item"), lambda fee: fee.fee_item.name),
+    Column(gettext_lazy("standard amount (yuan)"), lambda fee: fee.amount, numeric=True),
+    Column(gettext_lazy("expected payers"), lambda fee: fee.expected_count, numeric=True),
+]
+BUDGET_COLUMNS = [
+    Column(gettext_lazy("expense subject"), str),
+    Column(gettext_lazy("budget (yuan)"), lambda line: line.amount, numeric=True),
+]
 
 
-@dataclass(frozen=True)
-class PlanChange:
-    kind: str  # "added", "removed", "changed" or "same"
-    old: PlanFee | BudgetLine | None
-    new: PlanFee | BudgetLine | None
-
-
-def _compare(before: dict, after: dict, *, differ, order) -> list[PlanChange]:
-    changes = []
-    for key in sorted(before.keys() | after.keys(), key=lambda k: order(after.get(k) or before.get(k))):
-        a, b = before.get(key), after.get(key)
-        if a is None:
-            kind = "added"
-        elif b is None:
-            kind = "removed"
-        else:
-            kind = "changed" if differ(a, b) else "same"
-        changes.append(PlanChange(kind, a, b))
-    return changes
-
-
-def fee_plan_compare(*, old: FeePlan, new: FeePlan) -> dict[str, list[PlanChange]]:
+def fee_plan_compare(*, old: FeePlan, new: FeePlan) -> dict[str, Comparison]:
     """Compare two revisions line by line: fees by fee item, budget lines by subject."""
 
     def fees(plan):
-        return {fee.fee_item_id: fee for fee in plan.fees.select_related("fee_item")}
+        return plan.fees.select_related("fee_item")
 
     def lines(plan):
-        return {line.subject_id: line for line in plan.budget_lines.select_related("subject")}
+        return plan.budget_lines.select_related("subject")
 
     return {
-        "fees": _compare(
+        "fees": revisions_compare(
             fees(old),
             fees(new),
-            differ=lambda a, b: (a.amount, a.expected_count) != (b.amount, b.expected_count),
+            key=lambda fee: fee.fee_item_id,
             order=lambda fee: fee.fee_item.name,
+            columns=FEE_COLUMNS,
         ),
-        "budget": _compare(
+        "budget": revisions_compare(
             lines(old),
             lines(new),
-            differ=lambda a, b: a.amount != b.amount,
+            key=lambda line: line.subject_id,
             order=lambda line: line.subject.code,
+            columns=BUDGET_COLUMNS,
         ),
     }
 

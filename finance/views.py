@@ -34,9 +34,7 @@ from finance.forms import (
     ExpenseForm,
     FeeItemForm,
     FeePlanForm,
-    FeePlanReviseForm,
     PlanFeeForm,
-    ReasonForm,
     ReceiptBookForm,
     RefundForm,
     ResubmitForm,
@@ -46,34 +44,17 @@ from finance.forms import (
 from finance.models import Account, Collection, FeeItem, ReceiptBook, Subject
 from finance.reports import daily_dataset, report_context, report_dataset
 from finance.tables import DueTable, EntryTable, ExpenseTable, FeePlanTable
-from jianding.downloads import file_response, never_stored
+from jianding.downloads import never_stored, upload_response
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse, year_asked
+from jianding.forms import DecisionForm, RevisionForm, form_refuse, year_asked
 from jianding.permissions import role_required
+from jianding.revisions import revision_previous
 from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
 from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 
 PAGE_SIZE = 20
-
-
-def _form_step(request, form, action, done) -> bool:
-    """Run ``action(cleaned_data)`` when the form is valid; show its first error otherwise."""
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, errors[0] if errors else _("Check the form."))
-        return False
-    return step_run(request, lambda: action(form.cleaned_data), done)
-
-
-def _file(field_file, content_type, filename):
-    return file_response(
-        field_file.open("rb"),
-        content_type=content_type,
-        as_attachment=content_type == "application/pdf",
-        filename=filename,
-    )
 
 
 # --- accounts, subjects, fee items, receipt books
@@ -103,11 +84,11 @@ def view_books(request):
 @require_POST
 @role_required(Role.FINANCE)
 def create_account(request):
-    _form_step(
+    step_run(
         request,
-        AccountForm(request.POST, prefix="account"),
-        lambda data: services.account_create(actor=request.user, **data),
+        lambda **data: services.account_create(actor=request.user, **data),
         _("Account opened."),
+        form=AccountForm(request.POST, prefix="account"),
     )
     return redirect("finance:view_books")
 
@@ -115,11 +96,11 @@ def create_account(request):
 @require_POST
 @role_required(Role.FINANCE)
 def create_subject(request):
-    _form_step(
+    step_run(
         request,
-        SubjectForm(request.POST, prefix="subject"),
-        lambda data: services.subject_create(actor=request.user, **data),
+        lambda **data: services.subject_create(actor=request.user, **data),
         _("Subject added."),
+        form=SubjectForm(request.POST, prefix="subject"),
     )
     return redirect("finance:view_books")
 
@@ -127,11 +108,11 @@ def create_subject(request):
 @require_POST
 @role_required(Role.FINANCE)
 def create_receipt_book(request):
-    _form_step(
+    step_run(
         request,
-        ReceiptBookForm(request.POST, prefix="book"),
-        lambda data: services.receipt_book_create(actor=request.user, **data),
+        lambda **data: services.receipt_book_create(actor=request.user, **data),
         _("Receipt book registered."),
+        form=ReceiptBookForm(request.POST, prefix="book"),
     )
     return redirect("finance:view_books")
 
@@ -139,11 +120,11 @@ def create_receipt_book(request):
 @require_POST
 @role_required(Role.FINANCE, Role.CLERK)
 def create_fee_item(request):
-    _form_step(
+    step_run(
         request,
-        FeeItemForm(request.POST, request.FILES, prefix="item"),
-        lambda data: services.fee_item_create(actor=request.user, **data),
+        lambda **data: services.fee_item_create(actor=request.user, **data),
         _("Fee item added."),
+        form=FeeItemForm(request.POST, request.FILES, prefix="item"),
     )
     return redirect("finance:view_books")
 
@@ -152,7 +133,11 @@ def create_fee_item(request):
 def download_fee_document(request, pk):
     item = fee_item_for(request.user, pk)
     suffix = item.document_scan.name.rsplit(".", 1)[-1]
-    return _file(item.document_scan, item.document_content_type, f"fee-document-{item.pk}.{suffix}")
+    return upload_response(
+        item.document_scan,
+        content_type=item.document_content_type,
+        filename=f"fee-document-{item.pk}.{suffix}",
+    )
 
 
 # --- the fee plan and budget
@@ -197,13 +182,13 @@ def view_fee_plan(request, pk):
         "finance/view_fee_plan.html",
         {
             "plan": plan,
-            "previous": selectors.fee_plan_previous_revision(plan=plan),
-            "revise_form": FeePlanReviseForm(),
+            "previous": revision_previous(plan),
+            "revise_form": RevisionForm(),
             "fees": plan.fees.select_related("fee_item__subject"),
             "budget_lines": plan.budget_lines.select_related("subject"),
             "fee_form": PlanFeeForm(),
             "budget_form": BudgetLineForm(),
-            "decision_form": ReasonForm(),
+            "decision_form": DecisionForm(),
             "is_clerk": has_role(request.user, Role.CLERK),
             "is_director": has_role(request.user, Role.DIRECTOR),
             "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
@@ -215,11 +200,11 @@ def view_fee_plan(request, pk):
 @role_required(Role.CLERK)
 def add_plan_fee(request, pk):
     plan = fee_plan_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        PlanFeeForm(request.POST),
-        lambda data: services.plan_fee_add(actor=request.user, plan=plan, **data),
+        lambda **data: services.plan_fee_add(actor=request.user, plan=plan, **data),
         _("Fee added to the plan."),
+        form=PlanFeeForm(request.POST),
     )
     return redirect("finance:view_fee_plan", pk=plan.pk)
 
@@ -228,11 +213,11 @@ def add_plan_fee(request, pk):
 @role_required(Role.CLERK)
 def save_budget_line(request, pk):
     plan = fee_plan_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        BudgetLineForm(request.POST),
-        lambda data: services.budget_line_save(actor=request.user, plan=plan, **data),
+        lambda **data: services.budget_line_save(actor=request.user, plan=plan, **data),
         _("Budget line saved."),
+        form=BudgetLineForm(request.POST),
     )
     return redirect("finance:view_fee_plan", pk=plan.pk)
 
@@ -251,7 +236,7 @@ def submit_fee_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_fee_plan(request, pk):
     plan = fee_plan_for(request.user, pk)
-    form = ReasonForm(request.POST)
+    form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
         step_run(
@@ -274,7 +259,7 @@ def decide_fee_plan(request, pk):
 @role_required(Role.CLERK)
 def revise_fee_plan(request, pk):
     plan = fee_plan_for(request.user, pk)
-    form = FeePlanReviseForm(request.POST)
+    form = RevisionForm(request.POST)
     basis = form.cleaned_data["basis"] if form.is_valid() else ""
     try:
         revision = services.fee_plan_revise(actor=request.user, plan=plan, basis=basis)
@@ -337,7 +322,7 @@ def view_dues(request, pk):
     for collection in collections:
         # one refund or decision form per row: the prefixes keep every id of the page unique
         collection.refund_form = RefundForm(prefix=f"refund{collection.pk}")
-        collection.decision_form = ReasonForm(prefix=f"decision{collection.pk}")
+        collection.decision_form = DecisionForm(prefix=f"decision{collection.pk}")
     return render(
         request,
         "finance/view_dues.html",
@@ -359,11 +344,11 @@ def view_dues(request, pk):
 @role_required(Role.FINANCE)
 def collect_fee(request, pk):
     application = dues_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        CollectionForm(request.POST, request.FILES),
-        lambda data: services.collection_record(actor=request.user, application=application, **data),
+        lambda **data: services.collection_record(actor=request.user, application=application, **data),
         _("Fee collected and booked."),
+        form=CollectionForm(request.POST, request.FILES),
     )
     return redirect("finance:view_dues", pk=application.pk)
 
@@ -374,18 +359,22 @@ def download_receipt_scan(request, pk):
     if not collection.scan:
         raise Http404
     suffix = collection.scan.name.rsplit(".", 1)[-1]
-    return _file(collection.scan, collection.scan_content_type, f"receipt-{collection.pk}.{suffix}")
+    return upload_response(
+        collection.scan,
+        content_type=collection.scan_content_type,
+        filename=f"receipt-{collection.pk}.{suffix}",
+    )
 
 
 @require_POST
 @role_required(Role.FINANCE)
 def request_refund(request, pk):
     payment = collection_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        RefundForm(request.POST, prefix=f"refund{payment.pk}"),
-        lambda data: services.refund_request(actor=request.user, payment=payment, **data),
+        lambda **data: services.refund_request(actor=request.user, payment=payment, **data),
         _("Refund sent to the director for approval."),
+        form=RefundForm(request.POST, prefix=f"refund{payment.pk}"),
     )
     return redirect("finance:view_dues", pk=payment.application_id)
 
@@ -394,7 +383,7 @@ def request_refund(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_refund(request, pk):
     refund = collection_for(request.user, pk)
-    form = ReasonForm(request.POST, prefix=f"decision{refund.pk}")
+    form = DecisionForm(request.POST, prefix=f"decision{refund.pk}")
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if request.POST.get("decision") == "approve":
         step_run(
@@ -415,11 +404,11 @@ def decide_refund(request, pk):
 @role_required(Role.DIRECTOR)
 def grant_deferral(request, pk):
     application = dues_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        DeferralForm(request.POST),
-        lambda data: services.deferral_grant(actor=request.user, application=application, **data),
+        lambda **data: services.deferral_grant(actor=request.user, application=application, **data),
         _("Payment deferred; the applicant gets his ticket."),
+        form=DeferralForm(request.POST),
     )
     return redirect("finance:view_dues", pk=application.pk)
 
@@ -496,7 +485,7 @@ def view_expense(request, pk, sign_form=None):
             "may_sign": may_sign,
             "may_book": expense.status == "signed" and has_role(request.user, Role.FINANCE),
             "sign_form": sign_form or SignForm(),
-            "return_form": ReasonForm(),
+            "return_form": DecisionForm(),
             "book_form": BookForm(),
             "may_resubmit": expense.status == "returned" and expense.submitted_by_id == request.user.pk,
             "resubmit_form": ResubmitForm(initial={"amount": expense.amount, "purpose": expense.purpose}),
@@ -530,7 +519,7 @@ def return_expense(request, pk):
     expense = expense_for(request.user, pk)
     if not services.expense_may_sign(actor=request.user, expense=expense):
         raise PermissionDenied
-    form = ReasonForm(request.POST)
+    form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     step_run(
         request,
@@ -546,11 +535,11 @@ def resubmit_expense(request, pk):
     expense = expense_for(request.user, pk)
     if expense.submitted_by_id != request.user.pk:
         raise PermissionDenied
-    _form_step(
+    step_run(
         request,
-        ResubmitForm(request.POST, request.FILES),
-        lambda data: services.expense_resubmit(actor=request.user, expense=expense, **data),
+        lambda **data: services.expense_resubmit(actor=request.user, expense=expense, **data),
         _("The request waits for the director's signature."),
+        form=ResubmitForm(request.POST, request.FILES),
     )
     return redirect("finance:view_expense", pk=expense.pk)
 
@@ -559,11 +548,11 @@ def resubmit_expense(request, pk):
 @role_required(Role.FINANCE)
 def book_expense(request, pk):
     expense = expense_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        BookForm(request.POST),
-        lambda data: services.expense_book(actor=request.user, expense=expense, **data),
+        lambda **data: services.expense_book(actor=request.user, expense=expense, **data),
         lambda entry: _("Booked with voucher %(voucher)s.") % {"voucher": entry.voucher_number},
+        form=BookForm(request.POST),
     )
     return redirect("finance:view_expense", pk=expense.pk)
 
@@ -572,8 +561,10 @@ def book_expense(request, pk):
 def download_attachment(request, pk):
     attachment = attachment_for(request.user, pk)
     suffix = attachment.file.name.rsplit(".", 1)[-1]
-    return _file(
-        attachment.file, attachment.content_type, f"invoice-{attachment.expense_id}-{attachment.pk}.{suffix}"
+    return upload_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=f"invoice-{attachment.expense_id}-{attachment.pk}.{suffix}",
     )
 
 
@@ -596,11 +587,11 @@ def list_entries(request):
 @role_required(Role.FINANCE)
 def reverse_entry(request, pk):
     entry = entry_for(request.user, pk)
-    _form_step(
+    step_run(
         request,
-        ReasonForm(request.POST),
-        lambda data: services.entry_reverse(actor=request.user, entry=entry, reason=data["reason"]),
+        lambda **data: services.entry_reverse(actor=request.user, entry=entry, reason=data["reason"]),
         lambda reversal: _("Reversed by voucher %(voucher)s.") % {"voucher": reversal.voucher_number},
+        form=DecisionForm(request.POST),
     )
     return redirect("finance:list_entries")
 

@@ -31,3 +31,13 @@ def file_response(
         )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def upload_response(field_file, *, content_type: str, filename: str) -> HttpResponse:
+    """Send an upload the portal checked (``jianding.uploads``): a PDF as a download, an image to view."""
+    return file_response(
+        field_file.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type == "application/pdf",
+        filename=filename,
+    )

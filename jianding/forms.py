@@ -31,6 +31,25 @@ class FormHelperMixin:
         self.helper.form_tag = False
 
 
+class DecisionForm(FormHelperMixin, forms.Form):
+    """The reason given with a decision (``jianding.decisions``); the buttons name the decision."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning or rejecting."),
+    )
+
+
+class RevisionForm(FormHelperMixin, forms.Form):
+    """What the next revision of an approved plan changes, and why (``jianding.revisions``)."""
+
+    basis = forms.CharField(
+        label=_("what the revision changes and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker, which wants ISO dates whatever the language."""
 

@@ -1,6 +1,9 @@
 """Background jobs: a row per job that the worker advances and the job's page polls."""
 
+from functools import partial
+
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from jianding.models import Job, JobStatus
@@ -8,6 +11,14 @@ from jianding.models import Job, JobStatus
 
 def job_create(*, actor, title: str) -> Job:
     return Job.objects.create(requested_by=actor, title=title)
+
+
+def job_enqueue(*, actor, title: str, task, **arguments) -> Job:
+    """Create the job's row and run ``task(job_id=…, **arguments)`` in the background once it is
+    committed, so that the worker finds the row; ``arguments`` are ids, never model instances."""
+    job = job_create(actor=actor, title=title)
+    transaction.on_commit(partial(task.enqueue, job_id=job.pk, **arguments))
+    return job
 
 
 def job_start(*, job_id: int, total: int) -> Job:

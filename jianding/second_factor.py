@@ -130,3 +130,18 @@ def second_factor_confirm(user, token: str) -> None:
     """
     if second_factor_enrolled(user):
         second_factor_check(user, token)
+
+
+def signature_confirm(user, *, password: str, token: str | None = None) -> None:
+    """Refuse a signature unless ``password`` is the signer's own, and his second factor when asked.
+
+    A page that asks for the second factor passes ``token`` (what he typed, maybe nothing); the
+    factor is then checked when he has one. Call it outside the signature's transaction, as
+    ``second_factor_confirm``.
+    """
+    if not user.check_password(password):
+        raise RuleViolation(
+            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
+        )
+    if token is not None:
+        second_factor_confirm(user, token)

@@ -27,6 +27,7 @@ from applicants.models import (
 )
 from applicants.photos import photo_convert
 from applicants.selectors import ROSTER_STATUSES
+from jianding.decisions import reason_require
 from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
@@ -287,8 +288,8 @@ def application_review(
             % {"status": application.get_status_display()},
             code="changed_meanwhile",
         )
-    if decision != "approve" and not reason.strip():
-        raise RuleViolation(_("Tell the applicant why."), field="reason", code="reason_required")
+    if decision != "approve":
+        reason_require(reason, message=_("Tell the applicant why."))
     application.status = REVIEW_DECISIONS[decision]
     application.reviewed_by, application.reviewed_at, application.review_reason = (
         actor,
@@ -339,8 +340,7 @@ def applications_lapse(*, today: datetime.date | None = None, batch=None) -> int
 def application_not_admit(*, actor, application: Application, reason: str) -> Application:
     """Decide not to admit an approved applicant left without a seat when the tickets were published."""
     require_role(actor, Role.EXAM_STAFF, Role.CLERK)
-    if not reason.strip():
-        raise RuleViolation(_("Tell the applicant why."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Tell the applicant why."))
     application = application_locked(application)
     if application.status not in ROSTER_STATUSES or hasattr(application, "ticket"):
         raise RuleViolation(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exams.models.catalogue import Level, Occupation, PlanLine
+from jianding.decisions import Decided
 from jianding.documents import DocumentKind
 from jianding.roles import BATCH_VIEWER_ROLES, has_role
 
@@ -56,8 +57,11 @@ class BatchQuerySet(models.QuerySet):
         )
 
 
-class Batch(models.Model):
-    """An appraisal batch (鉴定批次): one occupation and level with its dates and rules."""
+class Batch(Decided):
+    """An appraisal batch (鉴定批次): one occupation and level with its dates and rules.
+
+    Its decision is its approval: the deputy's, or the director's for a batch outside the plan.
+    """
 
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="batches"
@@ -111,15 +115,6 @@ class Batch(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     publicity_starts = models.DateField(_("publicity starts"), null=True, blank=True)
     publicity_ends = models.DateField(
         _("publicity ends"), null=True, blank=True, help_text=_("The last working day of the publicity.")

@@ -1,8 +1,8 @@
 """The catalogue: occupations and their levels, the annual appraisal plan, and the review-question banks.
 
 Rules: 管理人员 §1 (the clerk drafts the annual plan), 所长 §3 and 副所长 §4 (the plan and the
-review questions are approved), 考务组 §8 (banks kept secret). ``Decided`` is the approve/return
-record that plans and banks share.
+review questions are approved), 考务组 §8 (banks kept secret). Plans and banks are ``Decided``
+(``jianding.decisions``).
 """
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
+from jianding.decisions import Decided
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, has_role
 
 
@@ -60,24 +61,6 @@ class Occupation(models.Model):
 
     def level_labels(self) -> list[str]:
         return [Level(value).label for value in sorted(self.levels, reverse=True)]
-
-
-class Decided(models.Model):
-    """Who approved, returned or rejected a record, when, and why."""
-
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason given with the decision"), blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class PlanStatus(models.TextChoices):

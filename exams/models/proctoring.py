@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from exams.models.sessions import ExamSession, Seat, SessionRoom
 from jianding.clock import local_text
+from jianding.decisions import Decided
 from jianding.roles import Role, has_role
 
 
@@ -171,7 +172,7 @@ class ProctorAbsenceQuerySet(models.QuerySet):
         return self.filter(models.Q(proctor_id=user.pk) | in_his_group)
 
 
-class ProctorAbsence(models.Model):
+class ProctorAbsence(Decided):
     """A proctor's leave (asked of exam staff before the session, with a replacement) or his
     leaving the post during it (allowed only by the evaluation-group leader) [监考人员守则 §2–§3]."""
 
@@ -187,16 +188,6 @@ class ProctorAbsence(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=AbsenceStatus.choices, default=AbsenceStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("note on the decision"), max_length=200, blank=True)
     replacement = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("replacement"),

@@ -10,7 +10,6 @@ from exams.selectors.batches import (
     batches_waiting_for_approval,
 )
 from exams.selectors.catalogue import (
-    LineChange,
     bank_list,
     banks_waiting_for_deputy,
     occupation_list,
@@ -18,7 +17,6 @@ from exams.selectors.catalogue import (
     plan_lines,
     plan_lines_in_force,
     plan_list,
-    plan_previous_revision,
     plans_returned,
     plans_waiting_for_director,
 )
@@ -71,7 +69,6 @@ __all__ = [
     "SCORE_BINS",
     "TENTH",
     "ExaminerRow",
-    "LineChange",
     "RateRow",
     "RegisterRow",
     "ResultStatistics",
@@ -97,7 +94,6 @@ __all__ = [
     "plan_lines",
     "plan_lines_in_force",
     "plan_list",
-    "plan_previous_revision",
     "plans_returned",
     "plans_waiting_for_director",
     "qualified_people",

@@ -2,9 +2,8 @@
 question banks.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from applicants.selectors import (
     applied_occupation_levels,
@@ -17,6 +16,7 @@ from exams.models import (
     PlanStatus,
     QuestionBank,
 )
+from jianding.revisions import Column, Comparison, revisions_compare
 from jianding.roles import Role, has_role
 
 
@@ -32,12 +32,6 @@ def plan_list(*, actor) -> QuerySet[AppraisalPlan]:
     )
 
 
-def plan_previous_revision(*, plan: AppraisalPlan) -> AppraisalPlan | None:
-    return (
-        AppraisalPlan.objects.filter(year=plan.year, revision__lt=plan.revision).order_by("-revision").first()
-    )
-
-
 def plan_lines(*, plan: AppraisalPlan) -> QuerySet[PlanLine]:
     return plan.lines.select_related("occupation")
 
@@ -49,30 +43,24 @@ def plan_lines_in_force() -> QuerySet[PlanLine]:
     )
 
 
-@dataclass(frozen=True)
-class LineChange:
-    kind: str  # "added", "removed", "changed" or "same"
-    old: PlanLine | None
-    new: PlanLine | None
+PLAN_COLUMNS = [
+    Column(_("month"), lambda line: f"{line.month} 月"),
+    Column(_("occupation"), lambda line: line.occupation.name),
+    Column(_("level"), lambda line: line.get_level_display()),
+    Column(_("expected applicants"), lambda line: line.expected_applicants),
+    Column(_("department"), lambda line: line.department),
+]
 
 
-def plan_compare(*, old: AppraisalPlan, new: AppraisalPlan) -> list[LineChange]:
+def plan_compare(*, old: AppraisalPlan, new: AppraisalPlan) -> Comparison:
     """Compare two revisions line by line (a line is its occupation, level and month)."""
-    before = {line.key(): line for line in plan_lines(plan=old)}
-    after = {line.key(): line for line in plan_lines(plan=new)}
-    changes = []
-    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[2], k[0], -k[1])):
-        a, b = before.get(key), after.get(key)
-        if a is None:
-            kind = "added"
-        elif b is None:
-            kind = "removed"
-        elif (a.expected_applicants, a.department) != (b.expected_applicants, b.department):
-            kind = "changed"
-        else:
-            kind = "same"
-        changes.append(LineChange(kind, a, b))
-    return changes
+    return revisions_compare(
+        plan_lines(plan=old),
+        plan_lines(plan=new),
+        key=PlanLine.key,
+        order=lambda line: (line.month, line.occupation_id, -line.level),
+        columns=PLAN_COLUMNS,
+    )
 
 
 def bank_list(*, actor) -> QuerySet[QuestionBank]:

@@ -83,6 +83,7 @@ from exams.services.seats import (
     seats_assign,
     session_room_set_proctors,
     session_save,
+    tickets_print_start,
     tickets_publish,
 )
 
@@ -160,5 +161,6 @@ __all__ = [
     "standard_create",
     "standard_in_force",
     "tally_check_lines",
+    "tickets_print_start",
     "tickets_publish",
 ]

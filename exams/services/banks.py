@@ -1,11 +1,10 @@
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.models import BankStatus, Occupation, QuestionBank, QuestionBankDownload
 from exams.services.occupations import occupation_require_licensed
-from jianding.errors import RuleViolation
+from jianding.decisions import decide
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_pdf
@@ -35,18 +34,17 @@ def bank_decide(*, actor, bank: QuestionBank, approve: bool, reason: str = "") -
     """Approve or reject a bank waiting for the deputy [副所长 §4]."""
     require_role(actor, Role.DEPUTY)
     bank = QuestionBank.objects.select_for_update().get(pk=bank.pk)
-    if bank.status != BankStatus.PENDING:
-        raise RuleViolation(
-            _("This bank was decided already (%(status)s).") % {"status": bank.get_status_display()},
-            code="bank_decided",
-        )
-    if not approve and not reason.strip():
-        raise RuleViolation(_("Say why the bank is rejected."), field="reason", code="reason_required")
-    bank.status = BankStatus.APPROVED if approve else BankStatus.REJECTED
-    bank.decided_by, bank.decided_at, bank.decision_reason = actor, timezone.now(), reason
-    bank._change_reason = reason or _("Approved")
-    bank.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return bank
+    return decide(
+        bank,
+        actor=actor,
+        status=BankStatus.APPROVED if approve else BankStatus.REJECTED,
+        waiting=[BankStatus.PENDING],
+        refusal=_("This bank was decided already (%(status)s).") % {"status": bank.get_status_display()},
+        code="bank_decided",
+        reason=reason,
+        reason_missing="" if approve else _("Say why the bank is rejected."),
+        note=_("Approved"),
+    )
 
 
 def bank_download_record(*, actor, bank: QuestionBank, ip_address: str | None) -> QuestionBankDownload:

@@ -11,6 +11,7 @@ from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
 from finance.selectors import batch_plan_fee, fee_items_in_approved_plans
 from jianding import events
+from jianding.decisions import decision_record
 from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
@@ -223,10 +224,9 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
             raise RuleViolation(" ".join(blockers), code="close_blocked")
     batch.status = step.target
     update_fields = ["status"]
-    if action == "approve":
-        batch.approved_by, batch.approved_at = actor, timezone.now()
-        update_fields += ["approved_by", "approved_at"]
     batch._change_reason = str(step.label)
+    if action == "approve":
+        update_fields += decision_record(batch, actor=actor, note=str(step.label))
     batch.save(update_fields=update_fields)
     if action == "close":
         events.registration_closed.send(sender=Batch, batch=batch, today=today)

@@ -1,34 +1,18 @@
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from exams.models import AppraisalPlan, Occupation, PlanLine, PlanStatus
 from exams.services.occupations import occupation_require_licensed
+from jianding.decisions import decide, reason_require
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
+from jianding.revisions import revision_first, revision_require_editable, revision_start, revision_supersede
 from jianding.roles import Role
 
 
 def _locked(plan: AppraisalPlan) -> AppraisalPlan:
     return AppraisalPlan.objects.select_for_update().get(pk=plan.pk)
-
-
-def _require_status(plan: AppraisalPlan, *statuses: str, message: str, code: str) -> None:
-    if plan.status not in statuses:
-        raise RuleViolation(message, code=code)
-
-
-def _require_editable(plan: AppraisalPlan) -> None:
-    _require_status(
-        plan,
-        PlanStatus.DRAFT,
-        PlanStatus.RETURNED,
-        message=_("This plan is %(status)s; only a draft or a returned plan can be changed.")
-        % {"status": plan.get_status_display()},
-        code="plan_not_editable",
-    )
 
 
 def plan_create(*, actor, year: int, basis: str = "") -> AppraisalPlan:
@@ -39,13 +23,7 @@ def plan_create(*, actor, year: int, basis: str = "") -> AppraisalPlan:
         field="year",
         code="plan_exists",
     )
-    if AppraisalPlan.objects.filter(year=year).exists():
-        raise exists
-    try:
-        with transaction.atomic():
-            return AppraisalPlan.objects.create(year=year, basis=basis, created_by=actor)
-    except IntegrityError:  # another clerk created it a moment ago
-        raise exists from None
+    return revision_first(AppraisalPlan, actor=actor, year=year, exists=exists, basis=basis)
 
 
 @transaction.atomic
@@ -63,7 +41,7 @@ def plan_line_save(
     """Add a line to a draft or returned plan, or change one of its lines."""
     require_role(actor, Role.CLERK)
     plan = _locked(plan)
-    _require_editable(plan)
+    revision_require_editable(plan)
     occupation_require_licensed(occupation, level)
     if expected_applicants < 1:
         raise RuleViolation(
@@ -100,7 +78,7 @@ def plan_line_save(
 def plan_line_delete(*, actor, line: PlanLine) -> None:
     """Remove a line from a draft or returned plan."""
     require_role(actor, Role.CLERK)
-    _require_editable(_locked(line.plan))
+    revision_require_editable(_locked(line.plan))
     line.delete()
 
 
@@ -109,7 +87,7 @@ def plan_submit(*, actor, plan: AppraisalPlan) -> AppraisalPlan:
     """Send a draft or returned plan to the director."""
     require_role(actor, Role.CLERK)
     plan = _locked(plan)
-    _require_editable(plan)
+    revision_require_editable(plan)
     if not plan.lines.exists():
         raise RuleViolation(_("Add at least one line before submitting the plan."), code="plan_empty")
     plan.status = PlanStatus.SUBMITTED
@@ -124,84 +102,46 @@ def plan_approve(*, actor, plan: AppraisalPlan, reason: str = "") -> AppraisalPl
     """Approve a submitted plan [所长 §3]; the revision it replaces is superseded."""
     require_role(actor, Role.DIRECTOR)
     plan = _locked(plan)
-    _require_status(
+    if plan.status == PlanStatus.SUBMITTED:
+        revision_supersede(plan, actor=actor)
+    return decide(
         plan,
-        PlanStatus.SUBMITTED,
-        message=_("Only a submitted plan can be approved; this one is %(status)s.")
+        actor=actor,
+        status=PlanStatus.APPROVED,
+        waiting=[PlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan can be approved; this one is %(status)s.")
         % {"status": plan.get_status_display()},
         code="plan_not_submitted",
+        reason=reason,
+        note=_("Approved"),
     )
-    for previous in AppraisalPlan.objects.select_for_update().filter(
-        year=plan.year, status=PlanStatus.APPROVED
-    ):
-        previous.status = PlanStatus.SUPERSEDED
-        previous._change_reason = _("Superseded by revision %(revision)d") % {"revision": plan.revision}
-        previous.save(update_fields=["status"])
-    plan.status = PlanStatus.APPROVED
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    plan._change_reason = reason or _("Approved")
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
 
 
 @transaction.atomic
 def plan_return(*, actor, plan: AppraisalPlan, reason: str) -> AppraisalPlan:
     """Return a submitted plan to the clerk with the reason."""
     require_role(actor, Role.DIRECTOR)
-    if not reason.strip():
-        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why the plan goes back."))
     plan = _locked(plan)
-    _require_status(
+    return decide(
         plan,
-        PlanStatus.SUBMITTED,
-        message=_("Only a submitted plan can be returned; this one is %(status)s.")
+        actor=actor,
+        status=PlanStatus.RETURNED,
+        waiting=[PlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan can be returned; this one is %(status)s.")
         % {"status": plan.get_status_display()},
         code="plan_not_submitted",
+        reason=reason,
     )
-    plan.status = PlanStatus.RETURNED
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    plan._change_reason = reason
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
 
 
 @transaction.atomic
 def plan_revise(*, actor, plan: AppraisalPlan, basis: str) -> AppraisalPlan:
     """Start a new revision of an approved plan, its lines copied; the approved one stays in force."""
     require_role(actor, Role.CLERK)
-    plan = _locked(plan)
-    _require_status(
-        plan,
-        PlanStatus.APPROVED,
-        message=_("Only the approved plan can be revised."),
-        code="plan_not_approved",
+    return revision_start(
+        _locked(plan),
+        actor=actor,
+        basis=basis,
+        rows={"lines": ["occupation_id", "level", "month", "expected_applicants", "department"]},
     )
-    if not basis.strip():
-        raise RuleViolation(_("Say what the revision changes and why."), field="basis", code="basis_required")
-    if AppraisalPlan.objects.filter(
-        year=plan.year, status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED]
-    ).exists():
-        raise RuleViolation(
-            _("A revision of this plan is already being prepared; continue that one."), code="revision_open"
-        )
-    latest = AppraisalPlan.objects.filter(year=plan.year).aggregate(latest=Max("revision"))["latest"]
-    revision = AppraisalPlan.objects.create(
-        year=plan.year, revision=latest + 1, basis=basis, created_by=actor
-    )
-    bulk_create_with_history(
-        [
-            PlanLine(
-                plan=revision,
-                occupation_id=line.occupation_id,
-                level=line.level,
-                month=line.month,
-                expected_applicants=line.expected_applicants,
-                department=line.department,
-            )
-            for line in plan.lines.all()
-        ],
-        PlanLine,
-        default_user=actor,
-        default_change_reason=_("Copied from revision %(revision)d") % {"revision": plan.revision},
-    )
-    return revision

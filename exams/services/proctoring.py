@@ -22,8 +22,10 @@ from exams.models import (
     SessionRoom,
 )
 from exams.services.seats import proctors_check, proctors_required
+from jianding.decisions import decide, decision_require_pending, reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
+from jianding.second_factor import signature_confirm
 
 # Who patrols the rooms [考务组 §5]: the deputy and exam staff (the director may too).
 PATROL_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.EXAM_STAFF)
@@ -67,10 +69,7 @@ def room_record_sign(*, actor, session_room: SessionRoom, password: str, notes: 
     """
     if not guards_room(actor, session_room):
         raise PermissionDenied
-    if not actor.check_password(password):
-        raise RuleViolation(
-            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
-        )
+    signature_confirm(actor, password=password)
     record = _open_record(session_room)
     if record.signatures.filter(proctor=actor).exists():
         raise RuleViolation(_("You have signed this record already."), code="already_signed")
@@ -173,10 +172,14 @@ def absence_decide(
     )
     if not can_decide_absence(actor, absence):
         raise PermissionDenied
-    if absence.status != AbsenceStatus.PENDING:
-        raise RuleViolation(_("This request is decided already."), code="decided")
-    if not approve and not note:
-        raise RuleViolation(_("Say why the request is refused."), field="note", code="reason_required")
+    pending = {
+        "waiting": [AbsenceStatus.PENDING],
+        "refusal": _("This request is decided already."),
+        "code": "decided",
+    }
+    decision_require_pending(absence, **pending)
+    if not approve:
+        reason_require(note, message=_("Say why the request is refused."), field="note")
     if replacement is not None:
         # The session's lock, as naming proctors takes it: an examiner assigned meanwhile is seen.
         ExamSession.objects.select_for_update().get(pk=absence.session_room.session_id)
@@ -203,10 +206,15 @@ def absence_decide(
         if replacement is not None:
             session_room.proctors.add(replacement)
         absence.replacement = replacement
-    absence.status = AbsenceStatus.APPROVED if approve else AbsenceStatus.REFUSED
-    absence.decided_by, absence.decided_at, absence.decision_note = actor, now or timezone.now(), note
-    absence.save()
-    return absence
+    return decide(
+        absence,
+        actor=actor,
+        status=AbsenceStatus.APPROVED if approve else AbsenceStatus.REFUSED,
+        **pending,
+        reason=note,
+        now=now,
+        also=["replacement"],
+    )
 
 
 @transaction.atomic

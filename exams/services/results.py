@@ -28,6 +28,7 @@ from exams.models import (
     TheoryMark,
 )
 from exams.services.recusals import recusal_group_problem
+from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 
@@ -130,8 +131,7 @@ def item_decide(
             field="points",
             code="points_out_of_range",
         )
-    if not reason.strip():
-        raise RuleViolation(_("Say why these points."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why these points."))
     decision = spread.decision or ItemDecision(code=spread.code, item=spread.item)
     decision.points, decision.reason, decision.decided_by = points, reason.strip(), actor
     decision._change_reason, decision._history_user = reason.strip(), actor

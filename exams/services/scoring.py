@@ -26,9 +26,10 @@ from exams.models import (
     StandardItem,
     TheoryMark,
 )
+from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
-from jianding.second_factor import second_factor_confirm
+from jianding.second_factor import second_factor_confirm, signature_confirm
 
 # Who writes scoring standards and opens scoring: exam staff and clerks.
 SCORING_STAFF_ROLES = (Role.EXAM_STAFF, Role.CLERK)
@@ -245,10 +246,7 @@ def sheet_sign(*, actor, sheet: ScoreSheet, password: str) -> ScoreSheet:
         raise RuleViolation(
             _("Score every item first: %(items)s.") % {"items": "、".join(missing)}, code="items_missing"
         )
-    if not actor.check_password(password):
-        raise RuleViolation(
-            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
-        )
+    signature_confirm(actor, password=password)
     sheet.status, sheet.signed_at = SheetStatus.SIGNED, timezone.now()
     sheet._change_reason = _("Signed")
     sheet.save(update_fields=["status", "signed_at"])
@@ -277,8 +275,7 @@ def _sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
         raise RuleViolation(_("The results are tallied; a sheet no longer reopens."), code="tallied")
     if sheet.status != SheetStatus.SIGNED:
         raise RuleViolation(_("Only a signed sheet is reopened."), code="sheet_open")
-    if not reason.strip():
-        raise RuleViolation(_("Say why the sheet is reopened."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why the sheet is reopened."))
     sheet.status, sheet.signed_at = SheetStatus.OPEN, None
     sheet._change_reason = reason
     sheet._history_user = actor

@@ -28,10 +28,13 @@ from exams.models import (
     SessionStatus,
     Ticket,
 )
+from exams.tasks import tickets_print
 from finance import selectors as finance
 from jianding import events
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
+from jianding.jobs import job_enqueue
+from jianding.models import Job
 from jianding.roles import PROCTORING_ROLES, Role, has_role
 
 # Exam staff arrange rooms and seats and issue tickets [考务组 §2–§3]; clerks help.
@@ -605,3 +608,18 @@ def seat_supplement(*, actor, application, today=None) -> Ticket:
             _("Another ticket already has this number; try again."), code="ticket_number_taken"
         ) from None
     return ticket
+
+
+def tickets_print_start(*, actor, batch: Batch, session_room: SessionRoom | None = None) -> Job:
+    """Start the PDF of the batch's admission tickets (or one room's) in the background; return its job."""
+    require_arranger(actor)
+    title = _("Admission tickets of %(batch)s") % {"batch": batch}
+    if session_room:
+        title = f"{title} · {session_room.room}"
+    return job_enqueue(
+        actor=actor,
+        title=title,
+        task=tickets_print,
+        batch_id=batch.pk,
+        session_room_id=session_room.pk if session_room else None,
+    )

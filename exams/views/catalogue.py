@@ -17,11 +17,9 @@ from exams.abilities import bank_for, occupation_for, plan_for, plan_line_for
 from exams.filters import OccupationFilter
 from exams.forms import (
     BankUploadForm,
-    DecisionForm,
     OccupationForm,
     PlanCreateForm,
     PlanLineForm,
-    PlanReviseForm,
 )
 from exams.resources import OccupationResource, plan_dataset
 from exams.tables import OccupationTable, PlanTable
@@ -29,11 +27,13 @@ from exams.views import PAGE_SIZE
 from jianding.client import client_ip
 from jianding.downloads import file_response
 from jianding.errors import RuleViolation
-from jianding.forms import ImportForm, form_refuse
+from jianding.forms import DecisionForm, ImportForm, RevisionForm, form_refuse
 from jianding.imports import import_step
 from jianding.permissions import role_required
+from jianding.revisions import revision_previous
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
+from jianding.steps import step_run
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -131,7 +131,7 @@ def create_plan(request):
 @role_required(*MANAGEMENT_ROLES)
 def view_plan(request, pk, line_form=None):
     plan = plan_for(request.user, pk)
-    previous = selectors.plan_previous_revision(plan=plan)
+    previous = revision_previous(plan)
     return render(
         request,
         "exams/view_plan.html",
@@ -141,7 +141,7 @@ def view_plan(request, pk, line_form=None):
             "previous": previous,
             "line_form": line_form or PlanLineForm(),
             "decision_form": DecisionForm(),
-            "revise_form": PlanReviseForm(),
+            "revise_form": RevisionForm(),
             "is_clerk": has_role(request.user, Role.CLERK),
             "is_director": has_role(request.user, Role.DIRECTOR),
             "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
@@ -191,12 +191,9 @@ def edit_plan_line(request, pk):
 def delete_plan_line(request, pk):
     line = plan_line_for(request.user, pk)
     if request.method == "POST":
-        try:
-            services.plan_line_delete(actor=request.user, line=line)
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Line removed."))
+        step_run(
+            request, lambda: services.plan_line_delete(actor=request.user, line=line), _("Line removed.")
+        )
         return redirect("exams:view_plan", pk=line.plan_id)
     return render(
         request,
@@ -209,12 +206,11 @@ def delete_plan_line(request, pk):
 @role_required(Role.CLERK)
 def submit_plan(request, pk):
     plan = plan_for(request.user, pk)
-    try:
-        services.plan_submit(actor=request.user, plan=plan)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The plan went to the director."))
+    step_run(
+        request,
+        lambda: services.plan_submit(actor=request.user, plan=plan),
+        _("The plan went to the director."),
+    )
     return redirect("exams:view_plan", pk=plan.pk)
 
 
@@ -222,20 +218,22 @@ def submit_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_plan(request, pk):
     plan = plan_for(request.user, pk)
-    decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    try:
-        if decision not in ("approve", "return") or not form.is_valid():
-            raise RuleViolation(_("Choose to approve or to return the plan."), code="no_decision")
-        reason = form.cleaned_data["reason"]
-        if decision == "approve":
-            services.plan_approve(actor=request.user, plan=plan, reason=reason)
-            messages.success(request, _("The plan is approved."))
-        else:
-            services.plan_return(actor=request.user, plan=plan, reason=reason)
-            messages.success(request, _("The plan went back to the clerk."))
-    except RuleViolation as error:
-        messages.error(request, error.message)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if request.POST.get("decision") == "approve":
+        step_run(
+            request,
+            lambda: services.plan_approve(actor=request.user, plan=plan, reason=reason),
+            _("The plan is approved."),
+        )
+    elif request.POST.get("decision") == "return":
+        step_run(
+            request,
+            lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
+            _("The plan went back to the clerk."),
+        )
+    else:
+        messages.error(request, _("Choose to approve or to return the plan."))
     return redirect("exams:view_plan", pk=plan.pk)
 
 
@@ -243,7 +241,7 @@ def decide_plan(request, pk):
 @role_required(Role.CLERK)
 def revise_plan(request, pk):
     plan = plan_for(request.user, pk)
-    form = PlanReviseForm(request.POST)
+    form = RevisionForm(request.POST)
     try:
         if not form.is_valid():
             raise RuleViolation(
@@ -314,14 +312,19 @@ def decide_bank(request, pk):
     bank = bank_for(request.user, pk)
     decision = request.POST.get("decision")
     form = DecisionForm(request.POST)
-    try:
-        if decision not in ("approve", "reject") or not form.is_valid():
-            raise RuleViolation(_("Choose to approve or to reject the bank."), code="no_decision")
-        services.bank_decide(
-            actor=request.user, bank=bank, approve=decision == "approve", reason=form.cleaned_data["reason"]
+    if decision in ("approve", "reject") and form.is_valid():
+        step_run(
+            request,
+            lambda: services.bank_decide(
+                actor=request.user,
+                bank=bank,
+                approve=decision == "approve",
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Decision recorded."),
         )
-    except RuleViolation as error:
-        messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose to approve or to reject the bank."))
     return redirect("exams:list_banks")
 
 

@@ -176,50 +176,30 @@ def room_record(request, pk):
     )
 
 
-def _room_step(request, session_room, form, action, done_message):
-    """Run one POST step of a room's record; a refusal comes back as a message naming the field."""
-    if form.is_valid():
-        try:
-            action(**form.cleaned_data)
-        except RuleViolation as error:
-            label = form.fields[error.field].label if error.field in form.fields else ""
-            messages.error(request, f"{label}：{error.message}" if label else error.message)
-        else:
-            messages.success(request, done_message)
-    else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[name].label}：{'；'.join(errors)}" for name, errors in form.errors.items()
-            ),
-        )
-    return redirect("exams:room_record", pk=session_room.pk)
-
-
 @require_POST
 @role_required(Role.PROCTOR, Role.EXAM_STAFF)
 def add_incident(request, pk):
     session_room = session_room_for(request.user, pk)
-    return _room_step(
+    step_run(
         request,
-        session_room,
-        IncidentForm(request.POST),
         lambda **data: services.incident_record(actor=request.user, session_room=session_room, **data),
         _("Incident recorded."),
+        form=IncidentForm(request.POST),
     )
+    return redirect("exams:room_record", pk=session_room.pk)
 
 
 @require_POST
 @role_required(Role.PROCTOR)
 def sign_room_record(request, pk):
     session_room = session_room_for(request.user, pk)
-    return _room_step(
+    step_run(
         request,
-        session_room,
-        SignRecordForm(request.POST),
         lambda **data: services.room_record_sign(actor=request.user, session_room=session_room, **data),
         _("Signed."),
+        form=SignRecordForm(request.POST),
     )
+    return redirect("exams:room_record", pk=session_room.pk)
 
 
 @require_POST
@@ -227,28 +207,28 @@ def sign_room_record(request, pk):
 def record_handover(request, pk):
     session_room = session_room_for(request.user, pk)
     direction = HandoverDirection.BACK if has_role(request.user, Role.EXAM_STAFF) else HandoverDirection.OUT
-    return _room_step(
+    step_run(
         request,
-        session_room,
-        HandoverForm(request.POST, givers=_givers(session_room, direction)),
         lambda **data: services.paper_handover_record(
             actor=request.user, session_room=session_room, direction=direction, **data
         ),
         _("Hand-over recorded."),
+        form=HandoverForm(request.POST, givers=_givers(session_room, direction)),
     )
+    return redirect("exams:room_record", pk=session_room.pk)
 
 
 @require_POST
 @role_required(*services.PATROL_ROLES)
 def record_patrol(request, pk):
     session_room = session_room_for(request.user, pk)
-    return _room_step(
+    step_run(
         request,
-        session_room,
-        PatrolForm(request.POST),
         lambda **data: services.patrol_record(actor=request.user, session_room=session_room, **data),
         _("Patrol recorded."),
+        form=PatrolForm(request.POST),
     )
+    return redirect("exams:room_record", pk=session_room.pk)
 
 
 @role_required(Role.PROCTOR, *CATALOGUE_ROLES)
@@ -283,15 +263,12 @@ def print_room_record(request, pk):
 def request_absence(request, pk):
     session_room = session_room_for(request.user, pk)
     form = AbsenceRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.absence_request(actor=request.user, session_room=session_room, **form.cleaned_data)
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Request sent; you will see the decision here."))
-    else:
-        messages.error(request, _("Give a reason."))
+    step_run(
+        request,
+        lambda **data: services.absence_request(actor=request.user, session_room=session_room, **data),
+        _("Request sent; you will see the decision here."),
+        form=form,
+    )
     if form.cleaned_data.get("kind") == AbsenceKind.POST:
         return redirect("exams:room_record", pk=session_room.pk)
     return redirect("exams:my_duties")
@@ -331,23 +308,18 @@ def list_absences(request):
 @role_required(Role.EXAM_STAFF, Role.EXAMINER)
 def decide_absence(request, pk):
     absence = absence_for(request.user, pk)
-    form = AbsenceDecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.absence_decide(
-                actor=request.user,
-                absence=absence,
-                approve=data["decision"] == "approve",
-                note=data["note"],
-                replacement=data["replacement"],
-            )
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
-        messages.error(request, _("Choose approve or refuse."))
+    step_run(
+        request,
+        lambda decision, note, replacement: services.absence_decide(
+            actor=request.user,
+            absence=absence,
+            approve=decision == "approve",
+            note=note,
+            replacement=replacement,
+        ),
+        _("Decision recorded."),
+        form=AbsenceDecisionForm(request.POST),
+    )
     return redirect("exams:list_absences")
 
 

@@ -5,8 +5,6 @@ Rules: 考评组 §3, 考评员 §5–§6 and §8 (score by the standard without
 sign, under the chief examiner's supervision).
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +23,7 @@ from exams.abilities import (
 )
 from exams.forms import (
     ItemDecisionForm,
+    ItemScoreForm,
     ReopenSheetForm,
     SignSheetForm,
     StandardForm,
@@ -119,17 +118,17 @@ def score_sheet(request, pk):
 def save_item_score(request, pk, item_pk):
     sheet = own_sheet_for(request.user, pk)
     get_object_or_404(sheet.scores, item_id=item_pk)
-    raw = request.POST.get("points", "").strip().replace("，", ".").replace(",", ".")
+    form = ItemScoreForm(request.POST)
     error = ""
-    try:
-        points = Decimal(raw) if raw else None
-        if points is not None and not points.is_finite():
-            raise InvalidOperation
-        services.item_score_save(actor=request.user, sheet=sheet, item_id=item_pk, points=points)
-    except InvalidOperation:
-        error = _("Type a number, e.g. 8 or 7.5.")
-    except RuleViolation as refusal:
-        error = refusal.message
+    if not form.is_valid():
+        error = form.errors["points"][0]
+    else:
+        try:
+            services.item_score_save(
+                actor=request.user, sheet=sheet, item_id=item_pk, points=form.cleaned_data["points"]
+            )
+        except RuleViolation as refusal:
+            error = refusal.message
     score = sheet.scores.select_related("item").get(item_id=item_pk)
     return render(
         request,

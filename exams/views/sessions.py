@@ -5,7 +5,6 @@ Rules: 考务组 §2–§3 (rosters, tickets, rooms), 工作规则 §2 (tickets 
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +28,9 @@ from exams.models import (
 )
 from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
 from exams.services.seats import ARRANGER_ROLES
-from exams.tasks import tickets_print
 from exams.tickets import tickets_pdf
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
-from jianding.jobs import job_create
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
@@ -256,17 +253,7 @@ def print_tickets(request, pk):
     session_room = (
         get_object_or_404(SessionRoom, pk=int(room), session__batch=batch) if room.isdecimal() else None
     )
-    title = _("Admission tickets of %(batch)s") % {"batch": batch}
-    if session_room:
-        title = f"{title} · {session_room.room}"
-    job = job_create(actor=request.user, title=title)
-    arguments = {
-        "job_id": job.pk,
-        "batch_id": batch.pk,
-        "session_room_id": session_room.pk if session_room else None,
-    }
-    # The worker must find the job's row: enqueue once it is committed.
-    transaction.on_commit(lambda: tickets_print.enqueue(**arguments))
+    job = services.tickets_print_start(actor=request.user, batch=batch, session_room=session_room)
     return redirect("view_job", pk=job.pk)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.models import Account, Collection, FeeItem, LedgerEntry, ReceiptBook, Subject, VoucherSequence
+from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
 from jianding.money import FEN
 from jianding.permissions import require_role
@@ -136,8 +137,7 @@ def entry_write(*, actor, date: datetime.date, **values) -> LedgerEntry:
 def entry_reverse(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct a booked entry by a reversing one; the entry itself is never changed."""
     require_role(actor, Role.FINANCE)
-    if not reason.strip():
-        raise RuleViolation(_("Say why the entry is reversed."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why the entry is reversed."))
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.collection_id is not None:
         # The payment's row, as refund_request locks it: a refund asked meanwhile is seen below,

@@ -12,6 +12,7 @@ from applicants.models import Application, ApplicationStatus
 from finance import selectors
 from finance.models import Account, Collection, Deferral, LedgerEntry, ReceiptBook
 from finance.services.books import entry_write, money_require_positive
+from jianding.decisions import decide, decision_record, reason_require
 from jianding.errors import RuleViolation
 from jianding.money import fen
 from jianding.permissions import require_role
@@ -171,8 +172,7 @@ def refund_request(*, actor, payment: Collection, amount: Decimal, reason: str) 
     """Ask the director to approve a refund of (part of) a payment, with the reason."""
     require_role(actor, Role.FINANCE)
     money_require_positive(amount)
-    if not reason.strip():
-        raise RuleViolation(_("Say why the fee is refunded."), field="reason", code="reason_required")
+    reason_require(reason, message=_("Say why the fee is refunded."))
     payment = Collection.objects.select_for_update().get(pk=payment.pk)
     if payment.kind != Collection.Kind.PAYMENT:
         raise RuleViolation(_("Only a payment is refunded."), code="not_a_payment")
@@ -206,25 +206,30 @@ def refund_request(*, actor, payment: Collection, amount: Decimal, reason: str) 
 
 
 def _pending_refund(refund: Collection) -> Collection:
-    refund = (
+    return (
         Collection.objects.select_for_update(of=("self",))
         .select_related("plan_fee__fee_item__subject", "application__applicant", "account")
         .get(pk=refund.pk)
     )
-    if refund.kind != Collection.Kind.REFUND or refund.status != Collection.Status.PENDING:
-        raise RuleViolation(_("This refund is decided already."), code="refund_decided")
-    return refund
+
+
+def _refund_decide(actor, refund: Collection, status: str, **decision) -> Collection:
+    return decide(
+        refund,
+        actor=actor,
+        status=status,
+        waiting=[Collection.Status.PENDING],
+        refusal=_("This refund is decided already."),
+        code="refund_decided",
+        **decision,
+    )
 
 
 @transaction.atomic
 def refund_approve(*, actor, refund: Collection) -> Collection:
     """The director approves a refund; it is booked as its own entry."""
     require_role(actor, Role.DIRECTOR)
-    refund = _pending_refund(refund)
-    refund.status, refund.decided_by, refund.decided_at = Collection.Status.BOOKED, actor, timezone.now()
-    refund._history_user = actor
-    refund._change_reason = _("Approved")
-    refund.save(update_fields=["status", "decided_by", "decided_at"])
+    refund = _refund_decide(actor, _pending_refund(refund), Collection.Status.BOOKED, note=_("Approved"))
     entry_write(
         actor=actor,
         date=timezone.localdate(),
@@ -246,23 +251,16 @@ def refund_approve(*, actor, refund: Collection) -> Collection:
 def refund_refuse(*, actor, refund: Collection, reason: str) -> Collection:
     """The director refuses a refund, with the reason."""
     require_role(actor, Role.DIRECTOR)
-    if not reason.strip():
-        raise RuleViolation(_("Say why the refund is refused."), field="reason", code="reason_required")
-    refund = _pending_refund(refund)
-    refund.status, refund.decided_by, refund.decided_at = Collection.Status.REFUSED, actor, timezone.now()
-    refund._history_user = actor
-    refund._change_reason = reason
-    refund.save(update_fields=["status", "decided_by", "decided_at"])
-    return refund
+    reason_require(reason, message=_("Say why the refund is refused."))
+    return _refund_decide(actor, _pending_refund(refund), Collection.Status.REFUSED, reason=reason)
 
 
 def deferral_grant(*, actor, application: Application, reason: str) -> Deferral:
     """The director lets an applicant pay later (缓缴); he then gets his ticket unpaid."""
     require_role(actor, Role.DIRECTOR)
-    if not reason.strip():
-        raise RuleViolation(_("Say why payment is deferred."), field="reason", code="reason_required")
-    deferral = Deferral(application=application, reason=reason, granted_by=actor)
-    deferral._history_user = actor
+    reason_require(reason, message=_("Say why payment is deferred."))
+    deferral = Deferral(application=application)
+    decision_record(deferral, actor=actor, reason=reason)
     try:
         with transaction.atomic():
             deferral.save()

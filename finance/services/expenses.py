@@ -28,11 +28,12 @@ from finance.models import (
     Subject,
 )
 from finance.services.books import entry_write, money_require_positive
+from jianding.decisions import decide, decision_require_pending, reason_require
 from jianding.errors import RuleViolation
 from jianding.money import fen
 from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role
-from jianding.second_factor import second_factor_confirm
+from jianding.second_factor import signature_confirm
 from jianding.uploads import upload_check_document
 
 ATTACHMENTS_MAX = 10
@@ -197,6 +198,15 @@ def expense_resubmit(*, actor, expense: Expense, amount: Decimal, purpose: str, 
     return expense
 
 
+def _undecided(expense: Expense) -> dict:
+    return {
+        "waiting": [ExpenseStatus.SUBMITTED],
+        "refusal": _("This request is %(status)s; it is decided already.")
+        % {"status": expense.get_status_display()},
+        "code": "expense_decided",
+    }
+
+
 def _to_decide(actor, expense: Expense) -> Expense:
     expense = (
         Expense.objects.select_for_update(of=("self",))
@@ -205,13 +215,12 @@ def _to_decide(actor, expense: Expense) -> Expense:
     )
     if not expense_may_sign(actor=actor, expense=expense):
         raise PermissionDenied
-    if expense.status != ExpenseStatus.SUBMITTED:
-        raise RuleViolation(
-            _("This request is %(status)s; it is decided already.")
-            % {"status": expense.get_status_display()},
-            code="expense_decided",
-        )
+    decision_require_pending(expense, **_undecided(expense))
     return expense
+
+
+def _decide(actor, expense: Expense, status: str, **decision) -> Expense:
+    return decide(expense, actor=actor, status=status, **_undecided(expense), **decision)
 
 
 def expense_over_budget(*, expense: Expense) -> tuple[Decimal, Decimal] | None:
@@ -230,11 +239,7 @@ def expense_sign(
 ) -> Expense:
     """The director signs the request with his password and his second factor (``token``, when he has
     one); over its budget line only when he accepts that."""
-    if not actor.check_password(password):
-        raise RuleViolation(
-            _("The password is wrong; sign with your own password."), field="password", code="wrong_password"
-        )
-    second_factor_confirm(actor, token)
+    signature_confirm(actor, password=password, token=token)
     return _expense_sign(actor=actor, expense=expense, accept_over_budget=accept_over_budget)
 
 
@@ -257,26 +262,16 @@ def _expense_sign(*, actor, expense: Expense, accept_over_budget: bool) -> Expen
             field="accept_over_budget",
             code="over_budget",
         )
-    expense.status, expense.decided_by, expense.decided_at = ExpenseStatus.SIGNED, actor, timezone.now()
     expense.over_budget = over is not None
-    expense._history_user = actor
-    expense._change_reason = _("Signed over the budget") if over else _("Signed")
-    expense.save(update_fields=["status", "decided_by", "decided_at", "over_budget"])
-    return expense
+    note = _("Signed over the budget") if over else _("Signed")
+    return _decide(actor, expense, ExpenseStatus.SIGNED, note=note, also=["over_budget"])
 
 
 @transaction.atomic
 def expense_return(*, actor, expense: Expense, reason: str) -> Expense:
     """The director returns the request with the reason; it is not booked."""
-    if not reason.strip():
-        raise RuleViolation(_("Say why the request goes back."), field="reason", code="reason_required")
-    expense = _to_decide(actor, expense)
-    expense.status, expense.decided_by, expense.decided_at = ExpenseStatus.RETURNED, actor, timezone.now()
-    expense.decision_reason = reason
-    expense._history_user = actor
-    expense._change_reason = reason
-    expense.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return expense
+    reason_require(reason, message=_("Say why the request goes back."))
+    return _decide(actor, _to_decide(actor, expense), ExpenseStatus.RETURNED, reason=reason)
 
 
 @transaction.atomic

@@ -6,30 +6,20 @@ director approves in turn, as the annual appraisal plan is revised.
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from finance.models import BudgetLine, FeeItem, FeePlan, FeePlanStatus, PlanFee, Subject
 from finance.services.books import money_require_positive
+from jianding.decisions import decide, reason_require
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
+from jianding.revisions import revision_first, revision_require_editable, revision_start, revision_supersede
 from jianding.roles import Role
 
 
 def _locked(plan: FeePlan) -> FeePlan:
     return FeePlan.objects.select_for_update().get(pk=plan.pk)
-
-
-def _require_editable(plan: FeePlan) -> None:
-    if not plan.is_editable:
-        raise RuleViolation(
-            _("This plan is %(status)s; only a draft or a returned plan can be changed.")
-            % {"status": plan.get_status_display()},
-            code="plan_not_editable",
-        )
 
 
 def _save(obj, actor, reason=""):
@@ -47,16 +37,7 @@ def fee_plan_create(*, actor, year: int) -> FeePlan:
         field="year",
         code="plan_exists",
     )
-    if FeePlan.objects.filter(year=year).exists():
-        raise exists
-    plan = FeePlan(year=year, created_by=actor)
-    _save(plan, actor)
-    try:
-        with transaction.atomic():
-            plan.save()
-    except IntegrityError:  # another clerk created it a moment ago
-        raise exists from None
-    return plan
+    return revision_first(FeePlan, actor=actor, year=year, exists=exists)
 
 
 @transaction.atomic
@@ -64,7 +45,7 @@ def plan_fee_add(*, actor, plan: FeePlan, fee_item: FeeItem, expected_count: int
     """Put a fee item in the plan at its standard amount."""
     require_role(actor, Role.CLERK)
     plan = _locked(plan)
-    _require_editable(plan)
+    revision_require_editable(plan)
     if plan.fees.filter(fee_item=fee_item).exists():
         raise RuleViolation(_("This fee is in the plan already."), field="fee_item", code="fee_in_plan")
     fee = PlanFee(plan=plan, fee_item=fee_item, amount=fee_item.amount, expected_count=expected_count)
@@ -78,7 +59,7 @@ def budget_line_save(*, actor, plan: FeePlan, subject: Subject, amount: Decimal)
     """Set the budget of an expense subject in the plan (a second time changes it)."""
     require_role(actor, Role.CLERK)
     plan = _locked(plan)
-    _require_editable(plan)
+    revision_require_editable(plan)
     if amount is None or amount < 0:
         raise RuleViolation(_("A budget is not negative."), field="amount", code="amount_negative")
     if amount:
@@ -99,7 +80,7 @@ def fee_plan_submit(*, actor, plan: FeePlan) -> FeePlan:
     """Send a draft or returned plan to the director."""
     require_role(actor, Role.CLERK)
     plan = _locked(plan)
-    _require_editable(plan)
+    revision_require_editable(plan)
     if not plan.fees.exists():
         raise RuleViolation(_("Put at least one fee in the plan first."), code="plan_empty")
     plan.status = FeePlanStatus.SUBMITTED
@@ -109,95 +90,53 @@ def fee_plan_submit(*, actor, plan: FeePlan) -> FeePlan:
 
 
 def _decide(actor, plan, status, reason):
-    require_role(actor, Role.DIRECTOR)
-    plan = _locked(plan)
-    if plan.status != FeePlanStatus.SUBMITTED:
-        raise RuleViolation(
-            _("Only a submitted plan is decided; this one is %(status)s.")
-            % {"status": plan.get_status_display()},
-            code="plan_not_submitted",
-        )
-    plan.status = status
-    plan.decided_by, plan.decided_at, plan.decision_reason = actor, timezone.now(), reason
-    _save(plan, actor, reason or _("Approved"))
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    return plan
+    return decide(
+        plan,
+        actor=actor,
+        status=status,
+        waiting=[FeePlanStatus.SUBMITTED],
+        refusal=_("Only a submitted plan is decided; this one is %(status)s.")
+        % {"status": plan.get_status_display()},
+        code="plan_not_submitted",
+        reason=reason,
+        note=_("Approved"),
+    )
 
 
 @transaction.atomic
 def fee_plan_approve(*, actor, plan: FeePlan, reason: str = "") -> FeePlan:
     """Approve a submitted plan [所长 §3]; finance then collects under it, and the revision it replaces is superseded."""
     require_role(actor, Role.DIRECTOR)
-    for previous in (
-        FeePlan.objects.select_for_update()
-        .filter(year=plan.year, status=FeePlanStatus.APPROVED)
-        .exclude(pk=plan.pk)
-    ):
-        previous.status = FeePlanStatus.SUPERSEDED
-        _save(previous, actor, _("Superseded by revision %(revision)d") % {"revision": plan.revision})
-        previous.save(update_fields=["status"])
+    plan = _locked(plan)
+    if plan.status == FeePlanStatus.SUBMITTED:
+        revision_supersede(plan, actor=actor)
     return _decide(actor, plan, FeePlanStatus.APPROVED, reason)
 
 
 @transaction.atomic
 def fee_plan_return(*, actor, plan: FeePlan, reason: str) -> FeePlan:
     """Return a submitted plan to the clerk with the reason."""
-    if not reason.strip():
-        require_role(actor, Role.DIRECTOR)
-        raise RuleViolation(_("Say why the plan goes back."), field="reason", code="reason_required")
-    return _decide(actor, plan, FeePlanStatus.RETURNED, reason)
+    require_role(actor, Role.DIRECTOR)
+    reason_require(reason, message=_("Say why the plan goes back."))
+    return _decide(actor, _locked(plan), FeePlanStatus.RETURNED, reason)
 
 
 @transaction.atomic
 def fee_plan_revise(*, actor, plan: FeePlan, basis: str) -> FeePlan:
     """Start a new revision of an approved plan, its fees and budget copied; the approved one stays in force."""
     require_role(actor, Role.CLERK)
-    plan = _locked(plan)
-    if plan.status != FeePlanStatus.APPROVED:
-        raise RuleViolation(_("Only the approved plan can be revised."), code="plan_not_approved")
-    if not basis.strip():
-        raise RuleViolation(_("Say what the revision changes and why."), field="basis", code="basis_required")
-    if FeePlan.objects.filter(
-        year=plan.year, status__in=[FeePlanStatus.DRAFT, FeePlanStatus.SUBMITTED, FeePlanStatus.RETURNED]
-    ).exists():
-        raise RuleViolation(
-            _("A revision of this plan is already being prepared; continue that one."), code="revision_open"
-        )
-    latest = FeePlan.objects.filter(year=plan.year).aggregate(latest=Max("revision"))["latest"]
-    revision = FeePlan(year=plan.year, revision=latest + 1, basis=basis, created_by=actor)
-    _save(revision, actor, basis)
-    revision.save()
-    copied = _("Copied from revision %(revision)d") % {"revision": plan.revision}
-    bulk_create_with_history(
-        [
-            PlanFee(
-                plan=revision,
-                fee_item_id=fee.fee_item_id,
-                amount=fee.amount,
-                expected_count=fee.expected_count,
-            )
-            for fee in plan.fees.all()
-        ],
-        PlanFee,
-        default_user=actor,
-        default_change_reason=copied,
+    return revision_start(
+        _locked(plan),
+        actor=actor,
+        basis=basis,
+        rows={"fees": ["fee_item_id", "amount", "expected_count"], "budget_lines": ["subject_id", "amount"]},
     )
-    bulk_create_with_history(
-        [
-            BudgetLine(plan=revision, subject_id=line.subject_id, amount=line.amount)
-            for line in plan.budget_lines.all()
-        ],
-        BudgetLine,
-        default_user=actor,
-        default_change_reason=copied,
-    )
-    return revision
 
 
 @transaction.atomic
 def plan_fee_remove(*, actor, fee: PlanFee) -> None:
     """Take a fee out of a draft or returned plan (a revision drops a standard no longer in force)."""
     require_role(actor, Role.CLERK)
-    _require_editable(_locked(fee.plan))
+    revision_require_editable(_locked(fee.plan))
     fee._history_user = actor
     fee.delete()

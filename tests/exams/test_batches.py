@@ -64,7 +64,7 @@ def test_batch_from_an_approved_plan_line_walks_its_whole_life(people):
             Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.REPORTED)
         batch = services.batch_move(actor=people[role], batch=batch, action=action)
         assert batch.status == target
-    assert batch.approved_by == people[Role.DEPUTY]
+    assert batch.decided_by == people[Role.DEPUTY]
     assert batch.history.count() == len(steps) + 1
 
 
@@ -74,7 +74,7 @@ def test_batch_outside_the_plan_needs_the_director(people):
     with pytest.raises(PermissionDenied):
         services.batch_move(actor=people[Role.DEPUTY], batch=batch, action="approve")
     services.batch_move(actor=people[Role.DIRECTOR], batch=batch, action="approve")
-    assert Batch.objects.get(pk=batch.pk).approved_by == people[Role.DIRECTOR]
+    assert Batch.objects.get(pk=batch.pk).decided_by == people[Role.DIRECTOR]
 
 
 @pytest.mark.parametrize(

@@ -164,3 +164,19 @@ def test_plan_list_query_count_does_not_grow(clerk, client_as, django_assert_num
         add_line(clerk, services.plan_create(actor=clerk, year=year), electrician)
     with django_assert_num_queries(len(captured.captured_queries)):
         http.get(url)
+
+
+def test_the_compare_page_shows_the_changed_column_of_a_line_old_to_new(
+    clerk, director, electrician, client_as
+):
+    first = approved_plan(clerk, director, electrician)
+    second = services.plan_revise(actor=clerk, plan=first, basis="电工多招")
+    add_line(clerk, second, electrician, line=second.lines.get(), expected_applicants=55)
+    [change] = selectors.plan_compare(old=first, new=second)
+    assert change.kind == "changed"
+    assert [(cell.old, cell.new) for cell in change.cells if cell.changed] == [(40, 55)]
+    page = (
+        client_as(director).get(reverse("exams:compare_plans", args=[second.pk, first.pk])).content.decode()
+    )
+    assert "40 → 55" in page
+    assert 'data-kind="changed"' in page

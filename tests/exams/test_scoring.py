@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from exams import services
+from exams.forms import ItemScoreForm
 from exams.models import ScoreSheet, SessionPart, SheetStatus
 from exams.services.results import outcome_for
 from jianding.errors import RuleViolation
@@ -235,3 +236,14 @@ def test_a_chief_examiner_with_a_second_factor_types_it_again_to_reopen(scoring)
     services.sheet_reopen(actor=chief.user, sheet=sheet, reason="第 2 项漏记", token=code)
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.OPEN
+
+
+def test_the_points_typed_on_the_tablet_are_parsed_by_their_form():
+    def parsed(raw):
+        form = ItemScoreForm({"points": raw})
+        return form.cleaned_data["points"] if form.is_valid() else form.errors.as_data()["points"][0].code
+
+    assert parsed("7,5") == Decimal("7.5")
+    assert parsed(" 8，0 ") == Decimal("8.0")
+    assert parsed("") is None
+    assert {parsed("x"), parsed("NaN"), parsed("Infinity")} == {"not_a_number"}

@@ -2,7 +2,9 @@ import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -210,3 +212,18 @@ def test_arrangement_sheet_shows_the_entry_time_of_the_centers_clock(published, 
         if row[2] == seat.application.ticket.number
     )
     assert row[5] == "08:50"
+
+
+def test_only_an_arranger_starts_the_ticket_job_and_it_runs_once_committed(
+    published, django_capture_on_commit_callbacks
+):
+    with pytest.raises(PermissionDenied):
+        services.tickets_print_start(actor=UserFactory(role=Role.FINANCE), batch=published["batch"])
+    assert not Job.objects.exists()
+    clerk = UserFactory(role=Role.CLERK)
+    with django_capture_on_commit_callbacks() as waiting:
+        job = services.tickets_print_start(actor=clerk, batch=published["batch"])
+    assert (len(waiting), job.status, job.requested_by) == (1, JobStatus.QUEUED, clerk)
+    waiting[0]()
+    job.refresh_from_db()
+    assert (job.status, job.total) == (JobStatus.DONE, 20)

@@ -280,6 +280,24 @@ def test_refund_needs_a_reason_the_directors_approval_and_never_exceeds_the_paym
     assert not LedgerEntry.objects.filter(collection=second).exists()
 
 
+def test_a_refused_refund_and_a_deferral_keep_who_decided_when_and_why(ledger, people):
+    director = people["director"]
+    refund = services.refund_request(
+        actor=people["finance"], payment=collect(ledger), amount=Decimal("50"), reason="多收"
+    )
+    services.refund_refuse(actor=director, refund=refund, reason="不符合退费规定")
+    refund.refresh_from_db()
+    assert (refund.decided_by, refund.decision_reason) == (director, "不符合退费规定")
+    assert refund.decided_at is not None
+    assert refund.history.first().history_change_reason == "不符合退费规定"
+    deferral = services.deferral_grant(
+        actor=director, application=ledger["applications"][1], reason="家庭困难，考后补缴"
+    )
+    deferral.refresh_from_db()
+    assert (deferral.decided_by, deferral.decision_reason) == (director, "家庭困难，考后补缴")
+    assert deferral.decided_at is not None
+
+
 def test_unpaid_applications_get_no_ticket_unless_deferred(ledger, people):
     first, second = ledger["applications"]
     ids = [first.pk, second.pk]

@@ -4,9 +4,10 @@ import ast
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from tablib import Dataset
 
-from jianding.downloads import file_response
+from jianding.downloads import file_response, upload_response
 from jianding.pdf import pdf_response
 from jianding.spreadsheets import xlsx_response
 
@@ -55,3 +56,15 @@ def test_a_stored_file_is_sent_never_stored(tmp_path):
     assert response["Cache-Control"] == NO_STORE
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_checked_upload_downloads_as_a_pdf_and_shows_as_an_image(tmp_path):
+    responses = {}
+    for name, content_type in (("scan.pdf", "application/pdf"), ("scan.jpg", "image/jpeg")):
+        (tmp_path / name).write_bytes(b"x")
+        with File((tmp_path / name).open("rb")) as stored:
+            responses[name] = upload_response(stored, content_type=content_type, filename=name)
+            assert b"".join(responses[name].streaming_content) == b"x"
+    assert responses["scan.pdf"]["Content-Disposition"].startswith("attachment")
+    assert responses["scan.jpg"]["Content-Disposition"].startswith("inline")
+    assert {response["Cache-Control"] for response in responses.values()} == {NO_STORE}

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jianding.errors import RuleViolation
 from jianding.roles import Role
+from jianding.second_factor import signature_confirm
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code, second_factor_phone
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +128,16 @@ def test_exam_staff_who_download_registers_with_whole_numbers_verify_a_second_fa
     assert blocked["Location"].startswith(reverse("two_factor_verify"))
     client.post(reverse("two_factor_verify"), {"token": code})
     assert client.get(reverse("applicants:list_applications")).status_code == 200
+
+
+def test_a_signature_is_the_own_password_and_the_second_factor_where_asked(db):
+    director = UserFactory(role=Role.DIRECTOR)
+    signature_confirm(director, password=TEST_PASSWORD)
+    signature_confirm(director, password=TEST_PASSWORD, token=second_factor_code(director))
+    refusals = []
+    for password, token in ((TEST_PASSWORD + "x", None), (TEST_PASSWORD, ""), (TEST_PASSWORD, "000000")):
+        with pytest.raises(RuleViolation) as refused:
+            signature_confirm(director, password=password, token=token)
+        refusals.append(refused.value.code)
+    assert refusals[0] == "wrong_password"
+    assert "wrong_password" not in refusals[1:]

@@ -261,8 +261,8 @@ class Command(BaseCommand):
                     "eligibility": "在校生：完成本专业相应课程；社会人员：从事本职业工作满两年。",
                     "scheme": "理论考试在教学楼，技能考核在实训中心；考评员由市鉴定中心派出。",
                     "created_by": clerk,
-                    "approved_by": deputy if status != BatchStatus.DRAFT else None,
-                    "approved_at": timezone.now() if status != BatchStatus.DRAFT else None,
+                    "decided_by": deputy if status != BatchStatus.DRAFT else None,
+                    "decided_at": timezone.now() if status != BatchStatus.DRAFT else None,
                 },
             )
 
@@ -334,8 +334,8 @@ class Command(BaseCommand):
             eligibility="旅游烹饪系在校生，完成中式烹调课程。",
             scheme="理论考试在教学楼 302，纸笔作答，人工阅卷。",
             created_by=clerk,
-            approved_by=deputy,
-            approved_at=timezone.now(),
+            decided_by=deputy,
+            decided_at=timezone.now(),
         )
         session = ExamSession.objects.create(
             batch=batch,
