@@ -15,7 +15,14 @@ from exams.services import decisions_waiting, report_deadline
 from exams.views import batches, results
 from jianding import portal
 from jianding.portal import Area, Card, NavItem, PublicBlock
-from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, MANAGEMENT_ROLES, Role
+from jianding.roles import (
+    BATCH_VIEWER_ROLES,
+    CATALOGUE_ROLES,
+    MANAGEMENT_ROLES,
+    PROCTORING_ROLES,
+    Role,
+    has_role,
+)
 from jianding.workdays import working_days_between
 
 ORDER = 30
@@ -98,12 +105,11 @@ def _leave_requests(user) -> Card:
     )
 
 
-def _duties_ahead(user) -> Card:
-    return Card(
-        label=_("Rooms I guard from today"),
-        count=exams.duties_ahead(actor=user).count(),
-        url=reverse("exams:my_duties"),
-    )
+def _duties_ahead(user) -> Card | None:
+    count = exams.duties_ahead(actor=user).count()
+    if not count and not has_role(user, Role.PROCTOR):
+        return None  # an examiner or exam staff member named to no room
+    return Card(label=_("Rooms I guard from today"), count=count, url=reverse("exams:my_duties"))
 
 
 def _reports_due(user) -> Card:
@@ -179,13 +185,14 @@ def register() -> None:
         Role.EXAM_STAFF, _leave_requests, _reports_due, _objections_to_answer, _tallies_to_check, order=ORDER
     )
     portal.cards_add(Role.EXAMINER, _sheets_to_score, _items_to_decide, order=ORDER)
-    portal.cards_add(Role.PROCTOR, _duties_ahead, order=ORDER)
+    for role in PROCTORING_ROLES:
+        portal.cards_add(role, _duties_ahead, order=ORDER)
     portal.menu_add(
         NavItem(_("Annual plans"), "exams:list_plans", MANAGEMENT_ROLES, Area.EXAMINATIONS),
         NavItem(_("Batches"), "exams:list_batches", BATCH_VIEWER_ROLES, Area.EXAMINATIONS),
         NavItem(_("Occupations"), "exams:list_occupations", CATALOGUE_ROLES, Area.EXAMINATIONS),
         NavItem(_("Exam rooms"), "exams:list_rooms", CATALOGUE_ROLES, Area.EXAMINATIONS),
-        NavItem(_("My duties"), "exams:my_duties", (Role.PROCTOR,), Area.EXAMINATIONS),
+        NavItem(_("My duties"), "exams:my_duties", PROCTORING_ROLES, Area.EXAMINATIONS),
         NavItem(
             _("Proctors' absences"),
             "exams:list_absences",

@@ -83,6 +83,21 @@ def room_record_sign(*, actor, session_room: SessionRoom, password: str, notes: 
     return record
 
 
+def handover_direction_due(*, actor, session_room: SessionRoom) -> str | None:
+    """The hand-over ``actor`` is to record next in ``session_room``, if any: a proctor of the room
+    takes the papers out; exam staff take them back once they went out [考务组 §4, 监考人员守则 §8]."""
+    recorded = set(session_room.handovers.values_list("direction", flat=True))
+    if HandoverDirection.OUT not in recorded and guards_room(actor, session_room):
+        return HandoverDirection.OUT
+    if (
+        HandoverDirection.OUT in recorded
+        and HandoverDirection.BACK not in recorded
+        and has_role(actor, Role.EXAM_STAFF)
+    ):
+        return HandoverDirection.BACK
+    return None
+
+
 @transaction.atomic
 def paper_handover_record(
     *, actor, session_room: SessionRoom, direction: str, count: int, sealed: bool, given_by

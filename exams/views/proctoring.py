@@ -35,11 +35,11 @@ from jianding.forms import form_refuse
 from jianding.models import User
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.roles import CATALOGUE_ROLES, PROCTORING_ROLES, Role, has_role
 from jianding.steps import step_run
 
 
-@role_required(Role.PROCTOR)
+@role_required(*PROCTORING_ROLES)
 def my_duties(request):
     duties = (
         SessionRoom.objects.filter(proctors=request.user)
@@ -59,7 +59,7 @@ def my_duties(request):
     )
 
 
-@role_required(Role.PROCTOR, *ARRANGER_ROLES)
+@role_required(*PROCTORING_ROLES, *ARRANGER_ROLES)
 def print_badge(request, pk):
     """The proctor's badge (监考证) for one room of one session."""
     session_room = session_room_for(request.user, pk)
@@ -72,7 +72,7 @@ def print_badge(request, pk):
     return pdf_response(pdf, filename=f"badge-{session_room.pk}.pdf")
 
 
-@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+@role_required(*PROCTORING_ROLES)
 def check_in(request, pk):
     """At the door: scan or type the ticket number; the page shows who entered and who is missing."""
     session = session_for(request.user, pk)
@@ -118,7 +118,7 @@ def _givers(session_room, direction):
     return session_room.proctors.order_by("name")
 
 
-@role_required(Role.PROCTOR, *CATALOGUE_ROLES)
+@role_required(*PROCTORING_ROLES, *CATALOGUE_ROLES)
 def room_record(request, pk):
     """The exam-room record (考场记录表) of one room: attendance, papers, incidents, patrols, signatures."""
     session_room = session_room_for(request.user, pk)
@@ -132,11 +132,7 @@ def room_record(request, pk):
     }
     guards = guards_room(request.user, session_room)
     is_exam_staff = has_role(request.user, Role.EXAM_STAFF)
-    handover_direction = None
-    if guards and HandoverDirection.OUT not in handovers:
-        handover_direction = HandoverDirection.OUT
-    elif is_exam_staff and HandoverDirection.OUT in handovers and HandoverDirection.BACK not in handovers:
-        handover_direction = HandoverDirection.BACK
+    handover_direction = services.handover_direction_due(actor=request.user, session_room=session_room)
     signed = record is not None and record.signed_at is not None
     return render(
         request,
@@ -177,7 +173,7 @@ def room_record(request, pk):
 
 
 @require_POST
-@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+@role_required(*PROCTORING_ROLES)
 def add_incident(request, pk):
     session_room = session_room_for(request.user, pk)
     step_run(
@@ -190,7 +186,7 @@ def add_incident(request, pk):
 
 
 @require_POST
-@role_required(Role.PROCTOR)
+@role_required(*PROCTORING_ROLES)
 def sign_room_record(request, pk):
     session_room = session_room_for(request.user, pk)
     step_run(
@@ -203,10 +199,14 @@ def sign_room_record(request, pk):
 
 
 @require_POST
-@role_required(Role.PROCTOR, Role.EXAM_STAFF)
+@role_required(*PROCTORING_ROLES)
 def record_handover(request, pk):
     session_room = session_room_for(request.user, pk)
-    direction = HandoverDirection.BACK if has_role(request.user, Role.EXAM_STAFF) else HandoverDirection.OUT
+    # Nothing due: the service refuses the return, naming what is missing.
+    direction = (
+        services.handover_direction_due(actor=request.user, session_room=session_room)
+        or HandoverDirection.BACK
+    )
     step_run(
         request,
         lambda **data: services.paper_handover_record(
@@ -231,7 +231,7 @@ def record_patrol(request, pk):
     return redirect("exams:room_record", pk=session_room.pk)
 
 
-@role_required(Role.PROCTOR, *CATALOGUE_ROLES)
+@role_required(*PROCTORING_ROLES, *CATALOGUE_ROLES)
 def print_room_record(request, pk):
     """The exam-room record as the PDF that goes into the batch's dossier."""
     session_room = session_room_for(request.user, pk)
@@ -259,7 +259,7 @@ def print_room_record(request, pk):
 
 
 @require_POST
-@role_required(Role.PROCTOR)
+@role_required(*PROCTORING_ROLES)
 def request_absence(request, pk):
     session_room = session_room_for(request.user, pk)
     form = AbsenceRequestForm(request.POST)
@@ -324,7 +324,7 @@ def decide_absence(request, pk):
 
 
 @require_POST
-@role_required(Role.PROCTOR)
+@role_required(*PROCTORING_ROLES)
 def return_to_post(request, pk):
     absence = absence_for(request.user, pk)
     step_run(
