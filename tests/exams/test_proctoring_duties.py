@@ -100,3 +100,35 @@ def test_an_examiner_of_the_session_is_refused_as_a_replacement_proctor(publishe
     other = examiner_for(batch, username="kp2").user
     services.absence_decide(actor=staff, absence=absence, approve=True, replacement=other)
     assert other in session_room.proctors.all()
+
+
+def test_an_examiner_named_to_a_room_works_its_record_through_the_pages(arranged, client_as):
+    """From the dashboard card to My duties, the room record and the papers he receives."""
+    batch, session, staff = arranged["batch"], arranged["session"], arranged["staff"]
+    examiner = examiner_for(batch, username="kp").user
+    idle = examiner_for(batch, username="kp2").user
+    session_room = session.session_rooms.get(order=1)
+    services.session_room_set_proctors(
+        actor=staff, session_room=session_room, proctors=[examiner, arranged["proctors"][0]]
+    )
+    http = client_as(examiner)
+    cards = {card.url: card.count for card in http.get(reverse("dashboard")).context["cards"]}
+    assert cards[reverse("exams:my_duties")] == 1
+    duties = http.get(reverse("exams:my_duties"))
+    assert duties.status_code == 200
+    assert reverse("exams:print_badge", args=[session_room.pk]) in duties.content.decode()
+    record_url = reverse("exams:room_record", args=[session_room.pk])
+    page = http.get(record_url)
+    assert page.context["handover_direction"] == "out"
+    response = http.post(
+        reverse("exams:record_handover", args=[session_room.pk]),
+        {"count": 12, "sealed": "on", "given_by": staff.pk},
+    )
+    assert response.status_code == 302
+    assert session_room.handovers.get().received_by == examiner
+    # Exam staff then take the papers back, from a proctor of the room.
+    assert arranged["http"].get(record_url).context["handover_direction"] == "back"
+    # An examiner named to no room has no card, and sees no other room.
+    idle_cards = client_as(idle).get(reverse("dashboard")).context["cards"]
+    assert reverse("exams:my_duties") not in {card.url for card in idle_cards}
+    assert client_as(idle).get(record_url).status_code == 404
