@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exams.models import SessionRoom
-from tests.jianding.test_permission_matrix import MATRIX, OK, WHO, world  # noqa: F401
+from jianding.roles import Role
+from tests.jianding.test_permission_matrix import MATRIX, OK, world  # noqa: F401
 
 
 class QueryNames(HTMLParser):
@@ -88,7 +89,7 @@ def _pages(world, client_of) -> tuple[list[tuple[str, str]], dict[str, dict[str,
     """Each GET page with a role that opens it, and the parameters found for each path."""
     pages, found = [], {}
     for matrix_row in MATRIX:
-        roles = [who for who in WHO[1:] if matrix_row.expected[who] == OK]
+        roles = [role.value for role in Role if matrix_row.expected[role.value] == OK]
         if matrix_row.method != "get" or not roles:
             continue
         kwargs = {key: value(world) if callable(value) else value for key, value in matrix_row.kwargs.items()}

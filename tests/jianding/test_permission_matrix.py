@@ -431,6 +431,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=FORBIDDEN,
         **only("proctor", "exam_staff"),
+        examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session")},
     ),
     row("exams:move_seat", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("seat")}),
@@ -444,6 +445,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=FORBIDDEN,
         **only("proctor", *ARRANGERS),
+        examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session_room")},
     ),
     # The applicant's own application has a ticket; reviewers print any.
@@ -477,7 +479,8 @@ MATRIX = [
         kwargs={"application_pk": pk_of("application")},
         **only(*ARRANGERS, status=ELSEWHERE),
     ),
-    row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, proctor=OK),
+    # Examiners and exam staff take proctoring duties too [考评组 §2, 考务组 §5].
+    row("exams:my_duties", anonymous=LOGIN, default=FORBIDDEN, **only("proctor", "examiner", "exam_staff")),
     row("exams:list_standards", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE)),
     row("exams:create_standard", anonymous=LOGIN, default=FORBIDDEN, **only(*ARRANGERS)),
     row("exams:open_scoring", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
@@ -616,7 +619,12 @@ MATRIX = [
         "exams:unassign_examiner", kwargs={"pk": pk_of("assignment")}, **only(*ARRANGERS, status=ELSEWHERE)
     ),
     row("exams:request_absence", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
-    post_row("exams:request_absence", kwargs={"pk": pk_of("session_room")}, proctor=ELSEWHERE),
+    post_row(
+        "exams:request_absence",
+        kwargs={"pk": pk_of("session_room")},
+        **only("proctor", "exam_staff", status=ELSEWHERE),
+        examiner=NOT_FOUND,
+    ),
     row("exams:list_absences", anonymous=LOGIN, default=FORBIDDEN, **only("exam_staff", "examiner")),
     row("exams:decide_absence", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("absence")}),
     post_row(
@@ -631,6 +639,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=FORBIDDEN,
         **only("proctor", *CATALOGUE),
+        examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session_room")},
     ),
     row(
@@ -638,6 +647,7 @@ MATRIX = [
         anonymous=LOGIN,
         default=FORBIDDEN,
         **only("proctor", *CATALOGUE),
+        examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session_room")},
     ),
     row("exams:add_incident", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
@@ -645,14 +655,21 @@ MATRIX = [
         "exams:add_incident",
         kwargs={"pk": pk_of("session_room")},
         **only("proctor", "exam_staff", status=ELSEWHERE),
+        examiner=NOT_FOUND,
     ),
     row("exams:sign_room_record", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
-    post_row("exams:sign_room_record", kwargs={"pk": pk_of("session_room")}, proctor=ELSEWHERE),
+    post_row(
+        "exams:sign_room_record",
+        kwargs={"pk": pk_of("session_room")},
+        **only("proctor", "exam_staff", status=ELSEWHERE),
+        examiner=NOT_FOUND,
+    ),
     row("exams:record_handover", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
     post_row(
         "exams:record_handover",
         kwargs={"pk": pk_of("session_room")},
         **only("proctor", "exam_staff", status=ELSEWHERE),
+        examiner=NOT_FOUND,
     ),
     row("exams:record_patrol", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
     post_row(
