@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
+from jianding.fields import optional_link
 from jianding.identity import Sex
 from jianding.roles import REVIEWER_ROLES, has_role
 
@@ -170,37 +171,16 @@ class Application(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    reviewed_by = optional_link(settings.AUTH_USER_MODEL, _("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reviewer's reason"), blank=True)
     # Why it ended without an exam (lapsed, not admitted): the applicant reads it on his pages.
     end_reason = models.TextField(_("why it ended"), blank=True)
-    original_seen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("original education certificate seen by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    original_seen_by = optional_link(settings.AUTH_USER_MODEL, _("original education certificate seen by"))
     original_seen_at = models.DateTimeField(
         _("original education certificate seen at"), null=True, blank=True
     )
-    declaration = models.ForeignKey(
-        "Declaration",
-        verbose_name=_("declaration"),
-        on_delete=models.PROTECT,
-        related_name="applications",
-        null=True,
-        blank=True,
-    )
+    declaration = optional_link("Declaration", _("declaration"), related_name="applications")
     city_document_number = models.CharField(_("city center's document number"), max_length=60, blank=True)
     city_approved_on = models.DateField(_("approved by the city center on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -292,14 +272,7 @@ class Declaration(models.Model):
     city_document_number = models.CharField(_("city center's document number"), max_length=60, blank=True)
     city_approved_on = models.DateField(_("approved by the city center on"), null=True, blank=True)
     city_scan = models.FileField(_("scan of the approval"), upload_to="declarations/", blank=True)
-    city_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approval recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    city_recorded_by = optional_link(settings.AUTH_USER_MODEL, _("approval recorded by"))
     history = HistoricalRecords()
 
     class Meta:

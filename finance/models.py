@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.decisions import Decided
+from jianding.fields import optional_link
 from jianding.money import MONEY
 
 
@@ -252,25 +253,11 @@ class Collection(Decided):
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
     )
-    receipt_book = models.ForeignKey(
-        ReceiptBook,
-        verbose_name=_("receipt book"),
-        on_delete=models.PROTECT,
-        related_name="collections",
-        null=True,
-        blank=True,
-    )
+    receipt_book = optional_link(ReceiptBook, _("receipt book"), related_name="collections")
     receipt_number = models.PositiveIntegerField(_("receipt number"), null=True, blank=True)
     scan = models.FileField(_("scan of the receipt or bank slip"), upload_to="finance/receipts/", blank=True)
     scan_content_type = models.CharField(_("content type"), max_length=40, blank=True)
-    refund_of = models.ForeignKey(
-        "self",
-        verbose_name=_("refund of"),
-        on_delete=models.PROTECT,
-        related_name="refunds",
-        null=True,
-        blank=True,
-    )
+    refund_of = optional_link("self", _("refund of"), related_name="refunds")
     reason = models.TextField(_("reason"), blank=True)
     date = models.DateField(_("date"))
     recorded_by = models.ForeignKey(
@@ -414,54 +401,14 @@ class LedgerEntry(models.Model):
         Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="entries"
     )
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
-    budget_line = models.ForeignKey(
-        BudgetLine,
-        verbose_name=_("budget line"),
-        on_delete=models.PROTECT,
-        related_name="entries",
-        null=True,
-        blank=True,
+    budget_line = optional_link(BudgetLine, _("budget line"), related_name="entries")
+    batch = optional_link("exams.Batch", _("appraisal batch"))
+    application = optional_link("applicants.Application", _("application"), related_name="fee_entries")
+    collection = optional_link(
+        Collection, _("fee collection"), related_name="entry", field=models.OneToOneField
     )
-    batch = models.ForeignKey(
-        "exams.Batch",
-        verbose_name=_("appraisal batch"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    application = models.ForeignKey(
-        "applicants.Application",
-        verbose_name=_("application"),
-        on_delete=models.PROTECT,
-        related_name="fee_entries",
-        null=True,
-        blank=True,
-    )
-    collection = models.OneToOneField(
-        Collection,
-        verbose_name=_("fee collection"),
-        on_delete=models.PROTECT,
-        related_name="entry",
-        null=True,
-        blank=True,
-    )
-    expense = models.OneToOneField(
-        Expense,
-        verbose_name=_("expense request"),
-        on_delete=models.PROTECT,
-        related_name="entry",
-        null=True,
-        blank=True,
-    )
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name=_("reverses"),
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-        null=True,
-        blank=True,
-    )
+    expense = optional_link(Expense, _("expense request"), related_name="entry", field=models.OneToOneField)
+    reverses = optional_link("self", _("reverses"), related_name="reversed_by", field=models.OneToOneField)
     description = models.CharField(_("description"), max_length=200)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.PROTECT, related_name="+"

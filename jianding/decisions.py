@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianding.errors import RuleViolation
+from jianding.fields import optional_link
 
 DECISION_FIELDS = ("decided_by", "decided_at", "decision_reason")
 
@@ -22,14 +23,7 @@ DECISION_FIELDS = ("decided_by", "decided_at", "decision_reason")
 class Decided(models.Model):
     """Who approved, returned or rejected a record, when, and why."""
 
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    decided_by = optional_link(settings.AUTH_USER_MODEL, _("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason given with the decision"), blank=True)
 

@@ -18,6 +18,17 @@ from jianding.second_factor import second_factor_enrolled, second_factor_require
 SESSION_STARTED, SESSION_SEEN = "jianding_started", "jianding_seen"
 SEEN_RESOLUTION = 60  # seconds
 
+
+class _ViewGate:
+    """A middleware that decides in ``process_view`` whether the view may run; the rest passes through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
 # Pages a user with a password someone else chose may still open.
 _ALLOWED_URL_NAMES = {
     "password_change",
@@ -29,14 +40,8 @@ _ALLOWED_URL_NAMES = {
 }
 
 
-class PasswordChangeRequiredMiddleware:
+class PasswordChangeRequiredMiddleware(_ViewGate):
     """Send a user whose password was set by someone else to change it first."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
@@ -92,14 +97,8 @@ def _second_factor_first(request):
     return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
-class SecondFactorRequiredMiddleware:
+class SecondFactorRequiredMiddleware(_ViewGate):
     """After the password, staff of SECOND_FACTOR_ROLES verify a second factor (or enrol one) first."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
@@ -111,18 +110,12 @@ class SecondFactorRequiredMiddleware:
         return _second_factor_first(request)
 
 
-class AdminGateMiddleware:
+class AdminGateMiddleware(_ViewGate):
     """Django's admin: 404 unless ADMIN_ENABLED and the address is in ADMIN_ALLOWED_NETWORKS.
 
     Its staff users (superusers hold no portal role) verify a second factor
     before any admin page but the password form.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

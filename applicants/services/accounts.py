@@ -15,7 +15,7 @@ from applicants.models import Applicant, SignUpAttempt
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.history import history_copy_created, history_copy_m2m_created
-from jianding.identity import resident_id_parse
+from jianding.identity import ResidentId, resident_id_parse
 from jianding.models import User
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
@@ -101,20 +101,27 @@ def applicant_register(
         with transaction.atomic():
             user._change_reason = _("Applicant signed up")
             user.save()
-            user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
-            return Applicant.objects.create(
-                user=user,
-                name=name,
-                name_sort_key=name_sort_key(name),
-                id_number=resident.number,
-                birth_date=resident.birth_date,
-                sex=resident.sex,
-                phone=phone,
-                signed_up_from=ip_address,
+            return applicant_record_create(
+                user=user, name=name, resident=resident, phone=phone, signed_up_from=ip_address
             )
     except IntegrityError:
         # Two sign-ups with one number at the same moment: the second loses here.
         raise taken from None
+
+
+def applicant_record_create(*, user, name: str, resident: ResidentId, phone: str, **details) -> Applicant:
+    """Make the saved account an applicant's: his role, and his record with birth date and sex from the ID number."""
+    user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
+    return Applicant.objects.create(
+        user=user,
+        name=name,
+        name_sort_key=name_sort_key(name),
+        id_number=resident.number,
+        birth_date=resident.birth_date,
+        sex=resident.sex,
+        phone=phone,
+        **details,
+    )
 
 
 @transaction.atomic

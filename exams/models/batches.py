@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from exams.models.catalogue import Level, Occupation, PlanLine
 from jianding.decisions import Decided
 from jianding.documents import DocumentKind
+from jianding.fields import optional_link
 from jianding.roles import BATCH_VIEWER_ROLES, has_role
 
 DEFAULT_STUDENT_DOCUMENTS = [DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, DocumentKind.PHOTO]
@@ -119,24 +120,10 @@ class Batch(Decided):
     publicity_ends = models.DateField(
         _("publicity ends"), null=True, blank=True, help_text=_("The last working day of the publicity.")
     )
-    publicity_started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("publicity started by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    publicity_started_by = optional_link(settings.AUTH_USER_MODEL, _("publicity started by"))
     report_number = models.CharField(_("report document number"), max_length=60, blank=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    reported_by = optional_link(settings.AUTH_USER_MODEL, _("reported by"))
     history = HistoricalRecords()
 
     objects = BatchQuerySet.as_manager()

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from exams.models.sessions import ExamSession, Seat, SessionRoom
 from jianding.clock import local_text
 from jianding.decisions import Decided
+from jianding.fields import optional_link
 from jianding.roles import Role, has_role
 
 
@@ -66,14 +67,7 @@ class Incident(models.Model):
     record = models.ForeignKey(
         RoomRecord, verbose_name=_("exam-room record"), on_delete=models.CASCADE, related_name="incidents"
     )
-    seat = models.ForeignKey(
-        Seat,
-        verbose_name=_("seat"),
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        null=True,
-        blank=True,
-    )
+    seat = optional_link(Seat, _("seat"), related_name="incidents")
     kind = models.CharField(_("kind"), max_length=12, choices=IncidentKind.choices)
     description = models.TextField(_("what happened"))
     recorded_by = models.ForeignKey(
@@ -188,14 +182,7 @@ class ProctorAbsence(Decided):
     status = models.CharField(
         _("status"), max_length=8, choices=AbsenceStatus.choices, default=AbsenceStatus.PENDING
     )
-    replacement = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replacement"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    replacement = optional_link(settings.AUTH_USER_MODEL, _("replacement"))
     returned_at = models.DateTimeField(_("back at the post at"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ProctorAbsenceQuerySet.as_manager()

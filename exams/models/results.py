@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from exams.models.batches import Batch, BatchStatus
 from exams.models.sessions import ExamSession
+from jianding.fields import optional_link
 
 
 class Outcome(models.TextChoices):
@@ -69,14 +70,7 @@ class Objection(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    answered_by = optional_link(settings.AUTH_USER_MODEL, _("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     history = HistoricalRecords()
 

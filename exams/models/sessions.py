@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from exams.models.batches import Batch
 from exams.models.examiners import ExaminerProfile
+from jianding.fields import optional_link
 from jianding.roles import BATCH_VIEWER_ROLES, Role, has_role
 
 
@@ -109,23 +110,9 @@ class ExamSession(models.Model):
     )
     # Seeds the seating shuffle, so an arrangement can be explained and repeated.
     seed = models.PositiveIntegerField(_("seating seed"), default=0)
-    tallied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("tallied by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    tallied_by = optional_link(settings.AUTH_USER_MODEL, _("tallied by"))
     tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    checked_by = optional_link(settings.AUTH_USER_MODEL, _("checked by"))
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     technician = models.CharField(
         _("technician on site"),
@@ -211,14 +198,7 @@ class Seat(models.Model):
         related_name="seats",
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked in by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    checked_in_by = optional_link(settings.AUTH_USER_MODEL, _("checked in by"))
     history = HistoricalRecords()
 
     class Meta:

@@ -190,13 +190,8 @@ def _require_no_sheets(session: ExamSession) -> None:
         )
 
 
-@transaction.atomic
-def codes_give(*, actor, session: ExamSession) -> int:
-    """Codes for a theory session marked outside the portal: written on the papers, then imported with the marks."""
-    _require_scoring_staff(actor)
-    session = ExamSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != SessionStatus.PUBLISHED:
-        raise RuleViolation(_("Codes are given for a published session."), code="session_not_published")
+def _require_untallied_theory_on_paper(session: ExamSession) -> None:
+    """Codes and imported marks serve only a theory session, not yet tallied, with no sheets on the tablets."""
     if session.part != SessionPart.THEORY:
         raise RuleViolation(
             _("Marks are imported for a theory session; skills are scored on the tablets."), code="not_theory"
@@ -204,6 +199,16 @@ def codes_give(*, actor, session: ExamSession) -> int:
     if session.tallied_at is not None:
         raise RuleViolation(_("This session is tallied already."), code="tallied")
     _require_no_sheets(session)
+
+
+@transaction.atomic
+def codes_give(*, actor, session: ExamSession) -> int:
+    """Codes for a theory session marked outside the portal: written on the papers, then imported with the marks."""
+    _require_scoring_staff(actor)
+    session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.PUBLISHED:
+        raise RuleViolation(_("Codes are given for a published session."), code="session_not_published")
+    _require_untallied_theory_on_paper(session)
     _codes_give(session)
     return session.codes.count()
 
@@ -290,12 +295,6 @@ def sheet_total(sheet: ScoreSheet) -> Decimal:
 def marks_import_check(*, actor, session: ExamSession) -> None:
     """Theory marks are imported by code, after the codes are given and before the tally."""
     _require_scoring_staff(actor)
-    if session.part != SessionPart.THEORY:
-        raise RuleViolation(
-            _("Marks are imported for a theory session; skills are scored on the tablets."), code="not_theory"
-        )
-    if session.tallied_at is not None:
-        raise RuleViolation(_("This session is tallied already."), code="tallied")
-    _require_no_sheets(session)
+    _require_untallied_theory_on_paper(session)
     if not session.codes.exists():
         raise RuleViolation(_("Give the codes first, then write them on the papers."), code="no_codes")

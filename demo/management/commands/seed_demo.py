@@ -23,6 +23,7 @@ from PIL import Image
 from stdnum.cn import ric
 
 from applicants.models import Applicant, Application, ApplicationStatus
+from applicants.services import applicant_record_create
 from exams import services
 from exams.models import (
     AppraisalPlan,
@@ -479,16 +480,8 @@ class Command(BaseCommand):
             user, _created = User.objects.get_or_create(username=resident.number, defaults={"name": name})
             user.set_unusable_password()
             user.save()
-            user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
-            applicant = Applicant.objects.create(
-                user=user,
-                name=name,
-                name_sort_key=name_sort_key(name),
-                id_number=resident.number,
-                birth_date=resident.birth_date,
-                sex=resident.sex,
-                phone="13800000000",
-                employer_or_class="23 机电 2 班",
+            applicant = applicant_record_create(
+                user=user, name=name, resident=resident, phone="13800000000", employer_or_class="23 机电 2 班"
             )
             application = Application.objects.create(
                 applicant=applicant,
