@@ -3,9 +3,11 @@
 A role is a Django group of the same name. ``ROLE_PERMISSIONS`` is the one
 declaration of the model permissions each group holds; ``role_groups_sync``
 makes the groups match it (the data migration creates them, and every
-``migrate`` brings them up to date as later apps add models). Object-level
-rules (own application, assigned room, examiner scope) live in the apps'
-services and querysets, not here.
+``migrate`` brings them up to date as later apps add models). A person may
+hold several roles (the director grants and withdraws each: ``jianding/staff.py``);
+every check asks whether he holds one of the roles it names. Object-level rules
+(own application, assigned room, examiner scope) live in each app's
+``abilities.py``, not here.
 """
 
 from fnmatch import fnmatchcase

@@ -1,3 +1,8 @@
+"""Review-question banks: uploaded by exam staff, approved by the deputy, every download logged.
+
+Rules: 副所长 §4 (the review questions are checked), 考务组 §8 (kept secret).
+"""
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _

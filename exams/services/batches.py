@@ -1,3 +1,9 @@
+"""Batches: created from an approved plan line (or approved outside it), edited, and moved through
+their statuses from registration to the report.
+
+Rules: 工作规则 §2, 所长 §3 (schemes approved by the director), 管理人员 §6.
+"""
+
 import datetime
 from dataclasses import dataclass
 

@@ -1,3 +1,9 @@
+"""Examiners: their profile and scope, assignment to sessions, and declared relations.
+
+Rules: 考评员 §2 (only within the approved occupations and levels), 考评员 §7 (recusal),
+考评组 §2 (examiners proctor too, never a session they score).
+"""
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction

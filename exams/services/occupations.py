@@ -1,3 +1,8 @@
+"""The occupation catalogue: the occupations and levels the center is licensed to appraise.
+
+Rule: 工作规则 §1 (appraise within the licence the city center gave).
+"""
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 

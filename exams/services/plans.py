@@ -1,3 +1,9 @@
+"""The annual appraisal plan: drafted by the clerk, approved or returned by the director, and
+revised by a new revision.
+
+Rules: 管理人员 §1 (the clerk drafts the plan and its changes), 所长 §3 (the director approves it).
+"""
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
