@@ -47,7 +47,7 @@ from exams.models import (
     Ticket,
 )
 from jianding.permissions import object_access
-from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, Role, has_role
 
 
 def is_chief_examiner(user) -> bool:
@@ -157,7 +157,6 @@ def room_for(user, pk) -> Room:
     "exams:assign_seats",
     "exams:print_arrangement",
     "exams:export_arrangement",
-    "exams:check_in",
     "exams:open_scoring",
     "exams:theory_marks",
     "exams:give_codes",
@@ -196,9 +195,30 @@ def seat_for(user, pk) -> Seat:
     )
 
 
+def duty_rooms(user):
+    """The rooms whose door ``user`` works: arrangers every room, anyone else the rooms he guards,
+    whatever other role he holds [考务组 §2, 监考人员守则 §2]."""
+    if has_role(user, *ARRANGER_ROLES):
+        return SessionRoom.objects.all()
+    return SessionRoom.objects.filter(proctors=user)
+
+
+@object_access("exams:print_badge")
+def duty_room_for(user, pk) -> SessionRoom:
+    """A room whose badge ``user`` prints: arrangers any, a proctor his own."""
+    rooms = duty_rooms(user).select_related("session__batch__occupation", "room")
+    return get_object_or_404(rooms, pk=pk)
+
+
+@object_access("exams:check_in")
+def duty_session_for(user, pk) -> ExamSession:
+    """A session whose candidates ``user`` checks in: arrangers any, a proctor one he guards a room of."""
+    sessions = ExamSession.objects.filter(pk__in=duty_rooms(user).values("session"))
+    return get_object_or_404(sessions.select_related("batch__occupation"), pk=pk)
+
+
 @object_access(
     "exams:set_proctors",
-    "exams:print_badge",
     "exams:room_record",
     "exams:print_room_record",
     "exams:add_incident",

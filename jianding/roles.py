@@ -41,6 +41,11 @@ BATCH_VIEWER_ROLES = (*CATALOGUE_ROLES, Role.FINANCE)
 # Who may be named a room's proctor: proctors, and examiners and exam staff, whose duties include
 # proctoring [考评组 §2, 考务组 §5]. Each of them sees his duties ("My duties").
 PROCTORING_ROLES = (Role.PROCTOR, Role.EXAMINER, Role.EXAM_STAFF)
+# Exam staff arrange rooms and seats and issue tickets [考务组 §2–§3]; clerks help.
+ARRANGER_ROLES = (Role.EXAM_STAFF, Role.CLERK)
+# Staff who see who the candidates are in every batch: an examiner holding one of these never
+# scores, for an examiner never learns whom he scores [考评员 §5].
+IDENTITY_ROLES = BATCH_VIEWER_ROLES
 # Staff who read the center's books: management oversees them [所长 §3, 管理人员 §7], finance keeps them.
 BOOKS_ROLES = (*MANAGEMENT_ROLES, Role.FINANCE)
 

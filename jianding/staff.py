@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.history import history_copy_created, history_copy_m2m_created
+from jianding.hooks import Contributions
 from jianding.models import PasswordResetRequest, User
 from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role, roles_changed
@@ -87,6 +88,11 @@ def staff_role_history(*, actor: User, user: User) -> list[RoleChange]:
     return changes[::-1]
 
 
+#: ``role_grant_problems(user=, roles=)`` → for each app that objects to ``user`` holding ``roles``,
+#: the reason (exams: an examiner assigned to a session to score may not see who the candidates are).
+role_grant_problems = Contributions("jianding.staff.role_grant_problems")
+
+
 def _set_roles(*, user: User, roles: Collection[Role], is_chief_examiner: bool) -> None:
     roles = {Role(role) for role in roles}
     if not roles or not roles <= set(STAFF_ROLES):
@@ -97,6 +103,9 @@ def _set_roles(*, user: User, roles: Collection[Role], is_chief_examiner: bool) 
             field="is_chief_examiner",
             code="chief_not_examiner",
         )
+    problems = [problem for problem in role_grant_problems(user=user, roles=roles) if problem]
+    if problems:
+        raise RuleViolation(problems[0], field="roles", code="sees_identities")
     # The caller records the account with its new roles in one history record, not one per group.
     user.skip_history_when_saving = True
     try:

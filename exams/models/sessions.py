@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from exams.models.batches import Batch
 from exams.models.examiners import ExaminerProfile
 from jianding.fields import optional_link
-from jianding.roles import BATCH_VIEWER_ROLES, Role, has_role
+from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, Role, has_role
 
 
 class RoomKind(models.TextChoices):
@@ -146,9 +146,9 @@ class ExamSession(models.Model):
 
 class SessionRoomQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SessionRoomQuerySet":
-        """Return the rooms ``user`` may open: staff who follow batches every one, a proctor those he
-        guards [监考人员守则 §2, §8]. The one rule of proctor scoping."""
-        if has_role(user, *BATCH_VIEWER_ROLES):
+        """Return the rooms ``user`` may open: the management and exam staff every one, anyone else
+        those he guards [监考人员守则 §2, §8]. The one rule of proctor scoping."""
+        if has_role(user, *CATALOGUE_ROLES):
             return self
         return self.filter(proctors=user)
 

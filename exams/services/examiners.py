@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from applicants.selectors import session_candidates
 from exams.models import (
+    BatchStatus,
     ExaminerAssignment,
     ExaminerProfile,
     ExaminerRelation,
@@ -24,7 +25,7 @@ from exams.services.recusals import recusal_apply, recused_place_open
 from exams.services.seats import require_arranger, require_arranging
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
-from jianding.roles import Role, has_role
+from jianding.roles import IDENTITY_ROLES, Role, has_role
 
 
 @transaction.atomic
@@ -146,6 +147,15 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
         if problem:
             raise RuleViolation(problem, field="examiner", code="out_of_scope")
         # Nobody scores a session in which he sees identities (``proctors_check`` the other way round).
+        if has_role(examiner.user, *IDENTITY_ROLES):
+            raise RuleViolation(
+                _(
+                    "%(name)s also holds a role that sees who the candidates are; he may not score as an examiner."
+                )
+                % {"name": examiner.user.name},
+                field="examiner",
+                code="sees_identities",
+            )
         if SessionRoom.objects.filter(session=session, proctors=examiner.user_id).exists():
             raise RuleViolation(
                 _(
@@ -211,3 +221,18 @@ def relation_declare(*, actor, name: str, id_number: str, kind: str) -> Examiner
         if examiner_is_recused(profile, assignment.session):
             recusal_apply(actor=actor, session=assignment.session, examiner=profile)
     return relation
+
+
+def examiner_role_grant_problem(*, user, roles) -> str | None:
+    """Why ``user`` may not hold ``roles``: one that sees who the candidates are, while he is
+    assigned to score a session of a batch not yet reported [考评员 §5]."""
+    if not set(roles) & set(IDENTITY_ROLES):
+        return None
+    scoring = ExaminerAssignment.objects.filter(examiner__user=user).exclude(
+        session__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED)
+    )
+    if not scoring.exists():
+        return None
+    return _(
+        "%(name)s is assigned to score a session not yet reported; while he is, he may not hold a role that sees who the candidates are."
+    ) % {"name": user.name}

@@ -12,8 +12,8 @@ from exams.models import (
     SessionPart,
     SheetStatus,
 )
-from exams.services.seats import ARRANGER_ROLES, examiners_required
-from jianding.roles import has_role
+from exams.services.seats import examiners_required
+from jianding.roles import ARRANGER_ROLES, has_role
 
 # Outside a skill assessment, a candidate's work is still marked blind by two examiners.
 MARKERS_MIN = 2

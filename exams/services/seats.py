@@ -35,10 +35,8 @@ from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.jobs import job_enqueue
 from jianding.models import Job
-from jianding.roles import PROCTORING_ROLES, Role, has_role
+from jianding.roles import ARRANGER_ROLES, PROCTORING_ROLES, Role, has_role
 
-# Exam staff arrange rooms and seats and issue tickets [考务组 §2–§3]; clerks help.
-ARRANGER_ROLES = (Role.EXAM_STAFF, Role.CLERK)
 # Batches whose sessions may still be arranged: approved and not yet examined.
 ARRANGEABLE = (BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN, BatchStatus.REGISTRATION_CLOSED)
 

@@ -14,11 +14,10 @@ from exams import services
 from exams.abilities import assignment_for, examiner_for, session_for
 from exams.forms import AssignExaminerForm, ExaminerProfileForm, RelationForm
 from exams.models import ExaminerProfile, ExaminerState, ExamSession
-from exams.services.seats import ARRANGER_ROLES
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.permissions import role_required
-from jianding.roles import CATALOGUE_ROLES, Role, has_role
+from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, Role, has_role
 from jianding.steps import step_run
 
 

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import selectors, services
-from exams.abilities import absence_for, guards_room, is_chief_examiner, session_for, session_room_for
+from exams.abilities import (
+    absence_for,
+    duty_room_for,
+    duty_rooms,
+    duty_session_for,
+    guards_room,
+    is_chief_examiner,
+    session_room_for,
+)
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
@@ -28,14 +36,13 @@ from exams.models import (
     RoomRecord,
     SessionRoom,
 )
-from exams.services.seats import ARRANGER_ROLES
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.models import User
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.roles import CATALOGUE_ROLES, PROCTORING_ROLES, Role, has_role
+from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, PROCTORING_ROLES, Role, has_role
 from jianding.steps import step_run
 
 
@@ -62,7 +69,7 @@ def my_duties(request):
 @role_required(*PROCTORING_ROLES, *ARRANGER_ROLES)
 def print_badge(request, pk):
     """The proctor's badge (监考证) for one room of one session."""
-    session_room = session_room_for(request.user, pk)
+    session_room = duty_room_for(request.user, pk)
     proctors = (
         [request.user] if not has_role(request.user, *ARRANGER_ROLES) else list(session_room.proctors.all())
     )
@@ -75,7 +82,7 @@ def print_badge(request, pk):
 @role_required(*PROCTORING_ROLES)
 def check_in(request, pk):
     """At the door: scan or type the ticket number; the page shows who entered and who is missing."""
-    session = session_for(request.user, pk)
+    session = duty_session_for(request.user, pk)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,11 +102,7 @@ def check_in(request, pk):
                 },
             )
             return redirect("exams:check_in", pk=session.pk)
-    seats = list(
-        selectors.seat_list(session=session).filter(
-            session_room__in=SessionRoom.objects.visible_to(request.user)
-        )
-    )
+    seats = list(selectors.seat_list(session=session).filter(session_room__in=duty_rooms(request.user)))
     return render(
         request,
         "exams/check_in.html",

@@ -27,13 +27,12 @@ from exams.models import (
     SessionStatus,
 )
 from exams.resources import arrangement_dataset, rooms_dataset, schedule_dataset
-from exams.services.seats import ARRANGER_ROLES
 from exams.tickets import tickets_pdf
 from jianding.errors import RuleViolation
 from jianding.forms import form_refuse
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
-from jianding.roles import CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
+from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, REVIEWER_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from exams import services
 from exams.forms import AbsenceDecisionForm, ProctorsForm
 from exams.models import AbsenceKind, ExaminerAssignment, ExaminerProfile
+from jianding import staff as staff_accounts
 from jianding.errors import RuleViolation
 from jianding.roles import Role
 from tests.factories.accounts import UserFactory
@@ -132,3 +133,44 @@ def test_an_examiner_named_to_a_room_works_its_record_through_the_pages(arranged
     idle_cards = client_as(idle).get(reverse("dashboard")).context["cards"]
     assert reverse("exams:my_duties") not in {card.url for card in idle_cards}
     assert client_as(idle).get(record_url).status_code == 404
+
+
+def test_an_examiner_who_sees_identities_by_another_role_is_refused_both_ways(arranged):
+    """Nobody scores a session in which he sees who the candidates are [考评员 §5]."""
+    batch, session, staff = arranged["batch"], arranged["session"], arranged["staff"]
+    clerk_examiner = examiner_for(batch, username="kp", roles=(Role.EXAMINER, Role.CLERK))
+    with pytest.raises(RuleViolation) as caught:
+        services.examiner_assign(actor=staff, session=session, examiner=clerk_examiner)
+    assert (caught.value.field, caught.value.code) == ("examiner", "sees_identities")
+    assert not ExaminerAssignment.objects.filter(examiner=clerk_examiner).exists()
+
+    examiner = examiner_for(batch, username="kp2")
+    services.examiner_assign(actor=staff, session=session, examiner=examiner)
+    director = UserFactory(username="suozhang", role=Role.DIRECTOR)
+    with pytest.raises(RuleViolation) as caught:
+        staff_accounts.staff_update(
+            actor=director,
+            user=examiner.user,
+            name=examiner.user.name,
+            phone="13800000000",
+            roles=[Role.EXAMINER, Role.FINANCE],
+            is_active=True,
+            reason="兼任财务",
+        )
+    assert (caught.value.field, caught.value.code) == ("roles", "sees_identities")
+    assert examiner.user.name in caught.value.message
+    examiner.user.refresh_from_db()
+    assert set(examiner.user.groups.values_list("name", flat=True)) == {Role.EXAMINER.value}
+
+
+def test_a_proctor_with_another_role_works_only_the_door_and_badge_of_his_own_room(arranged, client_as):
+    session = arranged["session"]
+    mine, other = session.session_rooms.order_by("order")
+    proctor = UserFactory(username="jk-cw", role=(Role.PROCTOR, Role.FINANCE))
+    services.session_room_set_proctors(actor=arranged["staff"], session_room=mine, proctors=[proctor])
+    http = client_as(proctor)
+    assert http.get(reverse("exams:print_badge", args=[mine.pk])).status_code == 200
+    assert http.get(reverse("exams:print_badge", args=[other.pk])).status_code == 404
+    door = http.get(reverse("exams:check_in", args=[session.pk]))
+    assert {seat.session_room_id for seat in door.context["seats"]} == {mine.pk}
+    assert http.get(reverse("exams:room_record", args=[other.pk])).status_code == 404
