@@ -201,40 +201,31 @@ def upload_document(request, pk):
     return view_application(request, pk, upload_form=form)
 
 
+def _application_step(request, pk, service, done: str):
+    """Run ``service`` on the application ``pk`` the user may see, and go back to its page."""
+    application = application_for(request.user, pk)
+    step_run(request, lambda: service(actor=request.user, application=application), done)
+    return redirect("applicants:view_application", pk=application.pk)
+
+
 @require_POST
 @role_required(Role.APPLICANT)
 def confirm_photo(request, pk):
-    application = application_for(request.user, pk)
-    step_run(
-        request,
-        lambda: services.application_photo_confirm(actor=request.user, application=application),
-        _("Photo accepted."),
-    )
-    return redirect("applicants:view_application", pk=application.pk)
+    return _application_step(request, pk, services.application_photo_confirm, _("Photo accepted."))
 
 
 @require_POST
 @role_required(Role.APPLICANT)
 def submit_application(request, pk):
-    application = application_for(request.user, pk)
-    step_run(
-        request,
-        lambda: services.application_submit(actor=request.user, application=application),
-        _("Submitted. The center reviews it and tells you here."),
+    return _application_step(
+        request, pk, services.application_submit, _("Submitted. The center reviews it and tells you here.")
     )
-    return redirect("applicants:view_application", pk=application.pk)
 
 
 @require_POST
 @role_required(Role.APPLICANT)
 def withdraw_application(request, pk):
-    application = application_for(request.user, pk)
-    step_run(
-        request,
-        lambda: services.application_withdraw(actor=request.user, application=application),
-        _("Application withdrawn."),
-    )
-    return redirect("applicants:view_application", pk=application.pk)
+    return _application_step(request, pk, services.application_withdraw, _("Application withdrawn."))
 
 
 @require_POST
@@ -319,13 +310,9 @@ def print_application(request, pk):
 @require_POST
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def record_original_seen(request, pk):
-    application = application_for(request.user, pk)
-    step_run(
-        request,
-        lambda: services.application_record_original_seen(actor=request.user, application=application),
-        _("Recorded: original certificate seen."),
+    return _application_step(
+        request, pk, services.application_record_original_seen, _("Recorded: original certificate seen.")
     )
-    return redirect("applicants:view_application", pk=application.pk)
 
 
 @role_required(*REVIEWER_ROLES)

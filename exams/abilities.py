@@ -273,7 +273,13 @@ def objection_for(user, pk) -> Objection:
     return get_object_or_404(Objection, pk=pk)
 
 
-@object_access("exams:decide_absence", "exams:return_to_post")
+@object_access("exams:decide_absence")
 def absence_for(user, pk) -> ProctorAbsence:
     """A proctor's absence: exam staff any, a proctor his own, an examiner those of his groups."""
     return get_object_or_404(ProctorAbsence.objects.visible_to(user), pk=pk)
+
+
+@object_access("exams:return_to_post")
+def own_absence_for(user, pk) -> ProctorAbsence:
+    """An absence of ``user``'s own: only the proctor who left says he is back."""
+    return get_object_or_404(ProctorAbsence.objects.filter(proctor=user), pk=pk)

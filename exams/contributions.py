@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from applicants import contributions as applicants
 from exams import selectors
-from exams.models import BatchStatus, PartResult
+from exams.models import REPORTED_STATUSES, PartResult
 
 
 def application_results(*, application) -> dict:
@@ -41,7 +41,7 @@ def personal_data_results(*, applicant) -> tuple[str, dict]:
 
 def documents_held(*, cutoff: datetime.date) -> Q:
     """A document is kept until its batch is reported (or closed) on or before ``cutoff``."""
-    batch_reported = Q(application__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED))
+    batch_reported = Q(application__batch__status__in=REPORTED_STATUSES)
     return (
         ~batch_reported
         | Q(application__batch__reported_on__isnull=True)

@@ -4,7 +4,9 @@ Annual plans and fee plans (所长 §3), batches outside the plan, question bank
 requests (一支笔 [经费 §4]), refunds, deferrals and proctors' leave (监考人员守则 §2–§3) are each
 decided by one person. Each such model extends ``Decided``; each service that decides one locks
 it, checks who may decide, and calls ``decide``: it checks the record waits for a decision,
-requires a reason when the decision says no, records who, when and why, and writes the history.
+requires a reason where the caller says this decision needs one (``reason_missing``; services
+that take the reason apart call ``reason_require``, the one place of that rule), records who,
+when and why, and writes the history.
 """
 
 from collections.abc import Collection, Iterable

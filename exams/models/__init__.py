@@ -8,6 +8,7 @@ Modules: ``catalogue`` (occupations, plans, question banks), ``examiners``, ``ba
 from exams.models.batches import (
     DEFAULT_SOCIAL_DOCUMENTS,
     DEFAULT_STUDENT_DOCUMENTS,
+    REPORTED_STATUSES,
     Batch,
     BatchQuerySet,
     BatchStatus,
@@ -82,6 +83,7 @@ __all__ = [
     "COUNTED_SHEET_STATUSES",
     "DEFAULT_SOCIAL_DOCUMENTS",
     "DEFAULT_STUDENT_DOCUMENTS",
+    "REPORTED_STATUSES",
     "AbsenceKind",
     "AbsenceStatus",
     "AppraisalPlan",

@@ -44,6 +44,11 @@ class BatchStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# A batch is reported once sent to the city center: its results are released to the applicants
+# and its work is over [工作规则 §3].
+REPORTED_STATUSES = (BatchStatus.REPORTED, BatchStatus.CLOSED)
+
+
 class BatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BatchQuerySet":
         """Return the batches ``user`` may manage or follow (the public uses open_for_registration)."""
@@ -165,11 +170,6 @@ class Batch(Decided):
     def pass_mark(self) -> Decimal:
         """The pass mark of each part at this level (settings.PASS_MARKS, 60 by default) [工作规则 §3]."""
         return Decimal(settings.PASS_MARKS.get(self.level, settings.PASS_MARKS.get("default", 60)))
-
-    @property
-    def results_released(self) -> bool:
-        """Applicants see their results once the batch is reported to the city center."""
-        return self.status in (BatchStatus.REPORTED, BatchStatus.CLOSED)
 
     def student_document_labels(self) -> list[str]:
         return [DocumentKind(kind).label for kind in self.student_documents]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from exams.models.batches import Batch, BatchStatus
+from exams.models.batches import REPORTED_STATUSES, Batch
 from exams.models.sessions import ExamSession
 from jianding.fields import optional_link
 
@@ -25,7 +25,7 @@ class Outcome(models.TextChoices):
 class PartResultQuerySet(models.QuerySet):
     def released(self) -> "PartResultQuerySet":
         """Results the applicants may see: of batches reported to the city center [考务组 §6]."""
-        return self.filter(session__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED))
+        return self.filter(session__batch__status__in=REPORTED_STATUSES)
 
 
 class PartResult(models.Model):

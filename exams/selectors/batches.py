@@ -1,5 +1,7 @@
 """Reads of batches: who sees which batch, the public list, what waits for approval or opening,
 and what still keeps a batch from closing.
+
+Rules: 工作规则 §2, 所长 §3.
 """
 
 from django.db.models import QuerySet

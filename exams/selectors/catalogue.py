@@ -1,5 +1,7 @@
 """Reads of the catalogue: occupations, annual plans and their lines, revisions compared, and
 question banks.
+
+Rules: 管理人员 §1, 所长 §3, 副所长 §4.
 """
 
 from django.db.models import Count, Q, QuerySet, Sum

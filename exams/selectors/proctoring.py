@@ -1,4 +1,7 @@
-"""Reads of proctoring: proctors' leave requests waiting, and a proctor's duties ahead."""
+"""Reads of proctoring: proctors' leave requests waiting, and a proctor's duties ahead.
+
+Rules: 监考人员守则 §5 (leave asked of exam staff in advance), 考评组 §2.
+"""
 
 from django.db.models import QuerySet
 from django.utils import timezone

@@ -1,4 +1,7 @@
-"""Reads of scoring: an examiner's sheets to score, and tallies waiting for their check."""
+"""Reads of scoring: an examiner's sheets to score, and tallies waiting for their check.
+
+Rules: 考评组 §3–§4, 考评员 §6.
+"""
 
 from django.db.models import QuerySet
 

@@ -1,5 +1,7 @@
 """Reads of sessions and seats: rooms, sessions, seats, admission tickets, those approved but
 not seated, and the printed schedule.
+
+Rules: 考务组 §2–§3.
 """
 
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from applicants.selectors import session_candidates
 from exams.models import (
-    BatchStatus,
+    REPORTED_STATUSES,
     ExaminerAssignment,
     ExaminerProfile,
     ExaminerRelation,
@@ -229,7 +229,7 @@ def examiner_role_grant_problem(*, user, roles) -> str | None:
     if not set(roles) & set(IDENTITY_ROLES):
         return None
     scoring = ExaminerAssignment.objects.filter(examiner__user=user).exclude(
-        session__batch__status__in=(BatchStatus.REPORTED, BatchStatus.CLOSED)
+        session__batch__status__in=REPORTED_STATUSES
     )
     if not scoring.exists():
         return None

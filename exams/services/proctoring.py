@@ -1,4 +1,8 @@
-"""A room on the exam day: papers handed over, incidents, patrols, and the proctors' signed record."""
+"""A room on the exam day: which hand-over is due, papers handed over, incidents, patrols, the
+proctors' signed record, and proctors' leave and absences from the post.
+
+Rules: 监考人员守则 §5–§8, 考务组 §5, 副所长 §5 (patrols), 管理人员 §5.
+"""
 
 import datetime
 

@@ -1,4 +1,8 @@
-"""Sessions, their rooms and seats, admission tickets and check-in at the door."""
+"""Sessions, their rooms and seats, proctors named to rooms, admission tickets and check-in at the door.
+
+Rules: 考务组 §2–§3 (rosters, tickets, rooms), 工作规则 §2 (tickets once the city center agrees),
+考评组 §2 (examiners proctor, never a session they score).
+"""
 
 import heapq
 import math

@@ -18,6 +18,7 @@ from exams.abilities import (
     duty_session_for,
     guards_room,
     is_chief_examiner,
+    own_absence_for,
     session_room_for,
 )
 from exams.forms import (
@@ -329,7 +330,7 @@ def decide_absence(request, pk):
 @require_POST
 @role_required(*PROCTORING_ROLES)
 def return_to_post(request, pk):
-    absence = absence_for(request.user, pk)
+    absence = own_absence_for(request.user, pk)
     step_run(
         request,
         lambda: services.absence_return(actor=request.user, absence=absence),

@@ -633,7 +633,14 @@ MATRIX = [
         **only("exam_staff", "examiner", status=ELSEWHERE),
     ),
     row("exams:return_to_post", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("absence")}),
-    post_row("exams:return_to_post", kwargs={"pk": pk_of("absence")}, proctor=ELSEWHERE),
+    # Only the proctor who left says he is back; whoever else holds a proctoring role finds no such absence.
+    post_row(
+        "exams:return_to_post",
+        kwargs={"pk": pk_of("absence")},
+        proctor=ELSEWHERE,
+        examiner=NOT_FOUND,
+        exam_staff=NOT_FOUND,
+    ),
     row(
         "exams:room_record",
         anonymous=LOGIN,
