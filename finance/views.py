@@ -52,7 +52,7 @@ from jianding.revisions import revision_previous
 from jianding.roles import BOOKS_ROLES, STAFF_ROLES, Role, has_role
 from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
-from jianding.steps import step_run
+from jianding.steps import decision_step, revision_step, step_run
 
 PAGE_SIZE = 20
 
@@ -236,22 +236,13 @@ def submit_fee_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_fee_plan(request, pk):
     plan = fee_plan_for(request.user, pk)
-    form = DecisionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if request.POST.get("decision") == "approve":
-        step_run(
-            request,
-            lambda: services.fee_plan_approve(actor=request.user, plan=plan, reason=reason),
-            _("The fee plan and budget are approved."),
-        )
-    elif request.POST.get("decision") == "return":
-        step_run(
-            request,
-            lambda: services.fee_plan_return(actor=request.user, plan=plan, reason=reason),
-            _("The plan went back to the clerk."),
-        )
-    else:
-        messages.error(request, _("Choose to approve or to return the plan."))
+    decision_step(
+        request,
+        approve=lambda reason: services.fee_plan_approve(actor=request.user, plan=plan, reason=reason),
+        give_back=lambda reason: services.fee_plan_return(actor=request.user, plan=plan, reason=reason),
+        approved=_("The fee plan and budget are approved."),
+        returned=_("The plan went back to the clerk."),
+    )
     return redirect("finance:view_fee_plan", pk=plan.pk)
 
 
@@ -259,15 +250,10 @@ def decide_fee_plan(request, pk):
 @role_required(Role.CLERK)
 def revise_fee_plan(request, pk):
     plan = fee_plan_for(request.user, pk)
-    form = RevisionForm(request.POST)
-    basis = form.cleaned_data["basis"] if form.is_valid() else ""
-    try:
-        revision = services.fee_plan_revise(actor=request.user, plan=plan, basis=basis)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-        return redirect("finance:view_fee_plan", pk=plan.pk)
-    messages.success(request, _("Revision %(revision)d started.") % {"revision": revision.revision})
-    return redirect("finance:view_fee_plan", pk=revision.pk)
+    revision = revision_step(
+        request, lambda basis: services.fee_plan_revise(actor=request.user, plan=plan, basis=basis)
+    )
+    return redirect("finance:view_fee_plan", pk=(revision or plan).pk)
 
 
 @role_required(*BOOKS_ROLES)

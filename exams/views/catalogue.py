@@ -33,7 +33,7 @@ from jianding.permissions import role_required
 from jianding.revisions import revision_previous
 from jianding.roles import CATALOGUE_ROLES, MANAGEMENT_ROLES, Role, has_role
 from jianding.spreadsheets import xlsx_response
-from jianding.steps import step_run
+from jianding.steps import decision_step, revision_step, step_run
 
 
 @role_required(*CATALOGUE_ROLES)
@@ -218,22 +218,13 @@ def submit_plan(request, pk):
 @role_required(Role.DIRECTOR)
 def decide_plan(request, pk):
     plan = plan_for(request.user, pk)
-    form = DecisionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if request.POST.get("decision") == "approve":
-        step_run(
-            request,
-            lambda: services.plan_approve(actor=request.user, plan=plan, reason=reason),
-            _("The plan is approved."),
-        )
-    elif request.POST.get("decision") == "return":
-        step_run(
-            request,
-            lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
-            _("The plan went back to the clerk."),
-        )
-    else:
-        messages.error(request, _("Choose to approve or to return the plan."))
+    decision_step(
+        request,
+        approve=lambda reason: services.plan_approve(actor=request.user, plan=plan, reason=reason),
+        give_back=lambda reason: services.plan_return(actor=request.user, plan=plan, reason=reason),
+        approved=_("The plan is approved."),
+        returned=_("The plan went back to the clerk."),
+    )
     return redirect("exams:view_plan", pk=plan.pk)
 
 
@@ -241,18 +232,10 @@ def decide_plan(request, pk):
 @role_required(Role.CLERK)
 def revise_plan(request, pk):
     plan = plan_for(request.user, pk)
-    form = RevisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RuleViolation(
-                _("Say what the revision changes and why."), field="basis", code="basis_required"
-            )
-        revision = services.plan_revise(actor=request.user, plan=plan, basis=form.cleaned_data["basis"])
-    except RuleViolation as error:
-        messages.error(request, error.message)
-        return redirect("exams:view_plan", pk=plan.pk)
-    messages.success(request, _("Revision %(revision)d started.") % {"revision": revision.revision})
-    return redirect("exams:view_plan", pk=revision.pk)
+    revision = revision_step(
+        request, lambda basis: services.plan_revise(actor=request.user, plan=plan, basis=basis)
+    )
+    return redirect("exams:view_plan", pk=(revision or plan).pk)
 
 
 @role_required(*MANAGEMENT_ROLES)
