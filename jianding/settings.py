@@ -356,6 +356,10 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jianding@localhost")
 
+# The portal's address as people type it (https://jianding.example.edu.cn), put before the links
+# that e-mails carry; empty: they carry the path alone.
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
+
 # Text messages (notifications/sms.py): the console backend prints them; the Aliyun backend sends
 # them through Aliyun's SendSms API with the sign name and, per kind of message, the template code
 # registered there (SMS_TEMPLATES, JSON {"application_returned": "SMS_123456789", …}; a kind

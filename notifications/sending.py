@@ -49,7 +49,7 @@ def _send(delivery: Delivery) -> str:
     """Send ``delivery`` by its channel; return the provider's id of the sending."""
     message = delivery.message
     if delivery.channel == Channel.EMAIL:
-        body = f"{message.text}\n\n{message.link}" if message.link else message.text
+        body = f"{message.text}\n\n{settings.PORTAL_URL}{message.link}" if message.link else message.text
         send_mail(message.get_kind_display(), body, None, [delivery.address])
         return ""
     return sms_backend().send(

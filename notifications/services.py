@@ -65,7 +65,11 @@ def notify(*, kind: Kind, recipients: Iterable, text: str, link: str = "") -> li
             )
     deliveries = Delivery.objects.bulk_create(deliveries)
     if deliveries:
-        transaction.on_commit(partial(deliveries_send.enqueue, delivery_ids=[d.pk for d in deliveries]))
+        # robust: if the worker's queue cannot be reached, the caller's action stands and
+        # manage.py notifications_send finds the deliveries due.
+        transaction.on_commit(
+            partial(deliveries_send.enqueue, delivery_ids=[d.pk for d in deliveries]), robust=True
+        )
     return messages
 
 
