@@ -32,7 +32,7 @@ def test_the_list_marks_unread_and_opening_marks_read_and_goes_on(alice, client_
     read.save()
     http = client_as(alice)
     page = http.get(reverse("notifications:list_messages")).content.decode()
-    assert page.count("未读</span>") == 1
+    assert page.count('text-bg-primary me-1">未读</span>') == 1
     assert "第一条" in page
     assert "第二条" in page
     response = http.get(reverse("notifications:open_message", args=[unread.pk]))
@@ -73,7 +73,8 @@ def test_preferences_page_saves_the_channels_chosen(alice, client_as):
     http = client_as(alice)
     page = http.get(reverse("notifications:edit_preferences")).content.decode()
     assert "报名退回修改" in page
-    assert "考试当天通知" not in page  # not to be switched off, so not offered
+    assert 'name="application_returned"' in page
+    assert 'name="exam_day"' not in page  # not to be switched off, so not offered
     response = http.post(
         reverse("notifications:edit_preferences"), {Kind.APPLICATION_RETURNED: [Channel.SMS]}
     )
