@@ -4,7 +4,9 @@ Every value a deployment changes comes from an environment variable; the README
 lists them. Without any, the portal runs on SQLite with files under ``var/``.
 """
 
+import datetime
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +41,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "jianding",
+    "notifications",
     "applicants",
     "exams",
     "certificates",
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jianding.navigation.navigation",
+                "notifications.context.unread_messages",
             ],
         },
     },
@@ -351,6 +355,31 @@ if os.environ.get("SMTP_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jianding@localhost")
+
+# The portal's address as people type it (https://jianding.example.edu.cn), put before the links
+# that e-mails carry; empty: they carry the path alone.
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
+
+# Text messages (notifications/sms.py): the console backend prints them; the Aliyun backend sends
+# them through Aliyun's SendSms API with the sign name and, per kind of message, the template code
+# registered there (SMS_TEMPLATES, JSON {"application_returned": "SMS_123456789", …}; a kind
+# without a template is not sent by SMS). Each template's text takes the variable ${text}.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES", "{}"))
+# The provider's flow limit, kept locally so the portal never hits it: messages of one template
+# to one number a day (Asia/Shanghai).
+SMS_PER_NUMBER_TEMPLATE_DAY = int(os.environ.get("SMS_PER_NUMBER_TEMPLATE_DAY", "10"))
+# No text message between these hours (local time, "22:00"–"08:00"), except exam-day notices;
+# the others wait until the quiet hours end.
+SMS_QUIET_FROM = datetime.time.fromisoformat(os.environ.get("SMS_QUIET_FROM", "22:00"))
+SMS_QUIET_UNTIL = datetime.time.fromisoformat(os.environ.get("SMS_QUIET_UNTIL", "08:00"))
+# The shared secret the provider sends with its delivery receipts (header X-Receipt-Secret or
+# ?secret=); empty refuses every receipt.
+SMS_RECEIPT_SECRET = os.environ.get("SMS_RECEIPT_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -71,6 +71,7 @@ urlpatterns = [
     path("staff/", include(accounts_patterns)),
     path("public/", include(public_patterns)),
     path("outreach/", include(outreach_patterns)),
+    path("messages/", include("notifications.urls")),
     path("applicants/", include("applicants.urls")),
     path("exams/", include("exams.urls")),
     path("finance/", include("finance.urls")),

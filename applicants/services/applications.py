@@ -10,10 +10,12 @@ earlier results ground a retake are the hooks ``contributions.tickets_published`
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -34,6 +36,8 @@ from jianding.identity import resident_id_parse
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_document, upload_decode_image
+from notifications.kinds import Kind
+from notifications.services import notify
 
 # Applications that ended before any exam: a retake among them kept nothing.
 ENDED_BEFORE_EXAM = (
@@ -299,7 +303,24 @@ def application_review(
     application.version += 1
     application._change_reason = reason or _("Approved")
     application.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "version"])
+    if decision == "return":
+        _returned_notify(application)
     return application
+
+
+def _returned_notify(application: Application) -> None:
+    """Tell the applicant his application came back, why, and where to correct it."""
+    with translation.override(settings.LANGUAGE_CODE):  # the applicant reads Chinese, whoever reviewed
+        text = _("Your application for %(batch)s was returned for correction: %(reason)s") % {
+            "batch": application.batch,
+            "reason": application.review_reason,
+        }
+    notify(
+        kind=Kind.APPLICATION_RETURNED,
+        recipients=[application.applicant.user],
+        text=text,
+        link=reverse("applicants:view_application", args=[application.pk]),
+    )
 
 
 def applications_lapse(*, today: datetime.date | None = None, batch=None) -> int:

@@ -303,8 +303,9 @@ def test_review_queue_query_count_does_not_grow(world, client_as, django_assert_
     url = reverse("applicants:list_applications")
     submitted(world)
     http.get(url)
-    # session, user, roles, row count, one page of applications with their batches
-    with django_assert_num_queries(6) as captured:
+    # session, user, roles, the bell's unread count [#18], row count, one page of applications
+    # with their batches
+    with django_assert_num_queries(7) as captured:
         http.get(url)
     for _ in range(20):
         other = ApplicantFactory(education="vocational", employer_or_class="23 机电 2 班")
@@ -331,8 +332,8 @@ def test_review_queue_with_ten_thousand_applications_keeps_its_query_count(
         Application(applicant=applicant, batch=world["batch"], category="student", class_name="23 机电 1 班")
         for applicant in applicants
     )
-    # The same five as with one application (test above): session, user, roles, count, page.
-    with django_assert_num_queries(6):
+    # The same as with one application (test above): session, user, roles, the bell [#18], count, page.
+    with django_assert_num_queries(7):
         response = http.get(url, {"category": "student", "page": 3})
     assert response.context["table"].paginator.count == 10_000
     assert len(response.context["table"].page.object_list) == 50

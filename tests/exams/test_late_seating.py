@@ -182,8 +182,8 @@ def test_the_not_seated_list_costs_the_same_queries_for_one_and_for_many(late, d
     url = reverse("exams:arrange_batch", args=[batch.pk])
     http.get(url)
     # session, user, his second-factor device (exam staff verify one), roles, the batch, its
-    # sessions, their rooms, published?, the unseated list
-    with django_assert_num_queries(10) as one:
+    # sessions, their rooms, published?, the unseated list, and the bell's unread count [#18]
+    with django_assert_num_queries(11) as one:
         http.get(url)
     candidates(batch, {"23 机电 4 班": 6})
     with django_assert_num_queries(len(one)):

@@ -333,14 +333,14 @@ def test_the_check_page_keeps_its_queries_flat(marked, client_as, django_assert_
     http = client_as(UserFactory(role=Role.CLERK))
     url = reverse("exams:check_results", args=[session.pk])
     http.get(url)  # warm the session
-    # The sign-in and roles, the session, then the tally's reads (spreads, scores, paper
-    # marks, breaches, seats with their candidates): none per candidate.
-    with django_assert_num_queries(11):
+    # The sign-in and roles, the bell's unread count [#18], the session, then the tally's reads
+    # (spreads, scores, paper marks, breaches, seats with their candidates): none per candidate.
+    with django_assert_num_queries(12):
         assert len(http.get(url).context["lines"]) == 20
     kept = session.seats.filter(code__isnull=False).order_by("pk").first()
     session.codes.exclude(seat=kept).delete()
     session.seats.exclude(pk=kept.pk).delete()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert len(http.get(url).context["lines"]) == 1
 
 
@@ -607,8 +607,9 @@ def test_publicity_pages_keep_their_queries_flat(registered, client, client_as, 
                 text="异议内容足够长",
                 ip_address=f"10.0.0.{count}",
             )
-        # 8 as before, and the unanswered objections the report still waits for.
-        with django_assert_num_queries(9):
+        # 8 as before, the unanswered objections the report still waits for, and the bell's
+        # unread count on every page [#18].
+        with django_assert_num_queries(10):
             assert http.get(url).status_code == 200
     # The batches, then per batch its sessions, the outcomes and the three fields of those qualified.
     with django_assert_num_queries(4):

@@ -172,13 +172,14 @@ def test_session_page_query_count_does_not_grow_with_seats(arranged, django_asse
     # session, user, his second-factor device (exam staff verify one), roles, the session, its
     # rooms with proctors, seats, the proctor choices
     # of each room's form, duty checks, examiners, recusals, the examiner choices, and
-    # whether the batch is published (its approved applicants left unseated are listed then)
-    with django_assert_num_queries(17):
+    # whether the batch is published (its approved applicants left unseated are listed then),
+    # and the bell's unread count on every page [#18]
+    with django_assert_num_queries(18):
         http.get(reverse("exams:view_session", args=[session.pk]))
     candidates(arranged["batch"], {"23 机电 3 班": 10})
     http.post(reverse("exams:assign_seats", args=[session.pk]))
     assert session.seats.count() == 30
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         http.get(reverse("exams:view_session", args=[session.pk]))
 
 

@@ -13,7 +13,16 @@ from django.conf import settings
 from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR, "locale", "zh_Hans", "LC_MESSAGES", "django.po")
-OUR_APPS = {"jianding", "applicants", "exams", "certificates", "archive", "finance", "equipment"}
+OUR_APPS = {
+    "jianding",
+    "notifications",
+    "applicants",
+    "exams",
+    "certificates",
+    "archive",
+    "finance",
+    "equipment",
+}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

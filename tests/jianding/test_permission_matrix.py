@@ -46,6 +46,8 @@ from jianding.models import Consultation, Job, JobStatus, Notice
 from jianding.permissions import OBJECT_ACCESS
 from jianding.portal import menu_entries
 from jianding.roles import Role
+from notifications.kinds import Kind
+from notifications.models import Message
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import candidates, resident_id
 from tests.factories.exams import BatchFactory, PlanFactory, PlanLineFactory, pdf_upload
@@ -856,6 +858,20 @@ MATRIX = [
         **EXPENSE_UNSEEN,
         kwargs={"pk": pk_of("attachment")},
     ),
+    # Every person reads his own messages and chooses his channels [#18]; a message is its
+    # recipient's alone (the applicant's here), opening it goes on to its object.
+    row("notifications:list_messages", anonymous=LOGIN, default=OK),
+    row(
+        "notifications:open_message",
+        anonymous=LOGIN,
+        default=NOT_FOUND,
+        applicant=ELSEWHERE,
+        kwargs={"pk": pk_of("message")},
+    ),
+    row("notifications:edit_preferences", anonymous=LOGIN, default=OK),
+    row("notifications:list_undelivered", anonymous=LOGIN, default=FORBIDDEN, **only("director", "clerk")),
+    # The SMS provider's receipts: without the shared secret (none is set here) nobody is heard.
+    row("notifications:receive_sms_receipts", anonymous=FORBIDDEN, default=FORBIDDEN, method="post"),
 ]
 
 
@@ -965,6 +981,9 @@ def world(role_users, tmp_path, settings):
         **exam_day(world_application=application, batch=batch, role_users=role_users),
         **finance_world(batch=batch, role_users=role_users),
         "captcha": CaptchaStore.generate_key(),
+        "message": Message.objects.create(
+            recipient=role_users["applicant"], kind=Kind.APPLICATION_RETURNED, text="报名被退回", link="/"
+        ),
         **multi_role_users(),
         "invited": applicants_services.applicants_create_bulk(
             actor=clerk,
@@ -1141,7 +1160,16 @@ def test_every_menu_entry_opens_for_its_roles(role, world, client_as):
 def test_admin_is_registered_for_every_model_of_ours():
     from django.apps import apps
 
-    ours = {"jianding", "applicants", "exams", "certificates", "archive", "finance", "equipment"}
+    ours = {
+        "jianding",
+        "notifications",
+        "applicants",
+        "exams",
+        "certificates",
+        "archive",
+        "finance",
+        "equipment",
+    }
     for model in apps.get_models():
         if model._meta.app_label in ours and not model.__name__.startswith("Historical"):
             assert model in admin.site._registry, model
@@ -1195,6 +1223,7 @@ OBJECT_ROWS = [
     (Role.EXAM_STAFF, "finance:view_expense", "expense", "get"),
     (Role.EXAM_STAFF, "finance:download_attachment", "attachment", "get"),
     (Role.EXAM_STAFF, "finance:resubmit_expense", "expense", "post"),
+    (Role.APPLICANT, "notifications:open_message", "message", "get"),
 ]
 # What only the leader of a session's evaluation group does: the world's examiner is made chief
 # examiner for these rows, and so is the other examiner, who leads no group of the world's session.

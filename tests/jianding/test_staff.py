@@ -127,12 +127,13 @@ def test_staff_list_filters_and_keeps_queries_flat(director, client_as, django_a
     UserFactory(username="exam-a", name="甲", role=Role.EXAMINER)
     url = reverse("accounts:list_staff")
     http.get(url)  # warm the session and caches
-    # session, user, the user's roles, the row count, one page of rows, their groups
-    with django_assert_num_queries(7):
+    # session, user, the user's roles, the bell's unread count [#18], the row count, one page of
+    # rows, their groups
+    with django_assert_num_queries(8):
         http.get(url)
     for n in range(20):
         UserFactory(username=f"clerk-{n}", role=Role.CLERK)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = http.get(url)
     assert "clerk-1" in response.content.decode()
     filtered = http.get(url, {"role": "examiner"}).content.decode()

@@ -1,0 +1,146 @@
+"""Send one delivery by its channel, record the attempt, and decide when to try again.
+
+Rules served [#18]: retried at 1, 5 and 15 minutes, then given up; running twice sends once; a
+failed channel never fails anyone's action; the provider's flow limit (messages of one kind to one
+number a day) is kept locally; no SMS in the quiet hours of the night except exam-day notices, the
+others waiting until the quiet hours end.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from notifications.kinds import AT_ANY_HOUR, Channel
+from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus
+from notifications.sms import SmsError, SmsRefused, sms_backend
+
+# Minutes to wait before each retry; after the last the delivery is given up.
+RETRY_MINUTES = (1, 5, 15)
+
+
+def _is_quiet(moment: datetime.datetime) -> bool:
+    start, end, now = settings.SMS_QUIET_FROM, settings.SMS_QUIET_UNTIL, timezone.localtime(moment).time()
+    return (now >= start or now < end) if start > end else start <= now < end
+
+
+def _quiet_ends(moment: datetime.datetime) -> datetime.datetime:
+    """The first moment after ``moment`` (in the quiet hours) when SMS may go out again."""
+    local = timezone.localtime(moment)
+    morning = local.replace(
+        hour=settings.SMS_QUIET_UNTIL.hour, minute=settings.SMS_QUIET_UNTIL.minute, second=0, microsecond=0
+    )
+    return morning if morning > local else morning + datetime.timedelta(days=1)
+
+
+def _sms_sent_today(*, phone: str, kind: str, moment: datetime.datetime) -> int:
+    midnight = timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Delivery.objects.filter(
+        channel=Channel.SMS,
+        address=phone,
+        message__kind=kind,
+        status=DeliveryStatus.SENT,
+        sent_at__gte=midnight,
+    ).count()
+
+
+def _send(delivery: Delivery) -> str:
+    """Send ``delivery`` by its channel; return the provider's id of the sending."""
+    message = delivery.message
+    if delivery.channel == Channel.EMAIL:
+        body = f"{message.text}\n\n{settings.PORTAL_URL}{message.link}" if message.link else message.text
+        send_mail(message.get_kind_display(), body, None, [delivery.address])
+        return ""
+    return sms_backend().send(
+        phone=delivery.address, kind=message.kind, text=message.text, out_id=str(delivery.pk)
+    )
+
+
+def _record(delivery: Delivery, *, outcome: str, why: str = "", **changes) -> None:
+    for name, value in changes.items():
+        setattr(delivery, name, value)
+    delivery.save(update_fields=list(changes))
+    DeliveryAttempt.objects.create(delivery=delivery, outcome=outcome, why=why)
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -> Delivery | None:
+    """Try a delivery that is due; record the attempt and when to try again. Never raises for the channel.
+
+    A delivery already sent, given up, being sent by another worker or not yet due is left as it
+    is, so running this twice sends once.
+    """
+    now = now or timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
+        next_attempt_at__lte=now,
+    ).update(status=DeliveryStatus.SENDING)
+    if not claimed:
+        return None
+    delivery = Delivery.objects.select_related("message").get(pk=delivery_id)
+    before = DeliveryStatus.QUEUED if delivery.attempts == 0 else DeliveryStatus.FAILED
+    kind = delivery.message.kind
+    if delivery.channel == Channel.SMS:
+        if kind not in AT_ANY_HOUR and _is_quiet(now):
+            delivery.status, delivery.next_attempt_at = before, _quiet_ends(now)
+            delivery.save(update_fields=["status", "next_attempt_at"])
+            return delivery
+        if (
+            _sms_sent_today(phone=delivery.address, kind=kind, moment=now)
+            >= settings.SMS_PER_NUMBER_TEMPLATE_DAY
+        ):
+            _record(
+                delivery,
+                outcome=DeliveryAttempt.Outcome.REFUSED,
+                why="daily limit of messages of this kind to this number reached (SMS_PER_NUMBER_TEMPLATE_DAY)",
+                status=DeliveryStatus.GIVEN_UP,
+                attempts=delivery.attempts + 1,
+                next_attempt_at=None,
+            )
+            return delivery
+    attempts = delivery.attempts + 1
+    try:
+        provider_id = _send(delivery)
+    except SmsRefused as error:
+        _record(
+            delivery,
+            outcome=DeliveryAttempt.Outcome.FAILED,
+            why=str(error),
+            status=DeliveryStatus.GIVEN_UP,
+            attempts=attempts,
+            next_attempt_at=None,
+        )
+    except (OSError, SmsError) as error:  # smtplib's and requests' errors are OSErrors
+        retry = attempts <= len(RETRY_MINUTES)
+        _record(
+            delivery,
+            outcome=DeliveryAttempt.Outcome.FAILED,
+            why=repr(error),
+            status=DeliveryStatus.FAILED if retry else DeliveryStatus.GIVEN_UP,
+            attempts=attempts,
+            next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[attempts - 1]) if retry else None,
+        )
+    else:
+        _record(
+            delivery,
+            outcome=DeliveryAttempt.Outcome.SENT,
+            status=DeliveryStatus.SENT,
+            attempts=attempts,
+            sent_at=now,
+            next_attempt_at=None,
+            provider_id=provider_id,
+        )
+    return delivery
+
+
+def deliveries_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """The ids of the deliveries waiting to be tried (first tries, retries, texts held overnight)."""
+    return list(
+        Delivery.objects.filter(
+            status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
+            next_attempt_at__lte=now or timezone.now(),
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )

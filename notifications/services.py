@@ -1,0 +1,145 @@
+"""Tell people what concerns them: the in-portal message, and its deliveries by e-mail and SMS.
+
+Rules served [#18]: one service every app calls; a message per recipient, one outbox row per
+message and channel (idempotent), sent by the worker after the caller's transaction commits
+(``notifications.sending`` sends and retries); exam-day and security messages cannot be switched
+off; delivery receipts are kept once however often the provider sends them.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianding.errors import RuleViolation
+from notifications.kinds import MANDATORY, Channel, Kind
+from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, Message, Preference, Receipt
+from notifications.tasks import deliveries_send
+
+
+def _addresses(user) -> dict[str, str]:
+    """The channels ``user`` can be reached by, with his address on each.
+
+    The phone counts as soon as it is entered; a verified phone (#18) is left for later.
+    """
+    found = {}
+    if user.email:
+        found[Channel.EMAIL] = user.email
+    if user.phone:
+        found[Channel.SMS] = user.phone
+    return found
+
+
+def notify(*, kind: Kind, recipients: Iterable, text: str, link: str = "") -> list[Message]:
+    """Store ``text`` as a message to each of ``recipients`` and queue its deliveries by his channels.
+
+    Runs in the caller's transaction: if his action rolls back, nobody is told. The deliveries
+    are sent by the worker once it commits.
+    """
+    recipients = list(dict.fromkeys(recipients))
+    messages = Message.objects.bulk_create(
+        [Message(recipient=user, kind=kind, text=text, link=link) for user in recipients]
+    )
+    chosen = {
+        preference.user_id: preference
+        for preference in Preference.objects.filter(user__in=recipients, kind=kind)
+    }
+    now = timezone.now()
+    deliveries = []
+    for message, user in zip(messages, recipients, strict=True):
+        preference = chosen.get(user.pk)
+        for channel, address in _addresses(user).items():
+            if kind not in MANDATORY and preference is not None and not getattr(preference, channel):
+                continue
+            deliveries.append(
+                Delivery(
+                    message=message,
+                    channel=channel,
+                    address=address,
+                    idempotency_key=f"{message.pk}:{channel}",
+                    next_attempt_at=now,
+                )
+            )
+    deliveries = Delivery.objects.bulk_create(deliveries)
+    if deliveries:
+        # robust: if the worker's queue cannot be reached, the caller's action stands and
+        # manage.py notifications_send finds the deliveries due.
+        transaction.on_commit(
+            partial(deliveries_send.enqueue, delivery_ids=[d.pk for d in deliveries]), robust=True
+        )
+    return messages
+
+
+def message_open(*, actor, message: Message) -> Message:
+    """Mark ``message`` read by its recipient, the first time he opens it."""
+    if message.read_at is None and message.recipient_id == actor.pk:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+@transaction.atomic
+def preferences_save(*, actor, choices: Mapping[str, set[str]]) -> None:
+    """Keep the channels ``actor`` chose for each kind; exam-day and security kinds cannot be changed."""
+    for kind, channels in choices.items():
+        if kind in MANDATORY:
+            raise RuleViolation(
+                _("Exam-day and security messages cannot be switched off."), code="mandatory_kind", field=kind
+            )
+        Preference.objects.update_or_create(
+            user=actor,
+            kind=kind,
+            defaults={"email": Channel.EMAIL in channels, "sms": Channel.SMS in channels},
+        )
+
+
+def receipts_ingest(*, reports: Iterable[Mapping]) -> int:
+    """Take the SMS provider's delivery receipts (Aliyun's SmsReport); return how many were new.
+
+    The provider sends a receipt again until it is answered, so one already kept changes nothing.
+    A receipt saying the text did not arrive gives the delivery up.
+    """
+    new = 0
+    for report in reports:
+        provider_id, phone = str(report.get("biz_id", "")), str(report.get("phone_number", ""))
+        delivered = report.get("success") in (True, "true", "True")
+        status = str(report.get("err_code") or ("DELIVERED" if delivered else "UNKNOWN"))
+        reported_at = _parse_report_time(report.get("report_time"))
+        with transaction.atomic():
+            _receipt, created = Receipt.objects.get_or_create(
+                provider_id=provider_id, phone=phone, status=status, defaults={"reported_at": reported_at}
+            )
+            if not created:
+                continue
+            new += 1
+            delivery = (
+                Delivery.objects.select_for_update()
+                .filter(channel=Channel.SMS, provider_id=provider_id)
+                .first()
+            )
+            if delivery is None:
+                continue
+            delivery.receipt_status, delivery.receipt_at = status, reported_at or timezone.now()
+            fields = ["receipt_status", "receipt_at"]
+            if not delivered:
+                delivery.status = DeliveryStatus.GIVEN_UP
+                fields.append("status")
+                DeliveryAttempt.objects.create(
+                    delivery=delivery,
+                    outcome=DeliveryAttempt.Outcome.FAILED,
+                    why=f"receipt: {status} {report.get('err_msg', '')}".strip(),
+                )
+            delivery.save(update_fields=fields)
+    return new
+
+
+def _parse_report_time(value) -> datetime.datetime | None:
+    """Aliyun's "2017-02-02 22:23:24", in Beijing time."""
+    try:
+        naive = datetime.datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive)
