@@ -36,3 +36,13 @@ class InvitationFilter(SearchFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(id_number__icontains=value.upper()))
+
+
+class MyApplicationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ApplicationStatus.choices, empty_label=_("all")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status"]

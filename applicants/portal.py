@@ -26,7 +26,7 @@ def _applications_returned(user) -> Card:
     return Card(
         label=_("My applications to correct"),
         count=selectors.applications_returned(actor=user).count(),
-        url=reverse("applicants:my_applications"),
+        url=reverse("applicants:my_applications") + "?status=returned",
     )
 
 

@@ -22,7 +22,7 @@ from applicants.abilities import (
     document_for,
     invitation_for,
 )
-from applicants.filters import InvitationFilter, ReviewFilter
+from applicants.filters import InvitationFilter, MyApplicationFilter, ReviewFilter
 from applicants.forms import (
     ActivateForm,
     ApplyForm,
@@ -263,16 +263,22 @@ def download_document(request, pk):
 
 @role_required(Role.APPLICANT)
 def my_applications(request):
+    application_filter = MyApplicationFilter(
+        request.GET, queryset=selectors.application_list(actor=request.user)
+    )
     applications = (
-        selectors.application_list(actor=request.user)
-        .select_related("ticket")
+        application_filter.qs.select_related("ticket")
         .prefetch_related(*contributions.my_applications_prefetch())
         .order_by("-created_at")
     )
     return render(
         request,
         "applicants/my_applications.html",
-        {"applications": applications, **contributions.my_applications_page.merged(actor=request.user)},
+        {
+            "filter": application_filter,
+            "applications": applications,
+            **contributions.my_applications_page.merged(actor=request.user),
+        },
     )
 
 

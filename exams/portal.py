@@ -28,35 +28,93 @@ from jianding.workdays import working_days_between
 ORDER = 30
 
 
+def _batch_step_card(step: str, label, hint="", *, one: str = ""):
+    """A card that counts the batches waiting for ``step`` and opens the batch list filtered by it;
+    or, when one batch waits and ``one`` names a batch page, that page."""
+
+    def card(user) -> Card:
+        batches = exams.batches_at_step(actor=user, step=step)
+        count = batches.count()
+        url = reverse(one, args=[batches.get().pk]) if one and count == 1 else _batches_at(step)
+        return Card(label=label, count=count, url=url, hint=hint)
+
+    return card
+
+
+def _batches_at(step: str) -> str:
+    return reverse("exams:list_batches") + f"?step={step}"
+
+
 def _plans_to_approve(user) -> Card:
     return Card(
         label=_("Annual plans to approve"),
         count=exams.plans_waiting_for_director().count(),
-        url=reverse("exams:list_plans"),
+        url=reverse("exams:list_plans") + "?status=submitted",
     )
 
 
-def _batches_to_approve_outside_plan(user) -> Card:
+_batches_to_approve_outside_plan = _batch_step_card(
+    "approve_outside_plan", _("Batches outside the plan to approve")
+)
+_batches_to_approve_from_plan = _batch_step_card(
+    "approve_from_plan", _("Batches and implementation schemes to approve")
+)
+_registrations_to_open = _batch_step_card("open_registration", _("Batches whose registration should open"))
+_registrations_to_close = _batch_step_card(
+    "close_registration",
+    _("Batches whose registration should close"),
+    hint=_("Their registration end date has passed."),
+)
+_batches_to_arrange = _batch_step_card(
+    "arrange",
+    _("Batches to arrange and publish"),
+    hint=_("Registration is closed: arrange the sessions, seat the candidates and publish the tickets."),
+)
+_exams_today = _batch_step_card(
+    "exams_today", _("Batches with exams today"), hint=_("Patrol their exam rooms.")
+)
+_objections_to_answer = _batch_step_card(
+    "objections",
+    _("Batches with objections to answer"),
+    hint=_("Answer each on its batch's publicity page before the report."),
+    one="exams:batch_publicity",
+)
+
+
+def _tallies_to_check(user) -> Card:
+    """The sessions tallied by someone else: the one's check page, or the batches that hold them."""
+    sessions = exams.tallies_to_check(actor=user)
+    count = sessions.count()
     return Card(
-        label=_("Batches outside the plan to approve"),
-        count=exams.batches_waiting_for_approval(outside_plan=True).count(),
-        url=reverse("exams:list_batches") + "?status=draft",
+        label=_("Tallies waiting for a second person's check"),
+        count=count,
+        url=reverse("exams:check_results", args=[sessions.get().pk])
+        if count == 1
+        else _batches_at("tallies"),
+        hint=_("Someone else tallied them; check each candidate before the results count."),
     )
 
 
-def _batches_to_approve_from_plan(user) -> Card:
-    return Card(
-        label=_("Batches and implementation schemes to approve"),
-        count=exams.batches_waiting_for_approval(outside_plan=False).count(),
-        url=reverse("exams:list_batches") + "?status=draft",
-    )
+def _plan_lines_without_batch(user) -> Card:
+    """Lines of the approved plans no batch was created from: the line itself when there is one,
+    else its plan's lines without a batch (or the approved plans, when the lines span several)."""
+    lines = exams.plan_lines_in_force().filter(batches__isnull=True)
+    count = lines.count()
+    plans = set(lines.values_list("plan_id", flat=True))
+    if count == 1:
+        url = reverse("exams:create_batch") + f"?line={lines.get().pk}"
+    elif len(plans) == 1:
+        url = reverse("exams:view_plan", args=[plans.pop()]) + "?without_batch=true"
+    else:
+        url = reverse("exams:list_plans") + "?status=approved"
+    return Card(label=_("Approved plan lines to create a batch from"), count=count, url=url)
 
 
 def _banks_to_approve(user) -> Card:
     return Card(
         label=_("Review-question banks to approve"),
         count=exams.banks_waiting_for_deputy().count(),
-        url=reverse("exams:list_banks"),
+        url=reverse("exams:list_banks") + "?status=pending",
     )
 
 
@@ -64,15 +122,7 @@ def _plans_returned(user) -> Card:
     return Card(
         label=_("Plans returned by the director"),
         count=exams.plans_returned().count(),
-        url=reverse("exams:list_plans"),
-    )
-
-
-def _registrations_to_open(user) -> Card:
-    return Card(
-        label=_("Batches whose registration should open"),
-        count=exams.batches_due_to_open(today=timezone.localdate()).count(),
-        url=reverse("exams:list_batches") + "?status=approved",
+        url=reverse("exams:list_plans") + "?status=returned",
     )
 
 
@@ -80,19 +130,24 @@ def _sheets_to_score(user) -> Card:
     return Card(
         label=_("Score sheets to finish"),
         count=exams.sheets_to_score(actor=user).count(),
-        url=reverse("exams:my_scoring"),
+        url=reverse("exams:my_scoring") + "?status=open",
         hint=_("Open sheets: score every item, then sign."),
     )
 
 
 def _items_to_decide(user) -> Card | None:
-    """The chief examiner's items beyond the spread, in the sessions he leads; none for other examiners."""
+    """The chief examiner's items beyond the spread, in the sessions he leads; none for other examiners.
+
+    Opens the session's items when one session waits, else his sessions."""
     if not is_chief_examiner(user):
         return None
+    waiting = decisions_waiting(actor=user)
     return Card(
         label=_("Items beyond the spread to decide"),
-        count=sum(decisions_waiting(actor=user).values()),
-        url=reverse("exams:my_examiner") + "#my-sessions",
+        count=sum(waiting.values()),
+        url=reverse("exams:session_spreads", args=[next(iter(waiting))])
+        if len(waiting) == 1
+        else reverse("exams:my_examiner") + "#my-sessions",
         hint=_("The examiners' points differ too much: decide each item, with the reason, before the tally."),
     )
 
@@ -101,7 +156,7 @@ def _leave_requests(user) -> Card:
     return Card(
         label=_("Proctors' leave requests"),
         count=exams.leave_requests_pending().count(),
-        url=reverse("exams:list_absences"),
+        url=reverse("exams:list_absences") + "?status=pending",
     )
 
 
@@ -114,11 +169,11 @@ def _duties_ahead(user) -> Card | None:
 
 def _reports_due(user) -> Card:
     """Batches to report to the city center, with the nearest deadline in working days."""
-    batches = list(exams.batches_to_report(today=timezone.localdate()))
+    batches = list(exams.batches_at_step(actor=user, step="report").select_related("occupation"))
     card = Card(
         label=_("Batches to report to the city center"),
         count=len(batches),
-        url=reverse("exams:list_batches"),
+        url=_batches_at("report"),
     )
     if not batches:
         return card
@@ -134,32 +189,8 @@ def _reports_due(user) -> Card:
     return Card(
         label=card.label,
         count=card.count,
-        url=reverse("exams:batch_publicity", args=[nearest.pk]),
+        url=reverse("exams:batch_publicity", args=[nearest.pk]) if len(batches) == 1 else card.url,
         hint=hint % {"batch": nearest, "day": deadline, "left": left},
-    )
-
-
-def _tallies_to_check(user) -> Card:
-    sessions = exams.tallies_to_check(actor=user)
-    first = sessions.first()
-    return Card(
-        label=_("Tallies waiting for a second person's check"),
-        count=sessions.count(),
-        url=reverse("exams:check_results", args=[first.pk]) if first else reverse("exams:list_batches"),
-        hint=_("Someone else tallied them; check each candidate before the results count."),
-    )
-
-
-def _objections_to_answer(user) -> Card:
-    objections = exams.objections_open()
-    first = objections.first()
-    return Card(
-        label=_("Objections to answer"),
-        count=objections.count(),
-        url=reverse("exams:batch_publicity", args=[first.batch_id])
-        if first
-        else reverse("exams:list_batches"),
-        hint=_("Answer each on its batch's publicity page before the report."),
     )
 
 
@@ -171,18 +202,27 @@ def register() -> None:
     portal.cards_add(
         Role.DIRECTOR, _plans_to_approve, _batches_to_approve_outside_plan, _reports_due, order=ORDER
     )
-    portal.cards_add(Role.DEPUTY, _batches_to_approve_from_plan, _banks_to_approve, order=ORDER)
+    portal.cards_add(Role.DEPUTY, _batches_to_approve_from_plan, _banks_to_approve, _exams_today, order=ORDER)
     portal.cards_add(
         Role.CLERK,
         _plans_returned,
+        _plan_lines_without_batch,
         _registrations_to_open,
+        _registrations_to_close,
+        _batches_to_arrange,
         _reports_due,
         _objections_to_answer,
         _tallies_to_check,
         order=ORDER,
     )
     portal.cards_add(
-        Role.EXAM_STAFF, _leave_requests, _reports_due, _objections_to_answer, _tallies_to_check, order=ORDER
+        Role.EXAM_STAFF,
+        _leave_requests,
+        _batches_to_arrange,
+        _reports_due,
+        _objections_to_answer,
+        _tallies_to_check,
+        order=ORDER,
     )
     portal.cards_add(Role.EXAMINER, _sheets_to_score, _items_to_decide, order=ORDER)
     for role in PROCTORING_ROLES:

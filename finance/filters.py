@@ -3,8 +3,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from finance.models import Expense, ExpenseStatus, LedgerEntry, Subject
-from finance.selectors import refunds_waiting_for_director
+from finance.models import Expense, ExpenseStatus, FeePlan, FeePlanStatus, LedgerEntry, Subject
+from finance.selectors import dues_unpaid, refunds_waiting_for_director
 from jianding.filters import SearchFilterSet, YearFilter
 
 
@@ -38,7 +38,7 @@ class DueFilter(SearchFilterSet):
             return queryset.filter(pk__in=refunds_waiting_for_director().values("application_id"))
         if value == "yes":
             return queryset.filter(due__isnull=False, paid__gte=F("due"))
-        return queryset.filter(Q(due__isnull=True) | Q(paid__lt=F("due")))
+        return dues_unpaid(queryset)
 
 
 class ExpenseFilter(django_filters.FilterSet):
@@ -67,3 +67,13 @@ class EntryFilter(django_filters.FilterSet):
     class Meta:
         model = LedgerEntry
         fields = ["kind", "subject", "year", "month"]
+
+
+class FeePlanFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=FeePlanStatus.choices, empty_label=_("all")
+    )
+
+    class Meta:
+        model = FeePlan
+        fields = ["status"]

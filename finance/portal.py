@@ -18,7 +18,7 @@ def _fee_plans_to_approve(user) -> Card:
     return Card(
         label=_("Fee plans and budgets to approve"),
         count=selectors.fee_plans_waiting_for_director().count(),
-        url=reverse("finance:list_fee_plans"),
+        url=reverse("finance:list_fee_plans") + "?status=submitted",
     )
 
 
@@ -26,7 +26,7 @@ def _fee_plans_returned(user) -> Card:
     return Card(
         label=_("Fee plans returned by the director"),
         count=selectors.fee_plans_returned().count(),
-        url=reverse("finance:list_fee_plans"),
+        url=reverse("finance:list_fee_plans") + "?status=returned",
     )
 
 
@@ -42,7 +42,8 @@ def _expenses_to_sign(user) -> Card:
 def _refunds_to_approve(user) -> Card:
     return Card(
         label=_("Refunds to approve"),
-        count=selectors.refunds_waiting_for_director().count(),
+        # the list shows applications: one with two refunds waiting is one row
+        count=selectors.refunds_waiting_for_director().values("application_id").distinct().count(),
         url=reverse("finance:list_dues") + "?paid=refund",
     )
 
@@ -65,12 +66,22 @@ def _expenses_to_book(user) -> Card:
     )
 
 
+def _applicants_unpaid(user) -> Card:
+    return Card(
+        label=_("Applicants who have not paid their fee"),
+        count=selectors.dues_unpaid(selectors.application_dues(actor=user)).count(),
+        url=reverse("finance:list_dues") + "?paid=no",
+    )
+
+
 def register() -> None:
     portal.cards_add(
         Role.DIRECTOR, _fee_plans_to_approve, _expenses_to_sign, _refunds_to_approve, order=ORDER
     )
     portal.cards_add(Role.CLERK, _fee_plans_returned, order=ORDER)
-    portal.cards_add(Role.FINANCE, _expenses_to_book, _expenses_waiting_for_director, order=ORDER)
+    portal.cards_add(
+        Role.FINANCE, _expenses_to_book, _expenses_waiting_for_director, _applicants_unpaid, order=ORDER
+    )
     portal.menu_add(
         NavItem(_("Fees"), "finance:list_dues", BOOKS_ROLES, Area.FINANCE),
         NavItem(_("Fee plans and budgets"), "finance:list_fee_plans", BOOKS_ROLES, Area.FINANCE),

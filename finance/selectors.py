@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
     Min,
     OuterRef,
     Q,
@@ -226,6 +227,11 @@ def application_dues(*, actor) -> QuerySet[Application]:
         .annotate(paid=Coalesce(Sum("fee_entries__amount"), ZERO), due=batch_fee(path="batch__"))
         .order_by("batch_id", "applicant__name_sort_key", "pk")
     )
+
+
+def dues_unpaid(dues: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications of ``application_dues`` that have not paid their whole fee, or whose fee is not set."""
+    return dues.filter(Q(due__isnull=True) | Q(paid__lt=F("due")))
 
 
 def application_collections(*, application) -> QuerySet[Collection]:

@@ -23,7 +23,7 @@ from finance.abilities import (
     fee_plan_for,
     plan_fee_for,
 )
-from finance.filters import DueFilter, EntryFilter, ExpenseFilter
+from finance.filters import DueFilter, EntryFilter, ExpenseFilter, FeePlanFilter
 from finance.forms import (
     AccountForm,
     BookForm,
@@ -145,12 +145,14 @@ def download_fee_document(request, pk):
 
 @role_required(*BOOKS_ROLES)
 def list_fee_plans(request):
-    table = FeePlanTable(selectors.fee_plan_list(actor=request.user))
+    fee_plans = FeePlanFilter(request.GET, queryset=selectors.fee_plan_list(actor=request.user))
+    table = FeePlanTable(fee_plans.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(
         request,
         "finance/list_fee_plans.html",
         {
+            "filter": fee_plans,
             "table": table,
             "form": FeePlanForm(initial={"year": timezone.localdate().year + 1}),
             "can_create": has_role(request.user, Role.CLERK),

@@ -17,7 +17,7 @@ def _accounts_not_taken_over(user) -> Card:
     return Card(
         label=_("Staff accounts not yet taken over"),
         count=staff.staff_list(actor=user).filter(is_active=True, must_change_password=True).count(),
-        url=reverse("accounts:list_staff") + "?taken_over=false",
+        url=reverse("accounts:list_staff") + "?is_active=true&taken_over=false",
         hint=_("Created, but their holders have not yet chosen their own password."),
     )
 

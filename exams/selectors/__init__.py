@@ -3,9 +3,11 @@ importable from here too.
 """
 
 from exams.selectors.batches import (
+    BATCH_STEPS,
     batch_close_blockers,
     batch_list,
     batch_public_list,
+    batches_at_step,
     batches_due_to_open,
     batches_waiting_for_approval,
 )
@@ -66,6 +68,7 @@ from exams.selectors.statistics import (
 )
 
 __all__ = [
+    "BATCH_STEPS",
     "SCORE_BINS",
     "TENTH",
     "ExaminerRow",
@@ -80,6 +83,7 @@ __all__ = [
     "batch_close_blockers",
     "batch_list",
     "batch_public_list",
+    "batches_at_step",
     "batches_due_to_open",
     "batches_publicised",
     "batches_to_report",

@@ -4,9 +4,13 @@ and what still keeps a batch from closing.
 Rules: 工作规则 §2, 所长 §3.
 """
 
-from django.db.models import QuerySet
+import datetime
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applicants.models import Application, ApplicationStatus
 from applicants.selectors import (
@@ -15,7 +19,11 @@ from applicants.selectors import (
 from exams.models import (
     Batch,
     BatchStatus,
+    ExamSession,
+    SessionStatus,
 )
+from exams.selectors.results import batches_to_report, objections_open
+from exams.selectors.scoring import tallies_to_check
 from exams.selectors.sessions import applications_not_seated
 from finance.selectors import batch_fee
 
@@ -49,6 +57,82 @@ def batches_due_to_open(*, today) -> QuerySet[Batch]:
     return Batch.objects.filter(
         status=BatchStatus.APPROVED, registration_opens__lte=today, registration_closes__gte=today
     )
+
+
+def batches_due_to_close(*, today) -> QuerySet[Batch]:
+    """Batches still open for registration whose registration end date has passed."""
+    return Batch.objects.filter(status=BatchStatus.REGISTRATION_OPEN, registration_closes__lt=today)
+
+
+def batches_to_arrange() -> QuerySet[Batch]:
+    """Batches whose registration is closed and whose seating is not yet published: no session,
+    or a session still being arranged."""
+    sessions = ExamSession.objects.filter(batch=OuterRef("pk"))
+    return Batch.objects.filter(status=BatchStatus.REGISTRATION_CLOSED).filter(
+        ~Exists(sessions) | Exists(sessions.filter(status=SessionStatus.ARRANGING))
+    )
+
+
+def batches_examining(*, today) -> QuerySet[Batch]:
+    """Batches with an exam session on ``today``: the rooms the deputy patrols."""
+    return Batch.objects.filter(Exists(ExamSession.objects.filter(batch=OuterRef("pk"), date=today)))
+
+
+def batches_with_open_objections() -> QuerySet[Batch]:
+    return Batch.objects.filter(pk__in=objections_open().values("batch_id"))
+
+
+def batches_with_tallies_to_check(*, actor) -> QuerySet[Batch]:
+    """Batches with a session tallied by someone else, waiting for ``actor``'s check."""
+    return Batch.objects.filter(pk__in=tallies_to_check(actor=actor).values("batch_id"))
+
+
+# The next steps a batch may wait for, each the batches waiting: the dashboard's cards count them
+# and open the batch list filtered by the step (``BatchFilter.step``), so both read one rule.
+BATCH_STEPS: dict[str, tuple[str, Callable[..., QuerySet[Batch]]]] = {
+    "approve_outside_plan": (
+        gettext_lazy("to approve, outside the plan"),
+        lambda *, actor, today: batches_waiting_for_approval(outside_plan=True),
+    ),
+    "approve_from_plan": (
+        gettext_lazy("to approve, from the plan"),
+        lambda *, actor, today: batches_waiting_for_approval(outside_plan=False),
+    ),
+    "open_registration": (
+        gettext_lazy("registration to open"),
+        lambda *, actor, today: batches_due_to_open(today=today),
+    ),
+    "close_registration": (
+        gettext_lazy("registration to close"),
+        lambda *, actor, today: batches_due_to_close(today=today),
+    ),
+    "arrange": (
+        gettext_lazy("sessions to arrange and publish"),
+        lambda *, actor, today: batches_to_arrange(),
+    ),
+    "exams_today": (
+        gettext_lazy("exams today"),
+        lambda *, actor, today: batches_examining(today=today),
+    ),
+    "tallies": (
+        gettext_lazy("tallies to check"),
+        lambda *, actor, today: batches_with_tallies_to_check(actor=actor),
+    ),
+    "objections": (
+        gettext_lazy("objections to answer"),
+        lambda *, actor, today: batches_with_open_objections(),
+    ),
+    "report": (
+        gettext_lazy("to report to the city center"),
+        lambda *, actor, today: batches_to_report(today=today),
+    ),
+}
+
+
+def batches_at_step(*, actor, step: str, today: datetime.date | None = None) -> QuerySet[Batch]:
+    """Return the batches waiting for ``step`` (a key of ``BATCH_STEPS``), as ``actor`` sees them."""
+    waiting = BATCH_STEPS[step][1](actor=actor, today=today or timezone.localdate())
+    return Batch.objects.visible_to(actor).filter(pk__in=waiting.values("pk"))
 
 
 def batch_close_blockers(*, batch: Batch) -> list[str]:

@@ -32,7 +32,9 @@ from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, Role, has_role
 
 @role_required(*BATCH_VIEWER_ROLES)
 def list_batches(request):
-    batch_filter = BatchFilter(request.GET, queryset=selectors.batch_list(actor=request.user))
+    batch_filter = BatchFilter(
+        request.GET, queryset=selectors.batch_list(actor=request.user), request=request
+    )
     table = BatchTable(batch_filter.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(

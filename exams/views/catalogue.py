@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from exams import selectors, services
 from exams.abilities import bank_for, occupation_for, plan_for, plan_line_for
-from exams.filters import OccupationFilter
+from exams.filters import BankFilter, OccupationFilter, PlanFilter, PlanLineFilter
 from exams.forms import (
     BankUploadForm,
     OccupationForm,
@@ -108,10 +108,13 @@ def import_occupations(request):
 
 @role_required(*MANAGEMENT_ROLES)
 def list_plans(request):
-    table = PlanTable(selectors.plan_list(actor=request.user))
+    plan_filter = PlanFilter(request.GET, queryset=selectors.plan_list(actor=request.user))
+    table = PlanTable(plan_filter.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(
-        request, "exams/list_plans.html", {"table": table, "can_create": has_role(request.user, Role.CLERK)}
+        request,
+        "exams/list_plans.html",
+        {"filter": plan_filter, "table": table, "can_create": has_role(request.user, Role.CLERK)},
     )
 
 
@@ -132,12 +135,14 @@ def create_plan(request):
 def view_plan(request, pk, line_form=None):
     plan = plan_for(request.user, pk)
     previous = revision_previous(plan)
+    line_filter = PlanLineFilter(request.GET, queryset=selectors.plan_lines(plan=plan))
     return render(
         request,
         "exams/view_plan.html",
         {
             "plan": plan,
-            "lines": selectors.plan_lines(plan=plan),
+            "filter": line_filter,
+            "lines": line_filter.qs,
             "previous": previous,
             "line_form": line_form or PlanLineForm(),
             "decision_form": DecisionForm(),
@@ -257,11 +262,13 @@ def export_plan(request, pk):
 
 @role_required(*CATALOGUE_ROLES, Role.APPLICANT)
 def list_banks(request):
+    bank_filter = BankFilter(request.GET, queryset=selectors.bank_list(actor=request.user))
     return render(
         request,
         "exams/list_banks.html",
         {
-            "banks": selectors.bank_list(actor=request.user),
+            "filter": bank_filter,
+            "banks": bank_filter.qs,
             "form": BankUploadForm() if has_role(request.user, Role.EXAM_STAFF) else None,
             "is_deputy": has_role(request.user, Role.DEPUTY),
         },

@@ -21,6 +21,7 @@ from exams.abilities import (
     own_absence_for,
     session_room_for,
 )
+from exams.filters import AbsenceFilter, DutyFilter
 from exams.forms import (
     AbsenceDecisionForm,
     AbsenceRequestForm,
@@ -49,16 +50,16 @@ from jianding.steps import step_run
 
 @role_required(*PROCTORING_ROLES)
 def my_duties(request):
-    duties = (
-        SessionRoom.objects.filter(proctors=request.user)
-        .select_related("session__batch__occupation", "room")
-        .order_by("session__date", "session__starts_at")
+    duty_filter = DutyFilter(request, queryset=SessionRoom.objects.filter(proctors=request.user))
+    duties = duty_filter.qs.select_related("session__batch__occupation", "room").order_by(
+        "session__date", "session__starts_at"
     )
     absences = ProctorAbsence.objects.filter(proctor=request.user).select_related("session_room__room")
     return render(
         request,
         "exams/my_duties.html",
         {
+            "filter": duty_filter,
             "duties": duties,
             "absences": absences,
             "leave_form": AbsenceRequestForm(initial={"kind": AbsenceKind.LEAVE}, auto_id=False),
@@ -282,24 +283,23 @@ def request_absence(request, pk):
 def list_absences(request):
     """Leave requests for exam staff; requests to leave the post for the evaluation-group leaders."""
     kind = AbsenceKind.LEAVE if has_role(request.user, Role.EXAM_STAFF) else AbsenceKind.POST
-    absences = (
-        ProctorAbsence.objects.visible_to(request.user)
-        .filter(kind=kind)
-        .select_related(
-            "proctor",
-            "decided_by",
-            "replacement",
-            "session_room__room",
-            "session_room__session__batch__occupation",
-        )
-        .order_by("status", "-requested_at")
+    absence_filter = AbsenceFilter(
+        request.GET, queryset=ProctorAbsence.objects.visible_to(request.user).filter(kind=kind)
     )
+    absences = absence_filter.qs.select_related(
+        "proctor",
+        "decided_by",
+        "replacement",
+        "session_room__room",
+        "session_room__session__batch__occupation",
+    ).order_by("status", "-requested_at")
     # An examiner sees the requests of his own evaluation groups only, so a chief examiner leads each.
     can_decide = kind == AbsenceKind.LEAVE or is_chief_examiner(request.user)
     return render(
         request,
         "exams/list_absences.html",
         {
+            "filter": absence_filter,
             "absences": absences[:200],
             "kind": kind,
             "can_decide": can_decide,

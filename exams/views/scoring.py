@@ -21,6 +21,7 @@ from exams.abilities import (
     sheet_for,
     sheets_session_for,
 )
+from exams.filters import SheetFilter
 from exams.forms import (
     ItemDecisionForm,
     ItemScoreForm,
@@ -84,15 +85,15 @@ def open_scoring(request, pk):
 
 @role_required(Role.EXAMINER)
 def my_scoring(request):
+    sheet_filter = SheetFilter(request.GET, queryset=ScoreSheet.objects.of_examiner(request.user))
     sheets = (
-        ScoreSheet.objects.of_examiner(request.user)
-        .select_related(*SHEET_RELATED)
+        sheet_filter.qs.select_related(*SHEET_RELATED)
         .prefetch_related("scores")
         .order_by("session__date", "code__seat__session_room__order", "code__seat__number")
     )
     for sheet in sheets:
         sheet.total = services.sheet_total(sheet)
-    return render(request, "exams/my_scoring.html", {"sheets": sheets})
+    return render(request, "exams/my_scoring.html", {"filter": sheet_filter, "sheets": sheets})
 
 
 @role_required(Role.EXAMINER)
