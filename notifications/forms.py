@@ -2,15 +2,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import MANDATORY, Channel, Kind
+from notifications.kinds import Channel, kinds_offered
 
 
 class PreferencesForm(forms.Form):
     """One set of channel boxes per kind a person may choose for; the portal always shows the message."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kinds = [kind for kind in Kind if kind not in MANDATORY]
+        self.kinds = kinds_offered(user)
         for kind in self.kinds:
             self.fields[kind] = forms.MultipleChoiceField(
                 label=kind.label,

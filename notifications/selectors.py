@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from notifications.kinds import MANDATORY, Channel, Kind
+from notifications.kinds import Channel, kinds_offered
 from notifications.models import Message, Preference
 
 
@@ -26,4 +26,4 @@ def preferences_of(*, user) -> dict[str, set[str]]:
         preference.kind: {channel for channel in Channel if getattr(preference, channel)}
         for preference in Preference.objects.filter(user=user)
     }
-    return {kind: chosen.get(kind, set(Channel)) for kind in Kind if kind not in MANDATORY}
+    return {kind: chosen.get(kind, set(Channel)) for kind in kinds_offered(user)}

@@ -10,12 +10,13 @@ import datetime
 from collections.abc import Iterable, Mapping
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jianding.errors import RuleViolation
-from notifications.kinds import MANDATORY, Channel, Kind
+from notifications.kinds import MANDATORY, Channel, Kind, kinds_offered
 from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, Message, Preference, Receipt
 from notifications.tasks import deliveries_send
 
@@ -33,13 +34,30 @@ def _addresses(user) -> dict[str, str]:
     return found
 
 
-def notify(*, kind: Kind, recipients: Iterable, text: str, link: str = "") -> list[Message]:
+def notice_text(text, params: Mapping | None = None) -> str:
+    """``text`` (a lazy translation) with ``params`` put in, in the center's language.
+
+    People read their messages in Chinese whoever's action caused them, so the text is rendered
+    here rather than in the language of the request.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = str(text)
+        return rendered % {name: str(value) for name, value in params.items()} if params else rendered
+
+
+def notify(
+    *, kind: Kind, recipients: Iterable, text, params: Mapping | None = None, link: str = ""
+) -> list[Message]:
     """Store ``text`` as a message to each of ``recipients`` and queue its deliveries by his channels.
 
-    Runs in the caller's transaction: if his action rolls back, nobody is told. The deliveries
-    are sent by the worker once it commits.
+    ``text`` is a lazy translation with ``%(name)s`` placeholders filled from ``params``
+    (``notice_text``). Runs in the caller's transaction: if his action rolls back, nobody is told.
+    The deliveries are sent by the worker once it commits.
     """
-    recipients = list(dict.fromkeys(recipients))
+    text = notice_text(text, params)
+    recipients = [user for user in dict.fromkeys(recipients) if user is not None]
+    if not recipients:
+        return []
     messages = Message.objects.bulk_create(
         [Message(recipient=user, kind=kind, text=text, link=link) for user in recipients]
     )
@@ -84,10 +102,15 @@ def message_open(*, actor, message: Message) -> Message:
 @transaction.atomic
 def preferences_save(*, actor, choices: Mapping[str, set[str]]) -> None:
     """Keep the channels ``actor`` chose for each kind; exam-day and security kinds cannot be changed."""
+    offered = kinds_offered(actor)
     for kind, channels in choices.items():
         if kind in MANDATORY:
             raise RuleViolation(
                 _("Exam-day and security messages cannot be switched off."), code="mandatory_kind", field=kind
+            )
+        if kind not in offered:
+            raise RuleViolation(
+                _("You do not receive messages of this kind."), code="kind_not_offered", field=kind
             )
         Preference.objects.update_or_create(
             user=actor,

@@ -38,7 +38,9 @@ def open_message(request, pk):
 
 def edit_preferences(request):
     """The channels the user wants for each kind of message that may be switched off."""
-    form = PreferencesForm(request.POST or None, initial=selectors.preferences_of(user=request.user))
+    form = PreferencesForm(
+        request.POST or None, user=request.user, initial=selectors.preferences_of(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.preferences_save(actor=request.user, choices=form.choices())

@@ -10,13 +10,13 @@ earlier results ground a retake are the hooks ``contributions.tickets_published`
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from applicants import contributions
@@ -310,15 +310,11 @@ def application_review(
 
 def _returned_notify(application: Application) -> None:
     """Tell the applicant his application came back, why, and where to correct it."""
-    with translation.override(settings.LANGUAGE_CODE):  # the applicant reads Chinese, whoever reviewed
-        text = _("Your application for %(batch)s was returned for correction: %(reason)s") % {
-            "batch": application.batch,
-            "reason": application.review_reason,
-        }
     notify(
         kind=Kind.APPLICATION_RETURNED,
         recipients=[application.applicant.user],
-        text=text,
+        text=gettext_lazy("Your application for %(batch)s was returned for correction: %(reason)s"),
+        params={"batch": application.batch, "reason": application.review_reason},
         link=reverse("applicants:view_application", args=[application.pk]),
     )
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from jianding.errors import RuleViolation
+from jianding.roles import Role
 from notifications import selectors, services
 from notifications.kinds import Channel, Kind
 from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, Message, Preference, Receipt
@@ -25,7 +26,7 @@ from .conftest import MORNING, SHANGHAI
 @pytest.fixture
 def reached(db):
     """A person with an e-mail address and a phone."""
-    return UserFactory(email="zhang@example.cn", phone="13812345678")
+    return UserFactory(role=Role.APPLICANT, email="zhang@example.cn", phone="13812345678")
 
 
 def tell(recipients, *, kind=Kind.APPLICATION_RETURNED, text="您的报名已被退回：照片不清楚", capture):
@@ -94,7 +95,7 @@ def test_a_kind_switched_off_still_shows_in_the_portal_but_exam_day_cannot_be(
     reached, sms_provider, clock, django_capture_on_commit_callbacks
 ):
     services.preferences_save(actor=reached, choices={Kind.APPLICATION_RETURNED: {Channel.EMAIL}})
-    assert selectors.preferences_of(user=reached) == {Kind.APPLICATION_RETURNED: {Channel.EMAIL}}
+    assert selectors.preferences_of(user=reached)[Kind.APPLICATION_RETURNED] == {Channel.EMAIL}
     tell([reached], capture=django_capture_on_commit_callbacks)
     assert list(Delivery.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
 

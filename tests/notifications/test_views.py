@@ -79,7 +79,7 @@ def test_preferences_page_saves_the_channels_chosen(alice, client_as):
         reverse("notifications:edit_preferences"), {Kind.APPLICATION_RETURNED: [Channel.SMS]}
     )
     assert response.status_code == 302
-    preference = Preference.objects.get(user=alice)
+    preference = Preference.objects.get(user=alice, kind=Kind.APPLICATION_RETURNED)
     assert (preference.email, preference.sms) == (False, True)
 
 
