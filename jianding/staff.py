@@ -40,6 +40,11 @@ def staff_list(*, actor: User) -> QuerySet[User]:
     )
 
 
+def staff_holding(*roles: Role) -> QuerySet[User]:
+    """Return the active accounts holding any of ``roles``: the people a step waits for, to be told."""
+    return User.objects.filter(is_active=True, groups__name__in=[role.value for role in roles]).distinct()
+
+
 def staff_roles(user: User) -> list[Role]:
     """Return the staff roles ``user`` holds, in the order of ``Role``, whether or not he may sign in."""
     names = {group.name for group in user.groups.all()}
