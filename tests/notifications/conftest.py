@@ -10,10 +10,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import time_machine
 
+from notifications.kinds import Kind
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A working morning, outside the quiet hours of the night.
 MORNING = datetime.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)
-TEMPLATES = {"application_returned": "SMS_100001", "exam_day": "SMS_100002", "security": "SMS_100003"}
+# An Aliyun template id for every kind, as the center registers them (SMS_TEMPLATES).
+TEMPLATES = {kind.value: f"SMS_{100001 + number}" for number, kind in enumerate(Kind)}
 
 
 class _Provider(BaseHTTPRequestHandler):

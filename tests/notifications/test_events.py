@@ -6,10 +6,13 @@ from django.urls import reverse
 from applicants.models import Application, ApplicationStatus
 from exams.models import BatchStatus
 from jianding.roles import Role
+from notifications.kinds import Kind
 from notifications.models import Message
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory
+
+from .conftest import TEMPLATES
 
 
 def test_an_application_returned_tells_the_applicant_why_by_every_channel(
@@ -44,7 +47,7 @@ def test_an_application_returned_tells_the_applicant_why_by_every_channel(
     assert f"https://jianding.example.edu.cn{message.link}" in email.body
     (sms,) = sms_provider.requests
     assert sms["PhoneNumbers"] == "13812345678"
-    assert sms["TemplateCode"] == "SMS_100001"
+    assert sms["TemplateCode"] == TEMPLATES[Kind.APPLICATION_RETURNED]
     assert "学生证复印件不清楚" in sms["TemplateParam"]
 
     # The applicant sees the bell, opens the message and lands on his application.

@@ -20,7 +20,7 @@ from notifications.sending import delivery_attempt
 from notifications.tasks import deliveries_send
 from tests.factories.accounts import UserFactory
 
-from .conftest import MORNING, SHANGHAI
+from .conftest import MORNING, SHANGHAI, TEMPLATES
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_the_aliyun_request_is_signed_as_aliyun_documents(
     (request,) = sms_provider.requests
     assert request["Action"] == "SendSms"
     assert request["Version"] == "2017-05-25"
-    assert request["TemplateCode"] == "SMS_100001"
+    assert request["TemplateCode"] == TEMPLATES[Kind.APPLICATION_RETURNED]
     assert request["SignName"] == "鉴定所"
     assert request["TemplateParam"] == '{"text": "您的报名已被退回：照片不清楚"}'
     assert request["AccessKeyId"] == "test-key-id"
@@ -164,7 +164,10 @@ def test_the_daily_limit_per_number_and_template_is_kept_locally(
     tell([reached], kind=Kind.SECURITY, capture=django_capture_on_commit_callbacks)
     clock.move_to(MORNING + datetime.timedelta(days=1))
     tell([reached], capture=django_capture_on_commit_callbacks)
-    assert [r["TemplateCode"] for r in sms_provider.requests[2:]] == ["SMS_100003", "SMS_100001"]
+    assert [r["TemplateCode"] for r in sms_provider.requests[2:]] == [
+        TEMPLATES[Kind.SECURITY],
+        TEMPLATES[Kind.APPLICATION_RETURNED],
+    ]
 
 
 def test_no_text_at_night_but_exam_day_notices_the_others_wait_for_the_morning(
@@ -179,7 +182,7 @@ def test_no_text_at_night_but_exam_day_notices_the_others_wait_for_the_morning(
         text="明天 8:30 考试，请带身份证",
         capture=django_capture_on_commit_callbacks,
     )
-    assert [r["TemplateCode"] for r in sms_provider.requests] == ["SMS_100002"]
+    assert [r["TemplateCode"] for r in sms_provider.requests] == [TEMPLATES[Kind.EXAM_DAY]]
     held = Delivery.objects.get(channel=Channel.SMS, message__kind=Kind.APPLICATION_RETURNED)
     assert held.status == DeliveryStatus.QUEUED
     assert held.attempts == 0
@@ -191,7 +194,10 @@ def test_no_text_at_night_but_exam_day_notices_the_others_wait_for_the_morning(
     assert len(sms_provider.requests) == 1
     clock.move_to(datetime.datetime(2026, 6, 2, 8, 0, tzinfo=SHANGHAI))
     call_command("notifications_send")
-    assert [r["TemplateCode"] for r in sms_provider.requests] == ["SMS_100002", "SMS_100001"]
+    assert [r["TemplateCode"] for r in sms_provider.requests] == [
+        TEMPLATES[Kind.EXAM_DAY],
+        TEMPLATES[Kind.APPLICATION_RETURNED],
+    ]
     assert Delivery.objects.get(pk=held.pk).status == DeliveryStatus.SENT
 
 
