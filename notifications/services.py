@@ -8,6 +8,7 @@ off; delivery receipts are kept once however often the provider sends them.
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -45,6 +46,16 @@ def notice_text(text, params: Mapping | None = None) -> str:
         return rendered % {name: str(value) for name, value in params.items()} if params else rendered
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One person's message: the recipient, a lazy text with its ``params``, and the link."""
+
+    recipient: object
+    text: object
+    params: Mapping | None = None
+    link: str = ""
+
+
 def notify(
     *, kind: Kind, recipients: Iterable, text, params: Mapping | None = None, link: str = ""
 ) -> list[Message]:
@@ -54,22 +65,44 @@ def notify(
     (``notice_text``). Runs in the caller's transaction: if his action rolls back, nobody is told.
     The deliveries are sent by the worker once it commits.
     """
-    text = notice_text(text, params)
-    recipients = [user for user in dict.fromkeys(recipients) if user is not None]
-    if not recipients:
+    rendered = notice_text(text, params)
+    return notify_each(
+        kind=kind,
+        notices=[Notice(recipient=user, text=rendered, link=link) for user in dict.fromkeys(recipients)],
+    )
+
+
+def notify_each(*, kind: Kind, notices: Iterable[Notice]) -> list[Message]:
+    """Store one message per notice (each its own text and link) and queue their deliveries.
+
+    For events that tell many people each something of his own (an admission ticket's room and
+    seat): a few queries whatever their number, in the caller's transaction like ``notify``.
+    """
+    notices = [notice for notice in notices if notice.recipient is not None]
+    if not notices:
         return []
     messages = Message.objects.bulk_create(
-        [Message(recipient=user, kind=kind, text=text, link=link) for user in recipients]
+        [
+            Message(
+                recipient=notice.recipient,
+                kind=kind,
+                text=notice_text(notice.text, notice.params),
+                link=notice.link,
+            )
+            for notice in notices
+        ]
     )
     chosen = {
         preference.user_id: preference
-        for preference in Preference.objects.filter(user__in=recipients, kind=kind)
+        for preference in Preference.objects.filter(
+            user__in={notice.recipient.pk for notice in notices}, kind=kind
+        )
     }
     now = timezone.now()
     deliveries = []
-    for message, user in zip(messages, recipients, strict=True):
-        preference = chosen.get(user.pk)
-        for channel, address in _addresses(user).items():
+    for message, notice in zip(messages, notices, strict=True):
+        preference = chosen.get(notice.recipient.pk)
+        for channel, address in _addresses(notice.recipient).items():
             if kind not in MANDATORY and preference is not None and not getattr(preference, channel):
                 continue
             deliveries.append(
