@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,9 @@ from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role, has_role
+from jianding.staff import staff_holding
+from notifications.kinds import Kind
+from notifications.services import notify
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,18 @@ def batch_create(*, actor, **fields) -> Batch:
     """Create a draft batch from a line of the approved plan, or outside the plan."""
     require_role(actor, Role.CLERK)
     _check_fields(**fields)
-    return Batch.objects.create(created_by=actor, **{key: fields[key] for key in BATCH_FIELDS})
+    batch = Batch.objects.create(created_by=actor, **{key: fields[key] for key in BATCH_FIELDS})
+    # Whoever may approve it is told: the director alone for a batch outside the plan [所长 §3].
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=staff_holding(*batch_step_roles("approve", batch)).exclude(pk=actor.pk),
+        text=gettext_lazy(
+            "The batch %(batch)s and its implementation scheme wait for your approval; approve it on the batch page."
+        ),
+        params={"batch": batch},
+        link=reverse("exams:view_batch", args=[batch.pk]),
+    )
+    return batch
 
 
 @transaction.atomic
@@ -234,6 +249,14 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
     if action == "approve":
         update_fields += decision_record(batch, actor=actor, note=str(step.label))
     batch.save(update_fields=update_fields)
+    if action == "approve" and batch.created_by_id != actor.pk:
+        notify(
+            kind=Kind.APPROVAL_DECIDED,
+            recipients=[batch.created_by],
+            text=gettext_lazy("The batch %(batch)s was approved; open its registration from %(opens)s."),
+            params={"batch": batch, "opens": batch.registration_opens},
+            link=reverse("exams:view_batch", args=[batch.pk]),
+        )
     if action == "close":
         events.registration_closed.send(sender=Batch, batch=batch, today=today)
     return batch

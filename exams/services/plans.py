@@ -5,8 +5,10 @@ Rules: 管理人员 §1 (the clerk drafts the plan and its changes), 所长 §3 
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exams.models import AppraisalPlan, Occupation, PlanLine, PlanStatus
 from exams.services.occupations import occupation_require_licensed
@@ -15,6 +17,9 @@ from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.revisions import revision_first, revision_require_editable, revision_start, revision_supersede
 from jianding.roles import Role
+from jianding.staff import staff_holding
+from notifications.kinds import Kind
+from notifications.services import notify
 
 
 def _locked(plan: AppraisalPlan) -> AppraisalPlan:
@@ -100,7 +105,29 @@ def plan_submit(*, actor, plan: AppraisalPlan) -> AppraisalPlan:
     plan.submitted_at = timezone.now()
     plan._change_reason = _("Submitted to the director")
     plan.save(update_fields=["status", "submitted_at"])
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=staff_holding(Role.DIRECTOR).exclude(pk=actor.pk),
+        text=gettext_lazy("%(plan)s waits for your approval: approve it or return it with the reason."),
+        params={"plan": plan},
+        link=reverse("exams:view_plan", args=[plan.pk]),
+    )
     return plan
+
+
+def _decided_notify(*, actor, plan: AppraisalPlan) -> None:
+    """Tell the clerk who drafted ``plan`` that the director approved or returned it, and why."""
+    if plan.status == PlanStatus.APPROVED:
+        text = gettext_lazy("%(plan)s was approved; batches can now be created from its lines.")
+    else:
+        text = gettext_lazy("%(plan)s was returned: %(reason)s. Correct it and submit it again.")
+    notify(
+        kind=Kind.APPROVAL_DECIDED,
+        recipients=[plan.created_by] if plan.created_by_id != actor.pk else [],
+        text=text,
+        params={"plan": plan, "reason": plan.decision_reason},
+        link=reverse("exams:view_plan", args=[plan.pk]),
+    )
 
 
 @transaction.atomic
@@ -110,7 +137,7 @@ def plan_approve(*, actor, plan: AppraisalPlan, reason: str = "") -> AppraisalPl
     plan = _locked(plan)
     if plan.status == PlanStatus.SUBMITTED:
         revision_supersede(plan, actor=actor)
-    return decide(
+    plan = decide(
         plan,
         actor=actor,
         status=PlanStatus.APPROVED,
@@ -121,6 +148,8 @@ def plan_approve(*, actor, plan: AppraisalPlan, reason: str = "") -> AppraisalPl
         reason=reason,
         note=_("Approved"),
     )
+    _decided_notify(actor=actor, plan=plan)
+    return plan
 
 
 @transaction.atomic
@@ -129,7 +158,7 @@ def plan_return(*, actor, plan: AppraisalPlan, reason: str) -> AppraisalPlan:
     require_role(actor, Role.DIRECTOR)
     reason_require(reason, message=_("Say why the plan goes back."))
     plan = _locked(plan)
-    return decide(
+    plan = decide(
         plan,
         actor=actor,
         status=PlanStatus.RETURNED,
@@ -139,6 +168,8 @@ def plan_return(*, actor, plan: AppraisalPlan, reason: str) -> AppraisalPlan:
         code="plan_not_submitted",
         reason=reason,
     )
+    _decided_notify(actor=actor, plan=plan)
+    return plan
 
 
 @transaction.atomic
