@@ -129,6 +129,12 @@ class Batch(Decided):
     report_number = models.CharField(_("report document number"), max_length=60, blank=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     reported_by = optional_link(settings.AUTH_USER_MODEL, _("reported by"))
+    report_deadline_warned = models.DateField(
+        _("report deadline warned of"),
+        null=True,
+        blank=True,
+        help_text=_("The report deadline the staff were warned of, so each deadline is announced once."),
+    )
     history = HistoricalRecords()
 
     objects = BatchQuerySet.as_manager()

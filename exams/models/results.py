@@ -66,6 +66,8 @@ class Objection(models.Model):
     )
     raised_by = models.CharField(_("name"), max_length=40)
     contact = models.CharField(_("phone or e-mail"), max_length=80)
+    # Who objected signed in is told the answer in the portal [#18]; the public is answered by contact.
+    account = optional_link(settings.AUTH_USER_MODEL, _("objector's account"))
     text = models.TextField(_("objection"), max_length=2000)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)

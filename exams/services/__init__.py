@@ -48,6 +48,7 @@ from exams.services.publication import (
     publicity_is_on,
     publicity_start,
     report_deadline,
+    report_deadlines_warn,
     report_missing,
 )
 from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
@@ -144,6 +145,7 @@ __all__ = [
     "recused_place_open",
     "relation_declare",
     "report_deadline",
+    "report_deadlines_warn",
     "report_missing",
     "results_check",
     "results_tally",

@@ -11,18 +11,27 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from exams.models import Batch, BatchStatus, Objection
+from exams.models import REPORTED_STATUSES, Batch, BatchStatus, Objection, PartResult
 from exams.selectors import score_register
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
-from jianding.workdays import is_working_day, working_days_after
+from jianding.staff import staff_holding
+from jianding.workdays import is_working_day, working_days_after, working_days_between
+from notifications.kinds import Kind
+from notifications.services import Notice, notify, notify_each
 
 PUBLICITY_ROLES = (Role.CLERK, Role.EXAM_STAFF)
+# Who is warned when a batch's report deadline comes near, and how many working days before.
+REPORT_WARNED_ROLES = (Role.DIRECTOR, Role.CLERK, Role.EXAM_STAFF)
+REPORT_WARNING_WORKING_DAYS = 3
 # What one address may object in a day: enough for a real objection and its corrections.
 OBJECTIONS_PER_DAY = 5
 
@@ -30,6 +39,45 @@ OBJECTIONS_PER_DAY = 5
 def report_deadline(batch: Batch) -> datetime.date:
     """The last day to report the batch: REPORT_WORKING_DAYS working days after its last exam."""
     return working_days_after(batch.last_exam_date, settings.REPORT_WORKING_DAYS)
+
+
+def report_deadlines_warn(*, today: datetime.date | None = None) -> int:
+    """Warn the director, the clerks and exam staff of each batch whose report deadline is
+    REPORT_WARNING_WORKING_DAYS working days away or nearer; return how many batches.
+
+    Run daily (``manage.py notify_report_deadlines``). Each deadline is announced once however often
+    it runs, and a run after a missed day still announces it; a batch whose exam dates move
+    gets a new deadline, announced again.
+    """
+    today = today or timezone.localdate()
+    warned = 0
+    waiting = Batch.objects.filter(
+        status__in=[BatchStatus.REGISTRATION_CLOSED, BatchStatus.IN_EXAM, BatchStatus.SCORING]
+    )
+    for pk in waiting.values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = _locked(Batch(pk=pk))
+            deadline = report_deadline(batch)
+            if batch.status in REPORTED_STATUSES or batch.report_deadline_warned == deadline:
+                continue
+            days_left = working_days_between(today, deadline)
+            # A deadline already past shows on the dashboards; a warning would come too late.
+            if not 0 <= days_left <= REPORT_WARNING_WORKING_DAYS:
+                continue
+            notify(
+                kind=Kind.REPORT_DEADLINE,
+                recipients=staff_holding(*REPORT_WARNED_ROLES),
+                text=gettext_lazy(
+                    "The batch %(batch)s must be reported to the city center by %(deadline)s "
+                    "(%(days)s working days left); finish the publicity and report it."
+                ),
+                params={"batch": batch, "deadline": deadline, "days": days_left},
+                link=reverse("exams:batch_publicity", args=[batch.pk]),
+            )
+            # Not a change of the batch's own record: no history.
+            Batch.objects.filter(pk=pk).update(report_deadline_warned=deadline)
+            warned += 1
+    return warned
 
 
 def publicity_is_on(batch: Batch, today: datetime.date) -> bool:
@@ -63,6 +111,7 @@ def publicity_start(*, actor, batch: Batch, today: datetime.date | None = None) 
     return batch
 
 
+@transaction.atomic
 def objection_raise(
     *,
     batch: Batch,
@@ -70,9 +119,13 @@ def objection_raise(
     contact: str,
     text: str,
     ip_address: str,
+    account=None,
     today: datetime.date | None = None,
 ) -> Objection:
-    """Anyone may object while the list is publicised, a few times a day from one address."""
+    """Anyone may object while the list is publicised, a few times a day from one address.
+
+    ``account`` is the objector's own account when he objects signed in: he is then told the answer.
+    """
     today = today or timezone.localdate()
     if not publicity_is_on(batch, today):
         raise RuleViolation(
@@ -92,9 +145,20 @@ def objection_raise(
             field="text",
             code="too_many_objections",
         )
-    return Objection.objects.create(
-        batch=batch, raised_by=raised_by, contact=contact, text=text, ip_address=ip_address
+    objection = Objection.objects.create(
+        batch=batch, raised_by=raised_by, contact=contact, text=text, ip_address=ip_address, account=account
     )
+    answerers = staff_holding(*PUBLICITY_ROLES)
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=answerers.exclude(pk=account.pk) if account is not None else answerers,
+        text=gettext_lazy(
+            "%(name)s raised an objection to the publicised list of %(batch)s; answer it before the report."
+        ),
+        params={"name": raised_by, "batch": batch},
+        link=reverse("exams:batch_publicity", args=[batch.pk]),
+    )
+    return objection
 
 
 @transaction.atomic
@@ -114,6 +178,14 @@ def objection_answer(*, actor, objection: Objection, answer: str, seen_answer: s
     objection.answer, objection.answered_by, objection.answered_at = answer.strip(), actor, timezone.now()
     objection._change_reason, objection._history_user = _("Objection answered"), actor
     objection.save(update_fields=["answer", "answered_by", "answered_at"])
+    if objection.account_id is not None and objection.account_id != actor.pk:
+        notify(
+            kind=Kind.ANSWERED,
+            recipients=[objection.account],
+            text=gettext_lazy("Your objection to the list of %(batch)s was answered: %(answer)s"),
+            params={"batch": objection.batch, "answer": objection.answer},
+            link=reverse("notifications:list_messages"),
+        )
     return objection
 
 
@@ -185,4 +257,36 @@ def batch_report(
     batch.status = BatchStatus.REPORTED
     batch._change_reason, batch._history_user = _("Reported to the city center"), actor
     batch.save(update_fields=["report_number", "reported_on", "reported_by", "status"])
+    _results_released_notify(batch)
     return batch
+
+
+def _results_released_notify(batch: Batch) -> None:
+    """Tell each candidate of the reported ``batch`` his results, part by part, and where to read them."""
+    results = (
+        PartResult.objects.filter(session__batch=batch)
+        .select_related("session", "application__applicant__user")
+        .order_by("application_id", "session__date", "session__starts_at")
+    )
+    parts = {}
+    for result in results:
+        line = format_lazy(
+            "{}：{}{}",
+            result.session.get_part_display(),
+            result.get_outcome_display(),
+            f"（{result.points}）" if result.points is not None else "",
+        )
+        parts.setdefault(result.application.applicant.user, []).append(line)
+    link = reverse("applicants:my_applications")
+    notify_each(
+        kind=Kind.RESULTS_RELEASED,
+        notices=[
+            Notice(
+                recipient=user,
+                text=gettext_lazy("The results of %(batch)s are released: %(results)s."),
+                params={"batch": batch, "results": format_lazy("；".join(["{}"] * len(lines)), *lines)},
+                link=link,
+            )
+            for user, lines in parts.items()
+        ],
+    )

@@ -6,8 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from exams.abilities import can_lead, codes_unseen_by
@@ -31,6 +33,9 @@ from exams.services.recusals import recusal_group_problem
 from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
+from jianding.staff import staff_holding
+from notifications.kinds import Kind
+from notifications.services import notify
 
 TALLY_ROLES = (Role.EXAM_STAFF, Role.CLERK)
 TENTH = Decimal("0.1")
@@ -133,10 +138,61 @@ def item_decide(
         )
     reason_require(reason, message=_("Say why these points."))
     decision = spread.decision or ItemDecision(code=spread.code, item=spread.item)
+    first = decision.pk is None
     decision.points, decision.reason, decision.decided_by = points, reason.strip(), actor
     decision._change_reason, decision._history_user = reason.strip(), actor
     decision.save()
+    # The last decision missing: the session can now be tallied.
+    if first and not _scoring_unfinished(session) and not _undecided(session):
+        _tally_waiting_notify(actor=actor, session=session)
     return decision
+
+
+def _scoring_unfinished(session: ExamSession) -> bool:
+    return session.sheets.counted().filter(status=SheetStatus.OPEN).exists()
+
+
+def _undecided(session: ExamSession) -> int:
+    return sum(found.decision is None for found in spreads(session))
+
+
+def _tally_waiting_notify(*, actor, session: ExamSession) -> None:
+    notify(
+        kind=Kind.SCORING_WAITING,
+        recipients=staff_holding(*TALLY_ROLES).exclude(pk=actor.pk),
+        text=gettext_lazy("Every sheet of %(session)s is signed; tally its results."),
+        params={"session": session},
+        link=reverse("exams:view_session", args=[session.pk]),
+    )
+
+
+def scoring_waiting_notify(*, actor, session: ExamSession) -> None:
+    """Once the last sheet of ``session`` is signed, tell who acts next, once: its chief examiner
+    when items wait for his decision, else the tally staff that the session can be tallied.
+
+    Called when a sheet is signed (``item_decide`` tells the tally staff after the last decision).
+    The session is locked so that of two examiners signing the last sheets at once, the later one
+    sees both signed.
+    """
+    session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    if session.tallied_at is not None or _scoring_unfinished(session):
+        return
+    undecided = _undecided(session)
+    if undecided:
+        notify(
+            kind=Kind.SCORING_WAITING,
+            recipients=staff_holding(Role.EXAMINER)
+            .filter(examiner_profile__is_chief_examiner=True, examiner_profile__assignments__session=session)
+            .exclude(pk=actor.pk),
+            text=gettext_lazy(
+                "%(count)s items of %(session)s differ beyond the spread between examiners and wait for "
+                "your decision."
+            ),
+            params={"count": undecided, "session": session},
+            link=reverse("exams:session_spreads", args=[session.pk]),
+        )
+        return
+    _tally_waiting_notify(actor=actor, session=session)
 
 
 def outcome_for(points: Decimal | None, *, present: bool, voided: bool, mark: Decimal) -> str:
@@ -299,6 +355,13 @@ def results_tally(*, actor, session: ExamSession) -> int:
     session.tallied_by, session.tallied_at = actor, timezone.now()
     session._change_reason = _("Tallied")
     session.save(update_fields=["tallied_by", "tallied_at"])
+    notify(
+        kind=Kind.SCORING_WAITING,
+        recipients=staff_holding(*TALLY_ROLES).exclude(pk=actor.pk),
+        text=gettext_lazy("The results of %(session)s are tallied and wait for your check."),
+        params={"session": session},
+        link=reverse("exams:check_results", args=[session.pk]),
+    )
     return len(results)
 
 

@@ -26,6 +26,7 @@ from exams.models import (
     StandardItem,
     TheoryMark,
 )
+from exams.services.results import scoring_waiting_notify
 from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
@@ -255,6 +256,7 @@ def sheet_sign(*, actor, sheet: ScoreSheet, password: str) -> ScoreSheet:
     sheet.status, sheet.signed_at = SheetStatus.SIGNED, timezone.now()
     sheet._change_reason = _("Signed")
     sheet.save(update_fields=["status", "signed_at"])
+    scoring_waiting_notify(actor=actor, session=sheet.session)
     return sheet
 
 

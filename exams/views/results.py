@@ -273,7 +273,12 @@ def object_to(request, pk):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.objection_raise(batch=batch, ip_address=client_ip(request), **form.cleaned_data)
+            services.objection_raise(
+                batch=batch,
+                ip_address=client_ip(request),
+                account=request.user if request.user.is_authenticated else None,
+                **form.cleaned_data,
+            )
         except RuleViolation as error:
             form_refuse(form, error)
         else:
