@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from applicants.models import ApplicationStatus
 from exams.models import Seat, SessionStatus
 from exams.services.seats import seat_facts
 from notifications.kinds import Kind
@@ -40,6 +41,8 @@ def exam_reminders_send(*, now: datetime.datetime | None = None) -> int:
             session__status=SessionStatus.PUBLISHED,
             session__date__range=(today, today + datetime.timedelta(days=1)),
             application__ticket__isnull=False,
+            # Not one who withdrew since.
+            application__status=ApplicationStatus.CITY_APPROVED,
         )
         .select_related("session__batch__occupation", "session_room__room", "application__applicant__user")
         .order_by("application_id", "session__date", "session__starts_at")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applicants.models import Application, ApplicationStatus
 from exams import services
 from exams.models import Room, Seat, SessionPart, Ticket
 from jianding.roles import Role
@@ -208,3 +209,11 @@ def test_a_session_begun_before_the_run_is_not_reminded(reminded, clock):
     clock.move_to(datetime.datetime.combine(session.date, datetime.time(9, 1), tzinfo=SHANGHAI))
     call_command("notify_exam_reminders")
     assert not Message.objects.filter(kind=Kind.EXAM_DAY).exists()
+
+
+def test_a_candidate_who_withdrew_is_not_reminded(reminded):
+    gone = reminded["applications"][1]
+    Application.objects.filter(pk=gone.pk).update(status=ApplicationStatus.WITHDRAWN)
+    call_command("notify_exam_reminders")
+    assert Message.objects.filter(kind=Kind.EXAM_DAY).count() == 19
+    assert not Message.objects.filter(kind=Kind.EXAM_DAY, recipient=gone.applicant.user).exists()
