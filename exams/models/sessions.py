@@ -199,6 +199,8 @@ class Seat(models.Model):
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = optional_link(settings.AUTH_USER_MODEL, _("checked in by"))
+    # The day-before reminder is sent once per seat, however often the daily command runs.
+    reminded_at = models.DateTimeField(_("exam reminder sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

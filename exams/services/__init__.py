@@ -52,6 +52,7 @@ from exams.services.publication import (
     report_missing,
 )
 from exams.services.recusals import recusal_apply, recusal_group_problem, recused_place_open
+from exams.services.reminders import exam_reminders_send
 from exams.services.results import (
     TALLY_ROLES,
     can_check_tally,
@@ -113,6 +114,7 @@ __all__ = [
     "combine",
     "decisions_waiting",
     "duty_shortfalls",
+    "exam_reminders_send",
     "examiner_assign",
     "examiner_is_recused",
     "examiner_profile_sync",

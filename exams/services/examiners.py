@@ -7,7 +7,9 @@ Rules: 考评员 §2 (only within the approved occupations and levels), 考评�
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applicants.selectors import session_candidates
 from exams.models import (
@@ -22,10 +24,12 @@ from exams.models import (
     SessionRoom,
 )
 from exams.services.recusals import recusal_apply, recused_place_open
-from exams.services.seats import require_arranger, require_arranging
+from exams.services.seats import duty_when, require_arranger, require_arranging
 from jianding.errors import RuleViolation
 from jianding.identity import resident_id_parse
 from jianding.roles import IDENTITY_ROLES, Role, has_role
+from notifications.kinds import Kind
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -172,6 +176,14 @@ def examiner_assign(*, actor, session: ExamSession, examiner: ExaminerProfile) -
             assignment, created = ExaminerAssignment.objects.get_or_create(
                 session=session, examiner=examiner, defaults={"assigned_by": actor}
             )
+            if created:
+                _assignment_notify(
+                    actor=actor,
+                    assignment=assignment,
+                    text=gettext_lazy(
+                        "You are an examiner of %(session)s on %(date)s, %(starts)s–%(ends)s, in %(rooms)s."
+                    ),
+                )
     if recused:
         raise RuleViolation(
             _(
@@ -194,6 +206,24 @@ def examiner_unassign(*, actor, assignment: ExaminerAssignment) -> None:
     if not recused:
         require_arranging(assignment.session)
     assignment.delete()
+    _assignment_notify(
+        actor=actor,
+        assignment=assignment,
+        text=gettext_lazy("You are no longer an examiner of %(session)s on %(date)s, %(starts)s–%(ends)s."),
+    )
+
+
+def _assignment_notify(*, actor, assignment: ExaminerAssignment, text) -> None:
+    """Tell the examiner his assignment to a session, or its end; not when he made it himself."""
+    session = assignment.session
+    rooms = session.session_rooms.select_related("room").order_by("order")
+    notify(
+        kind=Kind.DUTY,
+        recipients=[assignment.examiner.user] if assignment.examiner.user_id != actor.pk else [],
+        text=text,
+        params={**duty_when(session), "rooms": "、".join(str(r.room) for r in rooms)},
+        link=reverse("exams:my_examiner"),
+    )
 
 
 @transaction.atomic

@@ -8,8 +8,10 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exams.abilities import can_decide_absence, guards_room
 from exams.models import (
@@ -18,6 +20,7 @@ from exams.models import (
     ExamSession,
     HandoverDirection,
     Incident,
+    IncidentKind,
     PaperHandover,
     PatrolVisit,
     ProctorAbsence,
@@ -25,14 +28,31 @@ from exams.models import (
     RoomRecordSignature,
     SessionRoom,
 )
-from exams.services.seats import proctors_check, proctors_required
+from exams.services.seats import duty_notify, proctors_check, proctors_required
+from jianding.clock import local_text
 from jianding.decisions import decide, decision_require_pending, reason_require
 from jianding.errors import RuleViolation
 from jianding.roles import Role, has_role
 from jianding.second_factor import signature_confirm
+from jianding.staff import staff_holding
+from notifications.kinds import Kind
+from notifications.services import notice_text, notify
 
 # Who patrols the rooms [考务组 §5]: the deputy and exam staff (the director may too).
 PATROL_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.EXAM_STAFF)
+# Who hears of an incident, a missing paper or a breach at once [管理人员 §5].
+INCIDENT_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.EXAM_STAFF)
+
+
+def incident_notify(*, actor, session_room: SessionRoom, text, params) -> None:
+    """Tell the director, the deputy and exam staff at once what happened in ``session_room``; not ``actor``."""
+    notify(
+        kind=Kind.EXAM_INCIDENT,
+        recipients=staff_holding(*INCIDENT_ROLES).exclude(pk=actor.pk),
+        text=text,
+        params={"session": session_room.session, "room": session_room.room, **params},
+        link=reverse("exams:room_record", args=[session_room.pk]),
+    )
 
 
 def _open_record(session_room: SessionRoom) -> RoomRecord:
@@ -60,9 +80,23 @@ def incident_record(
                 field="seat_number",
                 code="no_such_seat",
             )
-    return Incident.objects.create(
+    incident = Incident.objects.create(
         record=record, seat=seat, kind=kind, description=description, recorded_by=actor
     )
+    incident_notify(
+        actor=actor,
+        session_room=session_room,
+        text=gettext_lazy("%(kind)s in %(session)s, %(room)s%(seat)s, recorded by %(by)s: %(description)s"),
+        params={
+            "kind": IncidentKind(kind).label,
+            "seat": notice_text(gettext_lazy(", seat %(seat)s"), {"seat": f"{seat.number:02d}"})
+            if seat
+            else "",
+            "by": actor.name,
+            "description": description,
+        },
+    )
+    return incident
 
 
 @transaction.atomic
@@ -126,7 +160,7 @@ def paper_handover_record(
             raise RuleViolation(_("No papers were handed to this room."), code="nothing_handed_out")
     try:
         with transaction.atomic():
-            return PaperHandover.objects.create(
+            handover = PaperHandover.objects.create(
                 session_room=session_room,
                 direction=direction,
                 count=count,
@@ -136,6 +170,34 @@ def paper_handover_record(
             )
     except IntegrityError:
         raise RuleViolation(_("This hand-over is recorded already."), code="handover_recorded") from None
+    _handover_notify(actor=actor, handover=handover)
+    return handover
+
+
+def _handover_notify(*, actor, handover: PaperHandover) -> None:
+    """Tell the leaders at once when papers came back missing or a seal was broken."""
+    problems = []
+    if not handover.sealed:
+        problems.append(notice_text(gettext_lazy("the seal was not intact")))
+    missing = handover_missing(handover.session_room)
+    if missing:
+        out = handover.session_room.handovers.get(direction=HandoverDirection.OUT).count
+        problems.append(
+            notice_text(
+                gettext_lazy("%(out)s papers handed out, %(back)s came back"),
+                {"out": out, "back": handover.count},
+            )
+        )
+    if problems:
+        incident_notify(
+            actor=actor,
+            session_room=handover.session_room,
+            text=gettext_lazy("Papers of %(session)s, %(room)s (%(direction)s): %(problems)s."),
+            params={
+                "direction": HandoverDirection(handover.direction).label,
+                "problems": "；".join(problems),
+            },
+        )
 
 
 def handover_missing(session_room: SessionRoom) -> int | None:
@@ -177,7 +239,34 @@ def absence_request(*, actor, session_room: SessionRoom, kind: str, reason: str,
     )
     if pending.exists():
         raise RuleViolation(_("Your request waits for a decision already."), code="request_pending")
-    return ProctorAbsence.objects.create(session_room=session_room, proctor=actor, kind=kind, reason=reason)
+    absence = ProctorAbsence.objects.create(
+        session_room=session_room, proctor=actor, kind=kind, reason=reason
+    )
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=absence_deciders(absence).exclude(pk=actor.pk),
+        text=gettext_lazy("%(proctor)s asks for %(kind)s, %(session)s, %(room)s: %(reason)s. Please decide."),
+        params={
+            "proctor": actor.name,
+            "kind": AbsenceKind(kind).label,
+            "session": session,
+            "room": session_room.room,
+            "reason": reason,
+        },
+        link=reverse("exams:list_absences"),
+    )
+    return absence
+
+
+def absence_deciders(absence: ProctorAbsence):
+    """The active accounts that decide ``absence`` (``can_decide_absence``): exam staff leave before
+    the session, the leaders of the session's evaluation group leaving the post."""
+    if absence.kind == AbsenceKind.LEAVE:
+        return staff_holding(Role.EXAM_STAFF)
+    return staff_holding(Role.EXAMINER).filter(
+        examiner_profile__is_chief_examiner=True,
+        examiner_profile__assignments__session=absence.session_room.session_id,
+    )
 
 
 @transaction.atomic
@@ -224,8 +313,9 @@ def absence_decide(
         session_room.proctors.remove(absence.proctor)
         if replacement is not None:
             session_room.proctors.add(replacement)
+            duty_notify(actor=actor, session_room=session_room, added=[replacement])
         absence.replacement = replacement
-    return decide(
+    absence = decide(
         absence,
         actor=actor,
         status=AbsenceStatus.APPROVED if approve else AbsenceStatus.REFUSED,
@@ -234,6 +324,26 @@ def absence_decide(
         now=now,
         also=["replacement"],
     )
+    notify(
+        kind=Kind.LEAVE_DECIDED,
+        recipients=[absence.proctor] if absence.proctor_id != actor.pk else [],
+        text=(
+            gettext_lazy("Your request (%(kind)s, %(session)s, %(room)s) is approved.")
+            if approve
+            else gettext_lazy("Your request (%(kind)s, %(session)s, %(room)s) is refused: %(note)s")
+        ),
+        params={
+            "kind": AbsenceKind(absence.kind).label,
+            "session": session_room.session,
+            "room": session_room.room,
+            "note": note,
+        },
+        # Leave takes him off the room; leaving the post is asked from the room's record.
+        link=reverse("exams:my_duties")
+        if absence.kind == AbsenceKind.LEAVE
+        else reverse("exams:room_record", args=[session_room.pk]),
+    )
+    return absence
 
 
 @transaction.atomic
@@ -246,4 +356,17 @@ def absence_return(*, actor, absence: ProctorAbsence, now=None) -> ProctorAbsenc
         raise RuleViolation(_("Only an approved absence from the post ends with a return."), code="not_away")
     absence.returned_at = now or timezone.now()
     absence.save(update_fields=["returned_at"])
+    notify(
+        kind=Kind.LEAVE_DECIDED,
+        recipients=[absence.decided_by] if absence.decided_by_id not in (None, actor.pk) else [],
+        text=gettext_lazy("%(proctor)s is back at the post in %(session)s, %(room)s at %(time)s."),
+        params={
+            "proctor": actor.name,
+            "session": absence.session_room.session,
+            "room": absence.session_room.room,
+            "time": local_text(absence.returned_at, "%H:%M"),
+        },
+        # The leader who let him go reads his group's requests there, guarding no room himself.
+        link=reverse("exams:list_absences"),
+    )
     return absence

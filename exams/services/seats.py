@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from applicants.models import Application, ApplicationStatus
@@ -40,6 +42,8 @@ from jianding.errors import RuleViolation
 from jianding.jobs import job_enqueue
 from jianding.models import Job
 from jianding.roles import ARRANGER_ROLES, PROCTORING_ROLES, Role, has_role
+from notifications.kinds import Kind
+from notifications.services import Notice, notice_text, notify, notify_each
 
 # Batches whose sessions may still be arranged: approved and not yet examined.
 ARRANGEABLE = (BatchStatus.APPROVED, BatchStatus.REGISTRATION_OPEN, BatchStatus.REGISTRATION_CLOSED)
@@ -167,8 +171,43 @@ def session_room_set_proctors(*, actor, session_room: SessionRoom, proctors) -> 
     session = ExamSession.objects.select_for_update().get(pk=session_room.session_id)
     require_arranging(session)
     proctors_check(session=session, proctors=proctors, field="proctors")
+    before = set(session_room.proctors.all())
     session_room.proctors.set(proctors)
+    after = set(proctors)
+    duty_notify(actor=actor, session_room=session_room, added=after - before, removed=before - after)
     return session_room
+
+
+def duty_when(session: ExamSession) -> dict:
+    """The session's day and hours, as a notice names them."""
+    return {
+        "session": session,
+        "date": session.date.isoformat(),
+        "starts": f"{session.starts_at:%H:%M}",
+        "ends": f"{session.ends_at:%H:%M}",
+    }
+
+
+def duty_notify(*, actor, session_room: SessionRoom, added=(), removed=()) -> None:
+    """Tell the proctors named to ``session_room`` and those taken off it; not ``actor`` himself."""
+    facts = {**duty_when(session_room.session), "room": session_room.room}
+    link = reverse("exams:my_duties")
+    notify(
+        kind=Kind.DUTY,
+        recipients=[user for user in added if user.pk != actor.pk],
+        text=gettext_lazy(
+            "You guard %(room)s at %(session)s on %(date)s, %(starts)s–%(ends)s; your badge is on your duties page."
+        ),
+        params=facts,
+        link=link,
+    )
+    notify(
+        kind=Kind.DUTY,
+        recipients=[user for user in removed if user.pk != actor.pk],
+        text=gettext_lazy("You no longer guard %(room)s at %(session)s on %(date)s, %(starts)s–%(ends)s."),
+        params=facts,
+        link=link,
+    )
 
 
 def seating_order(applications, rng: random.Random) -> list:
@@ -459,8 +498,85 @@ def tickets_publish(*, actor, batch: Batch, today=None) -> int:
         session.status = SessionStatus.PUBLISHED
         session._change_reason = _("Tickets published")
         session.save(update_fields=["status"])
+    notify_each(
+        kind=Kind.TICKETS_PUBLISHED,
+        notices=ticket_notices(application_ids=[ticket.application_id for ticket in tickets]),
+    )
     events.tickets_published.send(sender=Batch, batch=batch, today=today)
     return len(tickets)
+
+
+# Where a session is held unless it names another place (print/tickets.html).
+CENTER = gettext_lazy("the appraisal center")
+SEAT_TEXT = gettext_lazy("%(part)s on %(date)s, %(starts)s–%(ends)s, %(place)s %(room)s, seat %(seat)s")
+# What a candidate brings, as the rules on his ticket say (print/tickets.html).
+BRING = gettext_lazy("your admission ticket, your ID card and the permitted stationery")
+BRING_SKILL = gettext_lazy(
+    "your admission ticket, your ID card and the permitted tools, and wear the required protective clothing"
+)
+
+
+def seat_text(seat: Seat) -> str:
+    """When and where ``seat``'s candidate sits, as his ticket says, in the center's language.
+
+    The seat's session and room are loaded with it.
+    """
+    session = seat.session
+    return notice_text(
+        SEAT_TEXT,
+        {
+            "part": SessionPart(session.part).label,
+            "date": session.date.isoformat(),
+            "starts": f"{session.starts_at:%H:%M}",
+            "ends": f"{session.ends_at:%H:%M}",
+            "place": session.place or CENTER,
+            "room": seat.session_room.room,
+            "seat": f"{seat.number:02d}",
+        },
+    )
+
+
+def seat_facts(seats: list[Seat]) -> dict:
+    """What a notice to a candidate tells of ``seats`` (his, loaded with their sessions and rooms)."""
+    return {
+        "seats": "；".join(seat_text(seat) for seat in seats),
+        "bring": BRING_SKILL if any(seat.session.part == SessionPart.SKILL for seat in seats) else BRING,
+        "late": min(seat.session.late_entry_minutes for seat in seats),
+    }
+
+
+def ticket_notices(*, application_ids) -> list[Notice]:
+    """Each ticketed candidate's own notice: his ticket's number, sessions, rooms, seats and what to
+    bring, linking to his ticket; one query whatever their number."""
+    seats = (
+        Seat.objects.filter(application_id__in=application_ids)
+        .select_related(
+            "session__batch__occupation",
+            "session_room__room",
+            "application__applicant__user",
+            "application__ticket",
+        )
+        .order_by("application_id", "session__date", "session__starts_at")
+    )
+    by_application = defaultdict(list)
+    for seat in seats:
+        by_application[seat.application].append(seat)
+    return [
+        Notice(
+            recipient=application.applicant.user,
+            text=gettext_lazy(
+                "Your admission ticket %(number)s for %(batch)s is published: %(seats)s. "
+                "Bring %(bring)s; nobody enters later than %(late)s minutes after the start."
+            ),
+            params={
+                "number": application.ticket.number,
+                "batch": seats[0].session.batch,
+                **seat_facts(seats),
+            },
+            link=reverse("exams:print_ticket", args=[application.pk]),
+        )
+        for application, seats in by_application.items()
+    ]
 
 
 @transaction.atomic
@@ -609,6 +725,7 @@ def seat_supplement(*, actor, application, today=None) -> Ticket:
         raise RuleViolation(
             _("Another ticket already has this number; try again."), code="ticket_number_taken"
         ) from None
+    notify_each(kind=Kind.TICKETS_PUBLISHED, notices=ticket_notices(application_ids=[application.pk]))
     return ticket
 
 
