@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from applicants.models import Application, ApplicationStatus, Declaration
 from exams.models import BatchStatus
+from jianding.models import Consultation
 from jianding.roles import Role
 from notifications.kinds import Kind
 from notifications.models import Message
@@ -161,3 +162,51 @@ def test_an_approval_says_nothing_of_a_fee_not_in_the_approved_plan(
     with django_capture_on_commit_callbacks(execute=True):
         _review(client_as, clerk, application, "approve")
     assert not Message.objects.filter(kind=Kind.FEE).exists()
+
+
+def _ask_and_answer(client, clerk_client, django_capture_on_commit_callbacks, *, publish: bool):
+    response = client.post(
+        reverse("public:consult"),
+        {"asker_name": "张伟", "contact": "13812340099", "question": "社会人员报名要带哪些材料？"},
+    )
+    assert response.status_code == 302
+    consultation = Consultation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk_client.post(
+            reverse("outreach:answer_consultation", args=[consultation.pk]),
+            {"answer": "身份证和学历证书原件。", "seen_answer": "", "publish": "on" if publish else ""},
+        )
+    assert response.status_code == 302
+    return consultation
+
+
+def test_a_consultation_answered_tells_the_signed_in_asker_the_answer(
+    db, client_as, clerk, sms_provider, clock, django_capture_on_commit_callbacks
+):
+    applicant = _applicant(20)
+    _ask_and_answer(
+        client_as(applicant.user), client_as(clerk), django_capture_on_commit_callbacks, publish=True
+    )
+
+    message = _told(applicant.user, Kind.ANSWERED, sms_provider)
+    assert "社会人员报名要带哪些材料" in message.text
+    assert "身份证和学历证书原件。" in message.text
+    assert message.link == reverse("public:consult")
+    assert Message.objects.count() == 1
+
+
+def test_an_unpublished_answer_reaches_the_asker_without_a_link_and_an_anonymous_one_nobody(
+    db, client, client_as, clerk, sms_provider, clock, django_capture_on_commit_callbacks
+):
+    applicant = _applicant(21)
+    _ask_and_answer(
+        client_as(applicant.user), client_as(clerk), django_capture_on_commit_callbacks, publish=False
+    )
+    message = _told(applicant.user, Kind.ANSWERED, sms_provider)
+    assert "身份证和学历证书原件。" in message.text
+    assert message.link == ""
+
+    Consultation.objects.all().delete()
+    Message.objects.all().delete()
+    _ask_and_answer(client, client_as(clerk), django_capture_on_commit_callbacks, publish=True)
+    assert not Message.objects.exists()
