@@ -308,6 +308,7 @@ def application_review(
     else:
         _decided_notify(application)
     if decision == "approve":
+        # A slot's contributions run as their answers are read.
         list(contributions.application_approved(application=application))
     return application
 
