@@ -39,6 +39,11 @@ tickets_published = Hook("applicants.contributions.tickets_published")
 #: latest results of that occupation and level still valid on ``on``, or None.
 retake_basis = Hook("applicants.contributions.retake_basis")
 
+# --- what higher apps do when an application changes ------------------------------------
+#: ``application_approved(application=)`` → nothing: run in the review's transaction once the
+#: approval is saved (finance: tell the applicant the fee due).
+application_approved = Contributions("applicants.contributions.application_approved")
+
 # --- what the pages show from higher apps ------------------------------------------------
 #: ``application_page(application=)`` → a dict merged into the application page's context
 #: (exams: ``results``; finance: ``fee_status``, ``how_to_pay``).

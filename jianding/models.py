@@ -88,6 +88,15 @@ class Consultation(models.Model):
     contact = models.CharField(
         _("contact"), max_length=60, blank=True, help_text=_("Never published; for a reply in person.")
     )
+    asked_by = models.ForeignKey(
+        User,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("The account the question was asked from, told when it is answered."),
+    )
     asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)

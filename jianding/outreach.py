@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianding import events
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
 from jianding.models import Consultation, Notice
@@ -39,8 +40,12 @@ def notice_delete(*, actor, notice: Notice) -> None:
 
 
 @transaction.atomic
-def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address: str) -> Consultation:
+def consultation_ask(
+    *, question: str, asker_name: str, contact: str, ip_address: str, asker=None
+) -> Consultation:
     """Record a question from the public, within the per-address limits.
+
+    ``asker`` is the account of a signed-in asker, told when the question is answered.
 
     ``ip_address`` comes from ``jianding.client.client_ip``, never empty. The
     count and the insert share a transaction: SQLite serialises writers, and on
@@ -57,7 +62,7 @@ def consultation_ask(*, question: str, asker_name: str, contact: str, ip_address
             code="too_many_questions",
         )
     return Consultation.objects.create(
-        question=question, asker_name=asker_name, contact=contact, ip_address=ip_address
+        question=question, asker_name=asker_name, contact=contact, ip_address=ip_address, asked_by=asker
     )
 
 
@@ -81,7 +86,10 @@ def consultation_answer(
             field="answer",
             code="answered_meanwhile",
         )
+    changed = consultation.answer != answer
     consultation.answer, consultation.is_published = answer, publish
     consultation.answered_by, consultation.answered_at = actor, timezone.now()
     consultation.save(update_fields=["answer", "is_published", "answered_by", "answered_at"])
+    if changed:
+        events.consultation_answered.send(sender=Consultation, consultation=consultation, actor=actor)
     return consultation

@@ -52,6 +52,7 @@ def consult(request):
                 asker_name=data["asker_name"],
                 contact=data["contact"],
                 ip_address=client_ip(request),
+                asker=request.user if request.user.is_authenticated else None,
             )
         except RuleViolation as error:
             form_refuse(form, error)

@@ -7,6 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from notifications import portal
+        from jianding import events
+        from notifications import portal, receivers
 
         portal.register()
+        events.consultation_answered.connect(receivers.consultation_answered, dispatch_uid="notify_answered")

@@ -305,6 +305,11 @@ def application_review(
     application.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "version"])
     if decision == "return":
         _returned_notify(application)
+    else:
+        _decided_notify(application)
+    if decision == "approve":
+        # A slot's contributions run as their answers are read.
+        list(contributions.application_approved(application=application))
     return application
 
 
@@ -314,6 +319,23 @@ def _returned_notify(application: Application) -> None:
         kind=Kind.APPLICATION_RETURNED,
         recipients=[application.applicant.user],
         text=gettext_lazy("Your application for %(batch)s was returned for correction: %(reason)s"),
+        params={"batch": application.batch, "reason": application.review_reason},
+        link=reverse("applicants:view_application", args=[application.pk]),
+    )
+
+
+def _decided_notify(application: Application) -> None:
+    """Tell the applicant his application was approved, or rejected and why."""
+    if application.status == ApplicationStatus.APPROVED:
+        text = gettext_lazy(
+            "Your application for %(batch)s was approved; you will be told when your admission ticket is out."
+        )
+    else:
+        text = gettext_lazy("Your application for %(batch)s was rejected: %(reason)s")
+    notify(
+        kind=Kind.APPLICATION_DECIDED,
+        recipients=[application.applicant.user],
+        text=text,
         params={"batch": application.batch, "reason": application.review_reason},
         link=reverse("applicants:view_application", args=[application.pk]),
     )

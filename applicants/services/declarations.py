@@ -1,7 +1,9 @@
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from applicants.models import (
@@ -15,6 +17,8 @@ from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.roles import Role
 from jianding.uploads import upload_check_pdf
+from notifications.kinds import Kind
+from notifications.services import Notice, notify_each
 
 
 @transaction.atomic
@@ -52,7 +56,32 @@ def declaration_create(*, actor, batch) -> Declaration:
         default_user=actor,
         default_change_reason=_("Declared to the city center"),
     )
+    _declared_notify(
+        applications,
+        gettext_lazy(
+            "Your application for %(batch)s was declared to the city center; you will be told when it approves."
+        ),
+    )
     return declaration
+
+
+def _declared_notify(applications: list[Application], text) -> None:
+    """Tell each applicant of ``applications`` ``text`` about his own application."""
+    applications = Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
+        "applicant__user", "batch__occupation"
+    )
+    notify_each(
+        kind=Kind.APPLICATION_DECLARED,
+        notices=[
+            Notice(
+                recipient=application.applicant.user,
+                text=text,
+                params={"batch": application.batch, "number": application.city_document_number},
+                link=reverse("applicants:view_application", args=[application.pk]),
+            )
+            for application in applications
+        ],
+    )
 
 
 def declaration_record_approval(
@@ -103,4 +132,11 @@ def declaration_record_approval(
         if checked:
             declaration.city_scan.save(checked.content.name, checked.content, save=False)
         declaration.save()
+        _declared_notify(
+            applications,
+            gettext_lazy(
+                "The city center approved your application for %(batch)s (%(number)s); "
+                "watch for your admission ticket."
+            ),
+        )
     return declaration

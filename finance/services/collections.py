@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applicants.models import Application, ApplicationStatus
 from finance import selectors
@@ -17,7 +19,10 @@ from jianding.errors import RuleViolation
 from jianding.money import fen
 from jianding.permissions import require_role
 from jianding.roles import Role
+from jianding.staff import staff_holding
 from jianding.uploads import upload_check_document
+from notifications.kinds import Kind
+from notifications.services import notify
 
 UNPAYABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 METHOD_ACCOUNT_KIND = {
@@ -159,7 +164,48 @@ def collection_record(
             :200
         ],
     )
+    notify(
+        kind=Kind.FEE,
+        recipients=[application.applicant.user],
+        text=gettext_lazy("We received your fee of ¥%(amount)s for %(batch)s, receipt %(receipt)s. Keep it."),
+        params={"amount": amount, "batch": application.batch, "receipt": f"{book.series}-{receipt_number}"},
+        link=_application_link(application),
+    )
     return collection
+
+
+def _application_link(application: Application) -> str:
+    return reverse("applicants:view_application", args=[application.pk])
+
+
+def fee_due_notify(*, application: Application) -> None:
+    """Tell the applicant of an approved application the fee his batch owes, and how to pay it.
+
+    Nothing is said when the batch is free, its fee is not in the approved plan yet, or he paid.
+    """
+    status = selectors.application_fee_status(application=application)
+    if not status.due or status.is_paid:
+        return
+    how = selectors.how_to_pay(application=application)
+    notify(
+        kind=Kind.FEE,
+        recipients=[application.applicant.user],
+        text=gettext_lazy(
+            "The fee of ¥%(amount)s for %(batch)s is due: pay at %(desk)s (%(hours)s), or transfer it to "
+            "%(payee)s, %(bank)s %(account)s, reference “%(reference)s”."
+        ),
+        params={
+            "amount": status.due - status.paid,
+            "batch": application.batch,
+            "desk": how.desk_address,
+            "hours": how.desk_hours,
+            "payee": how.payee,
+            "bank": how.bank,
+            "account": how.account,
+            "reference": how.reference,
+        },
+        link=_application_link(application),
+    )
 
 
 def _refundable(payment: Collection) -> Decimal:
@@ -202,7 +248,18 @@ def refund_request(*, actor, payment: Collection, amount: Decimal, reason: str) 
     )
     refund._history_user = actor
     refund.save()
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=staff_holding(Role.DIRECTOR).exclude(pk=actor.pk),
+        text=gettext_lazy("A refund of ¥%(amount)s to %(name)s waits for your approval: %(reason)s"),
+        params={"amount": amount, "name": payment.application.applicant.name, "reason": reason},
+        link=_dues_link(refund),
+    )
     return refund
+
+
+def _dues_link(refund: Collection) -> str:
+    return reverse("finance:view_dues", args=[refund.application_id])
 
 
 def _pending_refund(refund: Collection) -> Collection:
@@ -244,7 +301,30 @@ def refund_approve(*, actor, refund: Collection) -> Collection:
             :200
         ],
     )
+    notify(
+        kind=Kind.FEE,
+        recipients=[refund.application.applicant.user],
+        text=gettext_lazy("¥%(amount)s of your fee for %(batch)s is refunded: %(reason)s"),
+        params={"amount": refund.amount, "batch": refund.application.batch, "reason": refund.reason},
+        link=_application_link(refund.application),
+    )
+    _refund_decided_notify(actor, refund, gettext_lazy("The refund of ¥%(amount)s to %(name)s was approved."))
     return refund
+
+
+def _refund_decided_notify(actor, refund: Collection, text) -> None:
+    """Tell the finance officer who asked for the refund what the director decided."""
+    notify(
+        kind=Kind.APPROVAL_DECIDED,
+        recipients=[refund.recorded_by] if refund.recorded_by_id != actor.pk else [],
+        text=text,
+        params={
+            "amount": refund.amount,
+            "name": refund.application.applicant.name,
+            "reason": refund.decision_reason,
+        },
+        link=_dues_link(refund),
+    )
 
 
 @transaction.atomic
@@ -252,7 +332,11 @@ def refund_refuse(*, actor, refund: Collection, reason: str) -> Collection:
     """The director refuses a refund, with the reason."""
     require_role(actor, Role.DIRECTOR)
     reason_require(reason, message=_("Say why the refund is refused."))
-    return _refund_decide(actor, _pending_refund(refund), Collection.Status.REFUSED, reason=reason)
+    refund = _refund_decide(actor, _pending_refund(refund), Collection.Status.REFUSED, reason=reason)
+    _refund_decided_notify(
+        actor, refund, gettext_lazy("The refund of ¥%(amount)s to %(name)s was refused: %(reason)s")
+    )
+    return refund
 
 
 def deferral_grant(*, actor, application: Application, reason: str) -> Deferral:

@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finance.models import (
     Account,
@@ -35,6 +37,8 @@ from jianding.permissions import require_role
 from jianding.roles import STAFF_ROLES, Role, has_role
 from jianding.second_factor import signature_confirm
 from jianding.uploads import upload_check_document
+from notifications.kinds import Kind
+from notifications.services import notify
 
 ATTACHMENTS_MAX = 10
 
@@ -146,7 +150,34 @@ def expense_submit(
     expense._history_user = actor
     expense.save()
     _attach(actor, expense, checked)
+    _waiting_notify(expense)
     return expense
+
+
+def _link(expense: Expense) -> str:
+    return reverse("finance:view_expense", args=[expense.pk])
+
+
+def _waiting_notify(expense: Expense) -> None:
+    """Tell those who may sign ``expense`` that it waits for their signature, on the page where they sign."""
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=expense_signers(expense=expense),
+        text=gettext_lazy("%(name)s asks you to sign an expense of ¥%(amount)s: %(purpose)s"),
+        params={"name": expense.submitted_by, "amount": expense.amount, "purpose": expense.purpose},
+        link=_link(expense),
+    )
+
+
+def _decided_notify(expense: Expense, text) -> None:
+    """Tell the submitter of ``expense`` what was decided; the signer is never its submitter."""
+    notify(
+        kind=Kind.APPROVAL_DECIDED,
+        recipients=[expense.submitted_by],
+        text=text,
+        params={"amount": expense.amount, "purpose": expense.purpose, "reason": expense.decision_reason},
+        link=_link(expense),
+    )
 
 
 def _checked_invoices(invoices) -> list:
@@ -195,6 +226,7 @@ def expense_resubmit(*, actor, expense: Expense, amount: Decimal, purpose: str, 
     expense._history_user = actor
     expense._change_reason = _("Corrected and submitted again")
     expense.save(update_fields=["amount", "purpose", "status", "decided_by", "decided_at"])
+    _waiting_notify(expense)
     return expense
 
 
@@ -264,14 +296,25 @@ def _expense_sign(*, actor, expense: Expense, accept_over_budget: bool) -> Expen
         )
     expense.over_budget = over is not None
     note = _("Signed over the budget") if over else _("Signed")
-    return _decide(actor, expense, ExpenseStatus.SIGNED, note=note, also=["over_budget"])
+    expense = _decide(actor, expense, ExpenseStatus.SIGNED, note=note, also=["over_budget"])
+    _decided_notify(
+        expense, gettext_lazy("Your expense of ¥%(amount)s (%(purpose)s) was signed; finance can book it.")
+    )
+    return expense
 
 
 @transaction.atomic
 def expense_return(*, actor, expense: Expense, reason: str) -> Expense:
     """The director returns the request with the reason; it is not booked."""
     reason_require(reason, message=_("Say why the request goes back."))
-    return _decide(actor, _to_decide(actor, expense), ExpenseStatus.RETURNED, reason=reason)
+    expense = _decide(actor, _to_decide(actor, expense), ExpenseStatus.RETURNED, reason=reason)
+    _decided_notify(
+        expense,
+        gettext_lazy(
+            "Your expense of ¥%(amount)s (%(purpose)s) was returned: %(reason)s. Correct it and submit it again."
+        ),
+    )
+    return expense
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ director approves in turn, as the annual appraisal plan is revised.
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finance.models import BudgetLine, FeeItem, FeePlan, FeePlanStatus, PlanFee, Subject
 from finance.services.books import money_require_positive
@@ -16,6 +18,9 @@ from jianding.errors import RuleViolation
 from jianding.permissions import require_role
 from jianding.revisions import revision_first, revision_require_editable, revision_start, revision_supersede
 from jianding.roles import Role
+from jianding.staff import staff_holding
+from notifications.kinds import Kind
+from notifications.services import notify
 
 
 def _locked(plan: FeePlan) -> FeePlan:
@@ -86,7 +91,31 @@ def fee_plan_submit(*, actor, plan: FeePlan) -> FeePlan:
     plan.status = FeePlanStatus.SUBMITTED
     _save(plan, actor, _("Submitted to the director"))
     plan.save(update_fields=["status"])
+    notify(
+        kind=Kind.APPROVAL_WAITING,
+        recipients=staff_holding(Role.DIRECTOR).exclude(pk=actor.pk),
+        text=gettext_lazy("%(plan)s waits for your approval."),
+        params={"plan": plan},
+        link=_link(plan),
+    )
     return plan
+
+
+def _link(plan: FeePlan) -> str:
+    return reverse("finance:view_fee_plan", args=[plan.pk])
+
+
+def _decided_notify(actor, plan: FeePlan, text) -> None:
+    """Tell the clerk who submitted ``plan`` the director's decision."""
+    submitted = plan.history.filter(status=FeePlanStatus.SUBMITTED).order_by("-history_date").first()
+    submitter = submitted.history_user if submitted is not None else plan.created_by
+    notify(
+        kind=Kind.APPROVAL_DECIDED,
+        recipients=[submitter] if submitter is not None and submitter.pk != actor.pk else [],
+        text=text,
+        params={"plan": plan, "reason": plan.decision_reason},
+        link=_link(plan),
+    )
 
 
 def _decide(actor, plan, status, reason):
@@ -110,7 +139,9 @@ def fee_plan_approve(*, actor, plan: FeePlan, reason: str = "") -> FeePlan:
     plan = _locked(plan)
     if plan.status == FeePlanStatus.SUBMITTED:
         revision_supersede(plan, actor=actor)
-    return _decide(actor, plan, FeePlanStatus.APPROVED, reason)
+    plan = _decide(actor, plan, FeePlanStatus.APPROVED, reason)
+    _decided_notify(actor, plan, gettext_lazy("%(plan)s was approved; fees are collected under it."))
+    return plan
 
 
 @transaction.atomic
@@ -118,7 +149,11 @@ def fee_plan_return(*, actor, plan: FeePlan, reason: str) -> FeePlan:
     """Return a submitted plan to the clerk with the reason."""
     require_role(actor, Role.DIRECTOR)
     reason_require(reason, message=_("Say why the plan goes back."))
-    return _decide(actor, _locked(plan), FeePlanStatus.RETURNED, reason)
+    plan = _decide(actor, _locked(plan), FeePlanStatus.RETURNED, reason)
+    _decided_notify(
+        actor, plan, gettext_lazy("%(plan)s was returned: %(reason)s. Correct it and submit it again.")
+    )
+    return plan
 
 
 @transaction.atomic
