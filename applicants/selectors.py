@@ -53,6 +53,8 @@ def review_next(*, queue: QuerySet[Application], after: Application) -> Applicat
     ``queue`` is ``review_queue`` under the reviewer's filters, in its order (newest submission first).
     """
     waiting = queue.filter(status=ApplicationStatus.SUBMITTED).exclude(pk=after.pk)
+    if after.submitted_at is None:  # made submitted by hand (an import, a test): no place in the order
+        return waiting.first()
     below = waiting.filter(
         Q(submitted_at__lt=after.submitted_at)
         | Q(submitted_at=after.submitted_at, created_at__lt=after.created_at)

@@ -157,6 +157,22 @@ def test_without_filters_the_next_is_the_one_below_then_the_first_still_waiting(
     assert response["Location"] == reverse("applicants:view_application", args=[third.pk])
 
 
+def test_an_application_made_submitted_without_a_time_goes_on_to_the_first_waiting(desk, client_as):
+    waiting = submitted(desk["batch"], name="赵一")
+    bare = Application.objects.create(
+        applicant=ApplicantFactory(),
+        batch=desk["batch"],
+        category="student",
+        class_name="23 机电 1 班",
+        status=ApplicationStatus.SUBMITTED,
+    )
+    response = client_as(desk["clerk"]).post(
+        reverse("applicants:review_application", args=[bare.pk]),
+        {"decision": "approve", "reason": "", "version": bare.version},
+    )
+    assert response["Location"] == reverse("applicants:view_application", args=[waiting.pk])
+
+
 def test_a_refused_decision_stays_on_the_application_with_the_queue(desk, client_as):
     application = submitted(desk["batch"])
     queue = urlencode({"status": "submitted"})
