@@ -139,7 +139,19 @@ class ReviewForm(FormHelperMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when returning or rejecting; the applicant reads it."),
     )
+    original_seen = forms.BooleanField(
+        label=_("original education certificate seen at the desk"),
+        required=False,
+        help_text=_("Tick once the applicant has shown the original; approval waits for it."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The review queue's filters (its query string), to carry on to the next application.
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, asks_original: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_original:
+            del self.fields["original_seen"]
 
 
 class CityApprovalForm(FormHelperMixin, forms.Form):

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
+from jianding.documents import DocumentKind
 from jianding.fields import optional_link
 from jianding.identity import Sex
 from jianding.roles import REVIEWER_ROLES, has_role
@@ -219,6 +220,19 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+    @property
+    def original_required(self) -> bool:
+        """Whether approval waits for the desk to see the original education certificate [考务组 §1].
+
+        Social applicants show it where their batch asks for the certificate's copy.
+        """
+        return self.category == Category.SOCIAL and DocumentKind.EDUCATION in self.batch.social_documents
+
+    @property
+    def return_answered(self) -> bool:
+        """Whether the reason of the last return was answered: the applicant sent the application again."""
+        return self.status == ApplicationStatus.SUBMITTED and bool(self.review_reason)
 
     def required_documents(self) -> list[str]:
         batch = self.batch

@@ -47,6 +47,21 @@ def review_queue(*, actor) -> QuerySet[Application]:
     )
 
 
+def review_next(*, queue: QuerySet[Application], after: Application) -> Application | None:
+    """The application of ``queue`` that waits for a decision below ``after``, else the first that waits.
+
+    ``queue`` is ``review_queue`` under the reviewer's filters, in its order (newest submission first).
+    """
+    waiting = queue.filter(status=ApplicationStatus.SUBMITTED).exclude(pk=after.pk)
+    if after.submitted_at is None:  # made submitted by hand (an import, a test): no place in the order
+        return waiting.first()
+    below = waiting.filter(
+        Q(submitted_at__lt=after.submitted_at)
+        | Q(submitted_at=after.submitted_at, created_at__lt=after.created_at)
+    )
+    return below.first() or waiting.first()
+
+
 def application_search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
     return queryset.filter(
         Q(applicant__name__icontains=text) | Q(applicant__id_number__icontains=text.upper())

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -156,6 +157,8 @@ def view_application(request, pk, upload_form=None):
         for kind in application.required_documents()
     ]
     can_review = can_review_application(request.user, application)
+    queue = QueryDict(request.GET.get("queue", ""))
+    asks_original = can_review and application.original_required and application.original_seen_at is None
     return render(
         request,
         "applicants/view_application.html",
@@ -169,7 +172,14 @@ def view_application(request, pk, upload_form=None):
             "is_owner": is_owner,
             "missing": services.application_missing(application),
             "checks": selectors.application_checks(application=application) if not is_owner else [],
-            "review_form": ReviewForm(initial={"version": application.version}) if can_review else None,
+            "review_form": ReviewForm(
+                initial={"version": application.version, "queue": queue.urlencode()},
+                asks_original=asks_original,
+            )
+            if can_review
+            else None,
+            "asks_original": asks_original,
+            "queue": queue.urlencode() if not is_owner else "",
             "can_record_original": has_role(request.user, Role.CLERK, Role.EXAM_STAFF),
             "history": application.history.select_related("history_user").order_by("-history_date")[:20]
             if not is_owner
@@ -231,28 +241,47 @@ def withdraw_application(request, pk):
 @require_POST
 @role_required(Role.CLERK, Role.EXAM_STAFF)
 def review_application(request, pk):
+    """Decide, then open the next application waiting in the reviewer's queue, under its filters."""
     application = application_for(request.user, pk)
     form = ReviewForm(request.POST)
+    queue = QueryDict(request.POST.get("queue", ""))
     try:
         if not form.is_valid():
             raise RuleViolation(_("Reload the application and decide again."), code="changed_meanwhile")
-        services.application_review(
+        decided = services.application_review(
             actor=request.user,
             application=application,
             decision=request.POST.get("decision", ""),
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
+            original_seen=form.cleaned_data["original_seen"],
         )
     except RuleViolation as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Decision recorded."))
-    return redirect("applicants:view_application", pk=application.pk)
+        return redirect(_in_queue(application.pk, queue))
+    messages.success(
+        request,
+        _("Decision recorded: %(name)s, %(status)s.")
+        % {"name": application.applicant.name, "status": decided.status_label},
+    )
+    queue_filter = ReviewFilter(request, queryset=selectors.review_queue(actor=request.user), params=queue)
+    following = selectors.review_next(queue=queue_filter.qs, after=application)
+    if following is None:
+        messages.info(request, _("No other application in this queue waits for a decision."))
+        queue_list = reverse("applicants:list_applications")
+        return redirect(f"{queue_list}?{queue.urlencode()}" if queue else queue_list)
+    return redirect(_in_queue(following.pk, queue))
+
+
+def _in_queue(pk: int, queue: QueryDict) -> str:
+    """The address of application ``pk`` carrying the review queue's filters."""
+    address = reverse("applicants:view_application", args=[pk])
+    return f"{address}?{urlencode({'queue': queue.urlencode()})}" if queue else address
 
 
 @role_required(Role.APPLICANT, *REVIEWER_ROLES)
 def download_document(request, pk):
-    """Serve a document to its owner or a reviewer; PDFs always as a download."""
+    """Serve a document to its owner or a reviewer, to be shown in the page (a PDF or a picture)."""
     document = document_for(request.user, pk)
     return upload_response(
         document.file,

@@ -33,11 +33,15 @@ def file_response(
     return response
 
 
+# The checked uploads a page shows in place (PDF.js draws a PDF, ``<img>`` a picture).
+SHOWN_INLINE = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
 def upload_response(field_file, *, content_type: str, filename: str) -> HttpResponse:
-    """Send an upload the portal checked (``jianding.uploads``): a PDF as a download, an image to view."""
+    """Send an upload the portal checked (``jianding.uploads``): a PDF or picture to view, others as a download."""
     return file_response(
         field_file.open("rb"),
         content_type=content_type,
-        as_attachment=content_type == "application/pdf",
+        as_attachment=content_type not in SHOWN_INLINE,
         filename=filename,
     )

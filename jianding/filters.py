@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from jianding.forms import ID_MAX, YEAR_MAX, YEAR_MIN
@@ -33,13 +34,14 @@ class SearchFilterSet(django_filters.FilterSet):
     """The filter of a list whose search box may take a whole ID number or login name.
 
     Its form posts (``includes/filter_form.html``), and it reads the search back from the
-    session, so the text never shows in the list's address (``jianding.searches``).
+    session, so the text never shows in the list's address (``jianding.searches``). ``params``
+    stand for the request's own when the list's filters were carried to another page.
     """
 
     posts_search = True
 
-    def __init__(self, request, *, queryset):
-        super().__init__(search_data(request), queryset=queryset, request=request)
+    def __init__(self, request, *, queryset, params: QueryDict | None = None):
+        super().__init__(search_data(request, params), queryset=queryset, request=request)
 
 
 class StaffFilter(SearchFilterSet):

@@ -57,9 +57,9 @@ def search_posted(view):
     return wrapper
 
 
-def search_data(request: HttpRequest) -> QueryDict:
-    """The list's GET parameters with each search token replaced by the text this session keeps for it."""
-    data = request.GET.copy()
+def search_data(request: HttpRequest, params: QueryDict | None = None) -> QueryDict:
+    """The list's GET parameters, or ``params``, with each search token replaced by the text kept for it."""
+    data = (request.GET if params is None else params).copy()
     kept = _kept(request)
     for field in SEARCH_FIELDS:
         value = data.get(field, "")

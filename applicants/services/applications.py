@@ -238,12 +238,31 @@ def application_submit(*, actor, application: Application) -> Application:
             _("Upload (and confirm) these first: %(missing)s.") % {"missing": "、".join(missing)},
             code="documents_missing",
         )
+    application._change_reason = (
+        _resubmission_reason(application)
+        if application.status == ApplicationStatus.RETURNED
+        else _("Submitted for review")
+    )
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.version += 1
-    application._change_reason = _("Submitted for review")
     application.save(update_fields=["status", "submitted_at", "version"])
     return application
+
+
+def _resubmission_reason(application: Application) -> str:
+    """What the history says of a returned application sent again: the documents replaced since."""
+    replaced = [
+        str(DocumentKind(kind).label)
+        for kind in application.documents.filter(uploaded_at__gt=application.reviewed_at)
+        .order_by("kind")
+        .values_list("kind", flat=True)
+    ]
+    if not replaced:
+        return _("Resubmitted after the return, no document replaced")
+    return _("Resubmitted after the return, documents replaced: %(documents)s") % {
+        "documents": "、".join(replaced)
+    }
 
 
 @transaction.atomic
@@ -273,12 +292,13 @@ REVIEW_DECISIONS = {
 
 @transaction.atomic
 def application_review(
-    *, actor, application: Application, decision: str, reason: str, version: int
+    *, actor, application: Application, decision: str, reason: str, version: int, original_seen: bool = False
 ) -> Application:
     """Approve, return for correction or reject a submitted application [考务组 §1].
 
     ``version`` is the one the reviewer saw; if someone decided meanwhile the
-    second decision is refused, never laid over the first.
+    second decision is refused, never laid over the first. ``original_seen``: the
+    reviewer ticked that the applicant showed the original certificate at the desk.
     """
     require_role(actor, Role.CLERK, Role.EXAM_STAFF)
     if decision not in REVIEW_DECISIONS:
@@ -294,6 +314,8 @@ def application_review(
         )
     if decision != "approve":
         reason_require(reason, message=_("Tell the applicant why."))
+    if decision == "approve":
+        _original_require(actor, application, ticked=original_seen)
     application.status = REVIEW_DECISIONS[decision]
     application.reviewed_by, application.reviewed_at, application.review_reason = (
         actor,
@@ -311,6 +333,25 @@ def application_review(
         # A slot's contributions run as their answers are read.
         list(contributions.application_approved(application=application))
     return application
+
+
+def _original_require(actor, application: Application, *, ticked: bool) -> None:
+    """Approve only once the desk saw the original certificate where it is required; record the tick.
+
+    Caller holds the application row lock.
+    """
+    if not application.original_required or application.original_seen_at is not None:
+        return
+    if not ticked:
+        raise RuleViolation(
+            _("Approval waits for the original education certificate: tick “%(field)s” once it is shown.")
+            % {"field": _("original education certificate seen at the desk")},
+            field="original_seen",
+            code="original_not_seen",
+        )
+    application.original_seen_by, application.original_seen_at = actor, timezone.now()
+    application._change_reason = _("Original education certificate seen at the desk")
+    application.save(update_fields=["original_seen_by", "original_seen_at"])
 
 
 def _returned_notify(application: Application) -> None:

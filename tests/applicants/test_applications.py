@@ -267,19 +267,6 @@ def test_another_applicant_gets_404_for_application_and_files(world, client_as):
     assert http.post(reverse("applicants:submit_application", args=[application.pk])).status_code == 404
 
 
-def test_pdf_documents_download_as_attachments_and_images_show_inline(world, client_as):
-    application = submitted(world)
-    http = client_as(world["clerk"])
-    pdf = application.documents.get(kind="id_card")
-    photo = application.documents.get(kind="photo")
-    response = http.get(reverse("applicants:download_document", args=[pdf.pk]))
-    assert response["Content-Disposition"].startswith("attachment")
-    assert response["Content-Type"] == "application/pdf"
-    response = http.get(reverse("applicants:download_document", args=[photo.pk]))
-    assert response["Content-Type"] == "image/jpeg"
-    assert not response["Content-Disposition"].startswith("attachment")
-
-
 def test_review_page_shows_data_checks_and_documents(world, client_as):
     application = submitted(world)
     page = (

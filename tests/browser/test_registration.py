@@ -59,7 +59,9 @@ def test_register_apply_upload_be_returned_correct_and_be_approved(open_page, tm
     expect(reviewer.get_by_role("img", name="黑白 2 寸照片")).to_be_visible()
     reviewer.get_by_label("理由").fill("学生证复印件不清楚，请重新上传。")
     reviewer.get_by_role("button", name="退回修改").click()
-    expect(reviewer.get_by_test_id("application-status")).to_have_text("已退回修改")
+    # nothing else waits for a decision: the reviewer is back at the queue
+    expect(reviewer.get_by_text("已记录审核结果：张伟，已退回修改。")).to_be_visible()
+    expect(reviewer.get_by_text("当前筛选条件下已没有待审核的报名。")).to_be_visible()
 
     page.reload()
     expect(page.get_by_test_id("review-reason")).to_contain_text("学生证复印件不清楚")
@@ -67,8 +69,9 @@ def test_register_apply_upload_be_returned_correct_and_be_approved(open_page, tm
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_test_id("application-status")).to_have_text("已提交")
 
-    reviewer.reload()
+    reviewer.goto(application_url)
+    expect(reviewer.get_by_test_id("review-reason")).to_contain_text("已答复")
     reviewer.get_by_role("button", name="批准").click()
-    expect(reviewer.get_by_test_id("application-status")).to_have_text("已批准")
+    expect(reviewer.get_by_text("已记录审核结果：张伟，已批准。")).to_be_visible()
     page.goto("/applicants/mine/")
     expect(page.get_by_test_id("application-status")).to_have_text("已批准")

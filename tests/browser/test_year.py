@@ -180,7 +180,7 @@ def _year(visit, clock):
     # Exam staff return it: the student card is unreadable. He uploads it again.
     staff = visit("desktop", "examstaff")
     _review(staff, NEW_APPLICANT["name"], "退回修改", reason="学生证复印件不清楚，请重新上传。")
-    expect(staff.get_by_test_id("application-status")).to_have_text("已退回修改")
+    expect(staff.get_by_text(f"已记录审核结果：{NEW_APPLICANT['name']}，已退回修改。")).to_be_visible()
     phone.reload()
     expect(phone.get_by_test_id("review-reason")).to_contain_text("学生证复印件不清楚")
     _upload(phone, "学生证复印件", "card2.png", portrait(fmt="PNG"), "image/png")
@@ -207,7 +207,7 @@ def _year(visit, clock):
     staff = visit("desktop", "examstaff")
     for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
         _review(staff, name, "批准")
-        expect(staff.get_by_test_id("application-status")).to_have_text("已批准")
+        expect(staff.get_by_text(f"已记录审核结果：{name}，已批准。")).to_be_visible()
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
     _menu(phone, "我的报名")
     expect(phone.get_by_test_id("application-status").first).to_have_text("已批准")

@@ -58,13 +58,19 @@ def test_a_stored_file_is_sent_never_stored(tmp_path):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_a_checked_upload_downloads_as_a_pdf_and_shows_as_an_image(tmp_path):
+def test_a_checked_upload_shows_inline_as_a_pdf_or_image_and_anything_else_downloads(tmp_path):
     responses = {}
-    for name, content_type in (("scan.pdf", "application/pdf"), ("scan.jpg", "image/jpeg")):
+    for name, content_type in (
+        ("scan.pdf", "application/pdf"),
+        ("scan.jpg", "image/jpeg"),
+        ("scan.png", "image/png"),
+        ("scan.svg", "image/svg+xml"),
+    ):
         (tmp_path / name).write_bytes(b"x")
         with File((tmp_path / name).open("rb")) as stored:
             responses[name] = upload_response(stored, content_type=content_type, filename=name)
             assert b"".join(responses[name].streaming_content) == b"x"
-    assert responses["scan.pdf"]["Content-Disposition"].startswith("attachment")
-    assert responses["scan.jpg"]["Content-Disposition"].startswith("inline")
+    for name in ("scan.pdf", "scan.jpg", "scan.png"):
+        assert responses[name]["Content-Disposition"].startswith("inline")
+    assert responses["scan.svg"]["Content-Disposition"].startswith("attachment")
     assert {response["Cache-Control"] for response in responses.values()} == {NO_STORE}
