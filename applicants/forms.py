@@ -4,8 +4,9 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Attempt, Category, Education
-from jianding.forms import DateInput, FormHelperMixin, phone_validator
+from jianding.forms import DateInput, FormHelperMixin
 from jianding.identity import resident_id_parse
+from jianding.phones import PhoneField
 
 
 class NewPasswordForm(forms.Form):
@@ -52,7 +53,7 @@ class SignUpForm(FormHelperMixin, NewPasswordForm):
         max_length=24,
         help_text=_("18 characters; you sign in with it. Birth date and sex are read from it."),
     )
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
+    phone = PhoneField(label=_("mobile phone"))
     field_order = ["name", "id_number", "phone", "password1", "password2"]
 
     def __init__(self, *args, captcha: bool = False, **kwargs):
@@ -73,6 +74,50 @@ class SignUpForm(FormHelperMixin, NewPasswordForm):
         return resident_id_parse(self.cleaned_data["id_number"]).number
 
 
+def _captcha_field() -> SignUpCaptchaField:
+    return SignUpCaptchaField(
+        label=_("letters in the picture"), help_text=_("Type the letters you see; then the code is texted.")
+    )
+
+
+def _code_field() -> forms.CharField:
+    return forms.RegexField(
+        label=_("code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class CaptchaForm(FormHelperMixin, forms.Form):
+    """The captcha asked before a code is texted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["captcha"] = _captcha_field()
+        _key, answer = self.fields["captcha"].widget.widgets
+        answer.attrs["aria-label"] = self.fields["captcha"].label
+
+
+class PhoneCodeForm(FormHelperMixin, forms.Form):
+    code = _code_field()
+
+
+class ResetCodeRequestForm(CaptchaForm):
+    id_number = forms.CharField(label=_("resident ID number"), max_length=24)
+    phone = PhoneField(label=_("mobile phone"), help_text=_("The verified phone of your account."))
+    field_order = ["id_number", "phone"]
+
+    def clean_id_number(self):
+        return resident_id_parse(self.cleaned_data["id_number"]).number
+
+
+class ResetWithCodeForm(FormHelperMixin, NewPasswordForm):
+    code = _code_field()
+    field_order = ["code", "password1", "password2"]
+
+
 class ActivateForm(FormHelperMixin, NewPasswordForm):
     id_number = forms.CharField(label=_("resident ID number"), max_length=24)
     code = forms.CharField(
@@ -87,7 +132,7 @@ class ActivateForm(FormHelperMixin, NewPasswordForm):
 
 
 class ProfileForm(FormHelperMixin, forms.Form):
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, validators=[phone_validator])
+    phone = PhoneField(label=_("mobile phone"))
     education = forms.ChoiceField(label=_("education"), choices=Education.choices)
     employer_or_class = forms.CharField(
         label=_("employer or class"), max_length=60, help_text=_("Students: your class, e.g. 23 机电 1 班.")

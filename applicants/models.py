@@ -8,6 +8,7 @@ from jianding.clock import local_text
 from jianding.documents import DocumentKind
 from jianding.fields import optional_link
 from jianding.identity import Sex
+from jianding.phones import validate_phone
 from jianding.roles import REVIEWER_ROLES, has_role
 
 
@@ -43,7 +44,7 @@ class Applicant(models.Model):
     # Derived from the ID number when it is recorded; never typed.
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("mobile phone"), max_length=20)
+    phone = models.CharField(_("mobile phone"), max_length=20, validators=[validate_phone])
     education = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
     work_history = models.TextField(_("work history"), blank=True)
     employer_or_class = models.CharField(_("employer or class"), max_length=60, blank=True)

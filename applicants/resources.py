@@ -8,10 +8,10 @@ from tablib import Dataset
 
 from applicants.models import Applicant, Education
 from applicants.services.accounts import applicants_create_bulk
-from jianding.forms import phone_validator
 from jianding.identity import ResidentId, resident_id_parse
 from jianding.imports import FormulaWithoutValue
 from jianding.models import User
+from jianding.phones import phone_normalise
 from jianding.privacy import Where, id_number_shown, phone_shown
 
 
@@ -116,12 +116,10 @@ class ResidentIdWidget(widgets.Widget):
 
 class PhoneWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        phone = _cell_text(value).replace(" ", "")
         try:
-            phone_validator(phone)
+            return phone_normalise(_cell_text(value))
         except ValidationError as error:
             raise ValueError(" ".join(error.messages)) from None
-        return phone
 
 
 class EducationWidget(widgets.Widget):

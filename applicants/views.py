@@ -27,9 +27,13 @@ from applicants.filters import InvitationFilter, MyApplicationFilter, ReviewFilt
 from applicants.forms import (
     ActivateForm,
     ApplyForm,
+    CaptchaForm,
     CityApprovalForm,
     DocumentForm,
+    PhoneCodeForm,
     ProfileForm,
+    ResetCodeRequestForm,
+    ResetWithCodeForm,
     ReviewForm,
     SignUpForm,
 )
@@ -51,6 +55,7 @@ from jianding.searches import search_posted
 from jianding.spreadsheets import xlsx_response
 from jianding.steps import step_run
 from jianding.views import locked_out
+from notifications import verification
 
 QUEUE_PAGE_SIZE = 50
 
@@ -77,7 +82,8 @@ def sign_up(request):
                 messages.success(
                     request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
                 )
-                return redirect("dashboard")
+                # the center's text messages reach him once he has typed the code sent to his phone
+                return redirect("applicants:verify_phone")
         except RuleViolation as error:
             form_refuse(form, error)
     return render(request, "applicants/sign_up.html", {"form": form})
@@ -596,3 +602,97 @@ def activate(request):
             messages.success(request, _("Your account is ready. Complete your profile, then apply."))
             return redirect("dashboard")
     return render(request, "applicants/activate.html", {"form": form})
+
+
+@role_required(Role.APPLICANT)
+def verify_phone(request):
+    """The applicant proves his phone is his: a captcha, then the code texted to it."""
+    user = request.user
+    captcha_form, code_form = CaptchaForm(), PhoneCodeForm()
+    if request.method == "POST" and "send" in request.POST:
+        captcha_form = CaptchaForm(request.POST)
+        if captcha_form.is_valid():
+            try:
+                verification.phone_verification_send(actor=user)
+            except RuleViolation as error:
+                form_refuse(captcha_form, error)
+            else:
+                messages.success(request, _("A code was texted to your phone; type it below."))
+                return redirect("applicants:verify_phone")
+    elif request.method == "POST":
+        code_form = PhoneCodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                verification.phone_verify(actor=user, code=code_form.cleaned_data["code"])
+            except RuleViolation as error:
+                form_refuse(code_form, error)
+            else:
+                messages.success(
+                    request, _("Your phone is verified: the center's text messages now reach it.")
+                )
+                return redirect("dashboard")
+    return render(
+        request,
+        "applicants/verify_phone.html",
+        {
+            "phone": phone_shown(user.phone, user, Where.RECORD),
+            "verified_at": user.phone_verified_at,
+            "captcha_form": captcha_form,
+            "code_form": code_form,
+        },
+    )
+
+
+# The account and number a password reset by text message is for, between its two pages.
+RESET_SESSION_KEY = "reset_by_phone"
+
+
+@login_not_required
+def request_reset_code(request):
+    """A forgotten password, first page: ID number, verified phone and captcha; a code is texted."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = ResetCodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        id_number, phone = form.cleaned_data["id_number"], form.cleaned_data["phone"]
+        credentials = {"username": id_number}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request, None, credentials)
+        try:
+            services.applicant_password_reset_code_send(id_number=id_number, phone=phone)
+        except RuleViolation as error:
+            form_refuse(form, error)
+        else:
+            request.session[RESET_SESSION_KEY] = {"id_number": id_number, "phone": phone}
+            return redirect("applicants:reset_password_with_code")
+    return render(request, "applicants/request_reset_code.html", {"form": form})
+
+
+@login_not_required
+def reset_password_with_code(request):
+    """A forgotten password, second page: the texted code and the new password twice."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    pending = request.session.get(RESET_SESSION_KEY)
+    if not pending:
+        return redirect("applicants:request_reset_code")
+    form = ResetWithCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # A wrong code counts as a failed sign-in of that account: django-axes locks it alike.
+        credentials = {"username": pending["id_number"]}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request, None, credentials)
+        try:
+            user = services.applicant_password_reset_by_code(
+                **pending, code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
+            )
+        except RuleViolation as error:
+            if error.code in {"wrong_code", "code_expired"}:
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form_refuse(form, error)
+        else:
+            del request.session[RESET_SESSION_KEY]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your new password is set."))
+            return redirect("dashboard")
+    return render(request, "applicants/reset_password_with_code.html", {"form": form})

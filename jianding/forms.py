@@ -2,19 +2,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianding.errors import RuleViolation
 from jianding.identity import RESIDENT_ID_SHAPE, resident_id_normalise
+from jianding.phones import PhoneField
 from jianding.roles import STAFF_ROLES, Role
-
-phone_validator = RegexValidator(
-    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$",
-    _("Enter an 11-digit mobile number or a landline number with its area code."),
-    code="invalid_phone",
-)
 
 # The years a page may be asked about: year 0 or 10000 is no date at all, and none of them is ours.
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -74,7 +68,7 @@ class SignInForm(FormHelperMixin, AuthenticationForm):
 
 class StaffForm(FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=50)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False, validators=[phone_validator])
+    phone = PhoneField(label=_("mobile phone"), required=False)
     roles = forms.TypedMultipleChoiceField(
         label=_("roles"),
         choices=[(role.value, role.label) for role in STAFF_ROLES],

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jianding.clock import local_text
+from jianding.phones import validate_phone
 from jianding.privacy import login_shown
 
 
@@ -16,7 +17,13 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone_verified_at = models.DateTimeField(
+        _("phone verified at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person typed the code sent to this phone; cleared when the phone changes."),
+    )
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,

@@ -373,6 +373,11 @@ SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES", "{}"))
 # The provider's flow limit, kept locally so the portal never hits it: messages of one template
 # to one number a day (Asia/Shanghai).
 SMS_PER_NUMBER_TEMPLATE_DAY = int(os.environ.get("SMS_PER_NUMBER_TEMPLATE_DAY", "10"))
+# Codes texted to one number (verifying a phone, resetting a password; notifications/verification.py)
+# a minute, an hour and a day: Aliyun's own flow limits for verification codes, kept locally.
+PHONE_CODES_PER_MINUTE = int(os.environ.get("PHONE_CODES_PER_MINUTE", "1"))
+PHONE_CODES_PER_HOUR = int(os.environ.get("PHONE_CODES_PER_HOUR", "5"))
+PHONE_CODES_PER_DAY = int(os.environ.get("PHONE_CODES_PER_DAY", "10"))
 # No text message between these hours (local time, "22:00"–"08:00"), except exam-day notices;
 # the others wait until the quiet hours end.
 SMS_QUIET_FROM = datetime.time.fromisoformat(os.environ.get("SMS_QUIET_FROM", "22:00"))

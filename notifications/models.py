@@ -154,3 +154,41 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.provider_id} · {self.phone} · {self.status}"
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code texted to a phone, kept only as its digest (``notifications.verification``).
+
+    A row is kept for every code asked for, also one sent nowhere (a number without an account fit
+    for a password reset), so that the limits per number count alike whatever the number is.
+    """
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("verify the phone")
+        RESET = "reset", _("reset the password")
+
+    phone = models.CharField(_("phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+        help_text=_("Empty when the code was sent to nobody."),
+    )
+    digest = models.CharField(_("digest of the code"), max_length=64)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["phone", "created_at"], name="phone_code_rate")]
+
+    def __str__(self):
+        return f"{self.phone} · {self.get_purpose_display()}"

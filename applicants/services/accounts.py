@@ -17,8 +17,11 @@ from jianding.errors import RuleViolation
 from jianding.history import history_copy_created, history_copy_m2m_created
 from jianding.identity import ResidentId, resident_id_parse
 from jianding.models import User
+from jianding.phones import phone_assign
 from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
+from notifications.models import PhoneCode
+from notifications.verification import phone_code_check, phone_code_send
 
 
 @transaction.atomic
@@ -128,12 +131,19 @@ def applicant_record_create(*, user, name: str, resident: ResidentId, phone: str
 def applicant_profile_update(
     *, actor, applicant: Applicant, phone: str, education: str, work_history: str, employer_or_class: str
 ) -> Applicant:
-    """Complete or change the applicant's own profile; name and ID number stay as registered."""
+    """Complete or change the applicant's own profile; name and ID number stay as registered.
+
+    The phone is also his account's, where his text messages go: a new one waits for its code.
+    """
     if applicant.user_id != actor.pk:
         raise PermissionDenied
     applicant.phone, applicant.education = phone, education
     applicant.work_history, applicant.employer_or_class = work_history, employer_or_class
     applicant.save(update_fields=["phone", "education", "work_history", "employer_or_class"])
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if changed := phone_assign(user, phone):
+        user._change_reason = _("Phone changed by the applicant")
+        user.save(update_fields=changed)
     return applicant
 
 
@@ -262,3 +272,45 @@ def applicant_invitation_reissue(*, actor, applicant: Applicant) -> str:
     user._history_user = actor
     user.save()
     return applicant_invitation_code(user)
+
+
+def _account_reset_by_phone(*, id_number: str, phone: str) -> User | None:
+    """The applicant's account ``id_number`` if ``phone`` is its verified phone, else None."""
+    return User.objects.filter(
+        username=id_number,
+        phone=phone,
+        phone_verified_at__isnull=False,
+        is_active=True,
+        groups__name=Role.APPLICANT.value,
+    ).first()
+
+
+def applicant_password_reset_code_send(*, id_number: str, phone: str) -> None:
+    """Text a code for a new password to ``phone`` if it is the verified phone of the applicant ``id_number``.
+
+    Otherwise nothing is sent and the number is counted all the same: the answer never tells
+    whether a number or an ID number has an account. The caller has asked for a captcha.
+    """
+    user = _account_reset_by_phone(id_number=id_number, phone=phone)
+    phone_code_send(phone=phone, purpose=PhoneCode.Purpose.RESET, user=user)
+
+
+def applicant_password_reset_by_code(*, id_number: str, phone: str, code: str, password: str) -> User:
+    """Set the applicant's new password with the code texted to his verified phone.
+
+    The password is checked first, against the account or a stand-in for a number without one,
+    so that a weak password is refused alike and costs no try of the code.
+    """
+    user = _account_reset_by_phone(id_number=id_number, phone=phone)
+    try:
+        validate_password(password, user or User(username=id_number, phone=phone))
+    except ValidationError as error:
+        raise RuleViolation(" ".join(error.messages), field="password1", code="weak_password") from None
+    phone_code_check(phone=phone, purpose=PhoneCode.Purpose.RESET, code=code, user=user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.must_change_password = False
+        user._change_reason = _("Password reset with a text message code")
+        user.save()
+    return user

@@ -61,7 +61,8 @@ def test_the_id_number_itself_is_refused_as_password():
 @pytest.mark.django_db
 def test_sign_up_page_creates_the_account_and_signs_in(client):
     response = client.post(reverse("applicants:sign_up"), form())
-    assert response["Location"] == reverse("dashboard")
+    # first to his phone's verification, which he may leave for later
+    assert response["Location"] == reverse("applicants:verify_phone")
     page = client.get(reverse("dashboard")).content.decode()
     assert "申报者工作台" in page
     assert "110105********002X" in page

@@ -195,6 +195,9 @@ MATRIX = [
     # the sign-up form's captcha picture, shown before anyone signs in
     row("captcha-image", anonymous=OK, default=OK, kwargs={"key": lambda world: world["captcha"]}),
     row("applicants:activate", anonymous=OK, default=ELSEWHERE),
+    # a forgotten password reset by a texted code; its second page sends a visitor without a code to the first
+    row("applicants:request_reset_code", anonymous=OK, default=ELSEWHERE),
+    row("applicants:reset_password_with_code", anonymous=ELSEWHERE, default=ELSEWHERE),
     row("accounts:list_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
     post_row("accounts:list_staff", kwargs={}, director=FOUND),
     row("accounts:create_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK),
@@ -203,6 +206,7 @@ MATRIX = [
     row("accounts:edit_staff", anonymous=LOGIN, default=FORBIDDEN, director=OK, kwargs={"pk": staff_pk}),
     # applicants
     row("applicants:edit_profile", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
+    row("applicants:verify_phone", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
     row("applicants:my_applications", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
     row("applicants:export_my_data", anonymous=LOGIN, default=FORBIDDEN, applicant=OK),
     row(
