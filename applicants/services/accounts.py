@@ -1,4 +1,5 @@
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
 from notifications.models import PhoneCode
 from notifications.verification import phone_code_check, phone_code_send
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -289,10 +292,17 @@ def applicant_password_reset_code_send(*, id_number: str, phone: str) -> None:
     """Text a code for a new password to ``phone`` if it is the verified phone of the applicant ``id_number``.
 
     Otherwise nothing is sent and the number is counted all the same: the answer never tells
-    whether a number or an ID number has an account. The caller has asked for a captcha.
+    whether a number or an ID number has an account. Neither does a provider's outage: a code the
+    provider did not take is answered like one sent (the person asks again after a minute), since
+    only a real account's code is ever handed to the provider. The caller has asked for a captcha.
     """
     user = _account_reset_by_phone(id_number=id_number, phone=phone)
-    phone_code_send(phone=phone, purpose=PhoneCode.Purpose.RESET, user=user)
+    try:
+        phone_code_send(phone=phone, purpose=PhoneCode.Purpose.RESET, user=user)
+    except RuleViolation as error:
+        if error.code != "sms_failed":
+            raise
+        logger.warning("password reset code to an applicant's phone not taken by the SMS provider")
 
 
 def applicant_password_reset_by_code(*, id_number: str, phone: str, code: str, password: str) -> User:

@@ -337,6 +337,14 @@ def test_the_reset_does_not_tell_whether_a_number_has_an_account(client, verifie
     assert PhoneCode.objects.count() == 4
 
 
+def test_an_sms_outage_does_not_tell_that_a_number_has_an_account(client, verified, sms_provider, clock):
+    sms_provider.answers = [(500, b"down")]
+    down = _ask_code(client, verified.username)
+    nobody = _ask_code(type(client)(), resident_id(401), "13612345678")
+    assert (down.status_code, down["Location"]) == (nobody.status_code, nobody["Location"])
+    assert len(sms_provider.requests) == 1  # only the real account's code reached the provider
+
+
 def test_wrong_reset_codes_lock_the_account_like_wrong_passwords(
     client, verified, sms_provider, clock, settings
 ):
