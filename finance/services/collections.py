@@ -179,30 +179,27 @@ def _application_link(application: Application) -> str:
 
 
 def fee_due_notify(*, application: Application) -> None:
-    """Tell the applicant of an approved application the fee his batch owes, and how to pay it.
+    """Tell the applicant of an approved application the fee his batch owes; his page says how to pay.
+
+    The desk, the hours and the account stay on the page (``how_to_pay``), which shows only what is
+    configured, rather than in a text message that would carry blanks or grow past one SMS.
 
     Nothing is said when the batch is free, its fee is not in the approved plan yet, or he paid.
     """
     status = selectors.application_fee_status(application=application)
     if not status.due or status.is_paid:
         return
-    how = selectors.how_to_pay(application=application)
     notify(
         kind=Kind.FEE,
         recipients=[application.applicant.user],
         text=gettext_lazy(
-            "The fee of ¥%(amount)s for %(batch)s is due: pay at %(desk)s (%(hours)s), or transfer it to "
-            "%(payee)s, %(bank)s %(account)s, reference “%(reference)s”."
+            "The fee of ¥%(amount)s for %(batch)s is due; a transfer carries the reference “%(reference)s”. "
+            "Your application page says where and how to pay."
         ),
         params={
             "amount": status.due - status.paid,
             "batch": application.batch,
-            "desk": how.desk_address,
-            "hours": how.desk_hours,
-            "payee": how.payee,
-            "bank": how.bank,
-            "account": how.account,
-            "reference": how.reference,
+            "reference": selectors.how_to_pay(application=application).reference,
         },
         link=_application_link(application),
     )
