@@ -22,14 +22,20 @@ from exams.models import (
     AbsenceStatus,
     BankStatus,
     BatchStatus,
+    CandidateCode,
+    ExaminerProfile,
     ExamSession,
     Objection,
     PlanStatus,
     ProctorAbsence,
     QuestionBank,
     Room,
+    ScoreSheet,
+    ScoringStandard,
+    Seat,
     SessionRoom,
     SessionStatus,
+    SheetStatus,
 )
 from finance import services as finance_services
 from finance.models import Expense, ExpenseStatus, FeePlan, FeePlanStatus
@@ -185,6 +191,45 @@ def center(role_users, settings, tmp_path):
         for status in (AbsenceStatus.PENDING, AbsenceStatus.PENDING, AbsenceStatus.APPROVED)
     ]
     waiting["Proctors' leave requests"] = ids(leave[:2])
+    # Score sheets: the examiner's two open ones, beside his signed one and another examiner's open one.
+    scored = _session(examining[0], date=today)
+    scored_room = SessionRoom.objects.create(
+        session=scored, room=Room.objects.create(name="实训楼 102", capacity=30), order=1
+    )
+    codes = [
+        CandidateCode.objects.create(
+            session=scored,
+            code=f"A{number:03d}",
+            seat=Seat.objects.create(
+                session=scored,
+                session_room=scored_room,
+                number=number,
+                application=_application(examining[0], ApplicationStatus.CITY_APPROVED),
+            ),
+        )
+        for number in (1, 2, 3)
+    ]
+    standard = ScoringStandard.objects.create(
+        occupation=examining[0].occupation,
+        level=examining[0].level,
+        part="theory",
+        effective_from=today,
+        created_by=clerk,
+    )
+    examiner = ExaminerProfile.objects.get(user=role_users[Role.EXAMINER.value])
+    sheets = [
+        ScoreSheet.objects.create(
+            session=scored, code=code, examiner=examiner, standard=standard, status=status
+        )
+        for code, status in zip(codes, (SheetStatus.OPEN, SheetStatus.OPEN, SheetStatus.SIGNED), strict=True)
+    ]
+    ScoreSheet.objects.create(
+        session=scored,
+        code=codes[0],
+        examiner=ExaminerProfile.objects.create(user=UserFactory(role=Role.EXAMINER)),
+        standard=standard,
+    )
+    waiting["Score sheets to finish"] = ids(sheets[:2])
     # Applications: two submitted, the applicant's own returned one; of a batch with a fee, one
     # paid (with a refund to approve) beside one unpaid.
     applicant = role_users[Role.APPLICANT.value].applicant
@@ -277,6 +322,7 @@ ROLES_WITH_CARDS = [
     Role.DEPUTY,
     Role.CLERK,
     Role.EXAM_STAFF,
+    Role.EXAMINER,
     Role.FINANCE,
     Role.PROCTOR,
     Role.APPLICANT,
