@@ -3,8 +3,9 @@
 The portal queues them as publishing a batch's tickets does: ``notifications.services.notify_each``
 with one notice per candidate, each his own text (session, room, seat) and link, to candidates with
 an e-mail address and a phone, so each message gets two deliveries (the task that sends them is
-enqueued on commit, which the rollback leaves out of both). The floor is one ``bulk_create`` of the same 1,000 ``Message`` rows, texts ready. Each is
-run ``BENCH_RUNS`` times inside a transaction that is rolled back; the best of each counts.
+enqueued on commit, which the rollback leaves out of both). The floor is one ``bulk_create`` of
+the same 1,000 ``Message`` rows, texts ready. Each is run ``BENCH_RUNS`` times inside a
+transaction that is rolled back; the best of each counts.
 
 Last line: ``ratio notify_enqueue <notify_each seconds / floor seconds>``; the target is 3 or less.
 """
