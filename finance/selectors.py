@@ -424,7 +424,16 @@ def expenses_waiting_reasons() -> list[str]:
     from finance.services.expenses import expense_why_waiting
 
     reasons = []
-    for expense in expenses_waiting_signature().select_related("submitted_by"):
+    # Who may sign depends on who submitted, not on the request: one request of each submitter
+    # is asked, so the dashboard's queries do not grow with the requests waiting.
+    firsts = (
+        expenses_waiting_signature()
+        .order_by()
+        .values("submitted_by")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    for expense in Expense.objects.filter(pk__in=firsts).select_related("submitted_by"):
         reason = expense_why_waiting(expense=expense)
         if reason and reason not in reasons:
             reasons.append(reason)

@@ -76,6 +76,9 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        _("claimed"), null=True, blank=True, help_text=_("When a worker last began sending it.")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     provider_id = models.CharField(_("provider's id"), max_length=80, blank=True)
     receipt_status = models.CharField(_("receipt"), max_length=40, blank=True)

@@ -3,13 +3,16 @@
 Rules served [#18]: retried at 1, 5 and 15 minutes, then given up; running twice sends once; a
 failed channel never fails anyone's action; the provider's flow limit (messages of one kind to one
 number a day) is kept locally; no SMS in the quiet hours of the night except exam-day notices, the
-others waiting until the quiet hours end.
+others waiting until the quiet hours end; a delivery whose worker died while sending it is taken
+back after ``CLAIM_MINUTES`` and counted as a failed attempt.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.kinds import AT_ANY_HOUR, Channel
@@ -18,6 +21,9 @@ from notifications.sms import SmsError, SmsRefused, sms_backend
 
 # Minutes to wait before each retry; after the last the delivery is given up.
 RETRY_MINUTES = (1, 5, 15)
+# Minutes after which a delivery still being sent is taken for lost: far longer than a sending
+# takes (the SMS backend gives up after 10 seconds), so a slow worker is never overtaken.
+CLAIM_MINUTES = 10
 
 
 def _is_quiet(moment: datetime.datetime) -> bool:
@@ -64,6 +70,20 @@ def _record(delivery: Delivery, *, outcome: str, why: str = "", **changes) -> No
     DeliveryAttempt.objects.create(delivery=delivery, outcome=outcome, why=why)
 
 
+def _record_failure(delivery: Delivery, *, why: str, now: datetime.datetime) -> None:
+    """Count a failed attempt: try again after the next of ``RETRY_MINUTES``, or give up after the last."""
+    attempts = delivery.attempts + 1
+    retry = attempts <= len(RETRY_MINUTES)
+    _record(
+        delivery,
+        outcome=DeliveryAttempt.Outcome.FAILED,
+        why=why,
+        status=DeliveryStatus.FAILED if retry else DeliveryStatus.GIVEN_UP,
+        attempts=attempts,
+        next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[attempts - 1]) if retry else None,
+    )
+
+
 def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -> Delivery | None:
     """Try a delivery that is due; record the attempt and when to try again. Never raises for the channel.
 
@@ -75,7 +95,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
         pk=delivery_id,
         status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
         next_attempt_at__lte=now,
-    ).update(status=DeliveryStatus.SENDING)
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now)
     if not claimed:
         return None
     delivery = Delivery.objects.select_related("message").get(pk=delivery_id)
@@ -112,15 +132,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
             next_attempt_at=None,
         )
     except (OSError, SmsError) as error:  # smtplib's and requests' errors are OSErrors
-        retry = attempts <= len(RETRY_MINUTES)
-        _record(
-            delivery,
-            outcome=DeliveryAttempt.Outcome.FAILED,
-            why=repr(error),
-            status=DeliveryStatus.FAILED if retry else DeliveryStatus.GIVEN_UP,
-            attempts=attempts,
-            next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[attempts - 1]) if retry else None,
-        )
+        _record_failure(delivery, why=repr(error), now=now)
     else:
         _record(
             delivery,
@@ -134,12 +146,47 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
     return delivery
 
 
+def _stale_claims(now: datetime.datetime) -> Q:
+    # A row claimed before claimed_at was kept has none: it has been stuck since then.
+    return Q(status=DeliveryStatus.SENDING) & (
+        Q(claimed_at__lte=now - datetime.timedelta(minutes=CLAIM_MINUTES)) | Q(claimed_at__isnull=True)
+    )
+
+
+def deliveries_reclaim(*, now: datetime.datetime | None = None) -> int:
+    """Take back the deliveries claimed more than ``CLAIM_MINUTES`` ago and never finished.
+
+    Their worker died while sending: each counts as a failed attempt, retried like any other (the
+    text may have gone out, but a message lost is worse than one received twice). Return how many.
+    """
+    now = now or timezone.now()
+    reclaimed = 0
+    for delivery_id in Delivery.objects.filter(_stale_claims(now)).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked and checked again: another run of this may have taken it meanwhile.
+            delivery = Delivery.objects.select_for_update().filter(_stale_claims(now), pk=delivery_id).first()
+            if delivery is None:
+                continue
+            _record_failure(
+                delivery,
+                why="the worker stopped while sending it",
+                now=now,
+            )
+            reclaimed += 1
+    return reclaimed
+
+
 def deliveries_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """The ids of the deliveries waiting to be tried (first tries, retries, texts held overnight)."""
+    """The ids of the deliveries waiting to be tried (first tries, retries, texts held overnight).
+
+    Deliveries a dead worker left half-sent are taken back first (``deliveries_reclaim``).
+    """
+    now = now or timezone.now()
+    deliveries_reclaim(now=now)
     return list(
         Delivery.objects.filter(
             status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
-            next_attempt_at__lte=now or timezone.now(),
+            next_attempt_at__lte=now,
         )
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)

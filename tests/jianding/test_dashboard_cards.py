@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -22,14 +24,20 @@ from exams.models import (
     AbsenceStatus,
     BankStatus,
     BatchStatus,
+    CandidateCode,
+    ExaminerProfile,
     ExamSession,
     Objection,
     PlanStatus,
     ProctorAbsence,
     QuestionBank,
     Room,
+    ScoreSheet,
+    ScoringStandard,
+    Seat,
     SessionRoom,
     SessionStatus,
+    SheetStatus,
 )
 from finance import services as finance_services
 from finance.models import Expense, ExpenseStatus, FeePlan, FeePlanStatus
@@ -185,6 +193,45 @@ def center(role_users, settings, tmp_path):
         for status in (AbsenceStatus.PENDING, AbsenceStatus.PENDING, AbsenceStatus.APPROVED)
     ]
     waiting["Proctors' leave requests"] = ids(leave[:2])
+    # Score sheets: the examiner's two open ones, beside his signed one and another examiner's open one.
+    scored = _session(examining[0], date=today)
+    scored_room = SessionRoom.objects.create(
+        session=scored, room=Room.objects.create(name="实训楼 102", capacity=30), order=1
+    )
+    codes = [
+        CandidateCode.objects.create(
+            session=scored,
+            code=f"A{number:03d}",
+            seat=Seat.objects.create(
+                session=scored,
+                session_room=scored_room,
+                number=number,
+                application=_application(examining[0], ApplicationStatus.CITY_APPROVED),
+            ),
+        )
+        for number in (1, 2, 3)
+    ]
+    standard = ScoringStandard.objects.create(
+        occupation=examining[0].occupation,
+        level=examining[0].level,
+        part="theory",
+        effective_from=today,
+        created_by=clerk,
+    )
+    examiner = ExaminerProfile.objects.get(user=role_users[Role.EXAMINER.value])
+    sheets = [
+        ScoreSheet.objects.create(
+            session=scored, code=code, examiner=examiner, standard=standard, status=status
+        )
+        for code, status in zip(codes, (SheetStatus.OPEN, SheetStatus.OPEN, SheetStatus.SIGNED), strict=True)
+    ]
+    ScoreSheet.objects.create(
+        session=scored,
+        code=codes[0],
+        examiner=ExaminerProfile.objects.create(user=UserFactory(role=Role.EXAMINER)),
+        standard=standard,
+    )
+    waiting["Score sheets to finish"] = ids(sheets[:2])
     # Applications: two submitted, the applicant's own returned one; of a batch with a fee, one
     # paid (with a refund to approve) beside one unpaid.
     applicant = role_users[Role.APPLICANT.value].applicant
@@ -277,6 +324,7 @@ ROLES_WITH_CARDS = [
     Role.DEPUTY,
     Role.CLERK,
     Role.EXAM_STAFF,
+    Role.EXAMINER,
     Role.FINANCE,
     Role.PROCTOR,
     Role.APPLICANT,
@@ -297,3 +345,98 @@ def test_every_card_opens_exactly_what_it_counts(role, center, role_users, clien
         response = http.get(card.url)
         assert response.status_code == 200, (label, card.url)
         assert _listed(response) == expected, (label, card.url)
+
+
+def _grow(role_users, copies: int = 3) -> None:
+    """Add ``copies`` more of each kind of object the cards count (the center holds two of each)."""
+    clerk, proctor = role_users[Role.CLERK.value], role_users[Role.PROCTOR.value]
+    examiner = ExaminerProfile.objects.get(user=role_users[Role.EXAMINER.value])
+    ledger = books()
+    tallier = UserFactory(role=Role.EXAM_STAFF)
+    room = Room.objects.create(name="实训楼 201", capacity=30)
+    approved = PlanFactory(year=2040, status=PlanStatus.APPROVED)
+    for number in range(copies):
+        PlanFactory(year=2050 + number, status=PlanStatus.SUBMITTED)
+        PlanFactory(year=2060 + number, status=PlanStatus.RETURNED)
+        PlanLineFactory(plan=approved, month=number + 3)
+        BatchFactory()
+        BatchFactory(status=BatchStatus.APPROVED)
+        BatchFactory(
+            status=BatchStatus.REGISTRATION_OPEN,
+            registration_opens=days_from_today(-20),
+            registration_closes=days_from_today(-1),
+        )
+        BatchFactory(status=BatchStatus.REGISTRATION_CLOSED)
+        BatchFactory(status=BatchStatus.SCORING)
+        today_batch = BatchFactory(status=BatchStatus.IN_EXAM)
+        duty = SessionRoom.objects.create(
+            session=_session(today_batch, date=timezone.localdate()), room=room, order=1
+        )
+        duty.proctors.add(proctor)
+        ProctorAbsence.objects.create(
+            session_room=duty, proctor=UserFactory(role=Role.PROCTOR), kind=AbsenceKind.LEAVE, reason="病假"
+        )
+        Objection.objects.create(
+            batch=BatchFactory(status=BatchStatus.REPORTED),
+            raised_by="某考生",
+            contact="13900000001",
+            text="分数有误",
+        )
+        _session(
+            BatchFactory(status=BatchStatus.IN_EXAM),
+            date=days_from_today(40),
+            tallied_by=tallier,
+            tallied_at=timezone.now(),
+        )
+        open_batch = BatchFactory(status=BatchStatus.REGISTRATION_OPEN)
+        _application(open_batch, ApplicationStatus.SUBMITTED)
+        _application(
+            open_batch, ApplicationStatus.RETURNED, applicant=role_users[Role.APPLICANT.value].applicant
+        )
+        _application(
+            BatchFactory(status=BatchStatus.REGISTRATION_CLOSED, fee_item=ledger["item"]),
+            ApplicationStatus.CITY_APPROVED,
+        )
+        FeePlan.objects.create(year=2050 + number, status=FeePlanStatus.SUBMITTED, created_by=clerk)
+        FeePlan.objects.create(year=2060 + number, status=FeePlanStatus.RETURNED, created_by=clerk)
+        for status in (ExpenseStatus.SUBMITTED, ExpenseStatus.SIGNED):
+            Expense.objects.create(
+                subject=ledger["expense"],
+                amount=Decimal("80.00"),
+                purpose="耗材",
+                status=status,
+                submitted_by=clerk,
+            )
+        UserFactory(role=Role.CLERK, must_change_password=True)
+        Consultation.objects.create(question="考试地点？", asker_name="王五")
+    scored = ExamSession.objects.filter(sheets__examiner=examiner).first()
+    standard = ScoringStandard.objects.get()
+    scored_room = scored.session_rooms.get()
+    for number in range(10, 10 + copies):
+        seat = Seat.objects.create(
+            session=scored,
+            session_room=scored_room,
+            number=number,
+            application=_application(scored.batch, ApplicationStatus.CITY_APPROVED),
+        )
+        code = CandidateCode.objects.create(session=scored, code=f"A{number:03d}", seat=seat)
+        ScoreSheet.objects.create(session=scored, code=code, examiner=examiner, standard=standard)
+
+
+@pytest.mark.django_db
+def test_no_dashboard_makes_a_query_per_object_it_counts(center, role_users, client_as):
+    """Every role's dashboard takes as many queries with five objects behind each card as with two."""
+    clients = {role: client_as(role_users[role.value]) for role in Role}
+
+    def queries() -> dict[Role, int]:
+        counted = {}
+        for role, http in clients.items():
+            with CaptureQueriesContext(connection) as captured:
+                assert http.get(reverse("dashboard")).status_code == 200
+            counted[role] = len(captured)
+        return counted
+
+    queries()  # the first visit of each also loads what a session keeps
+    small = queries()
+    _grow(role_users)
+    assert queries() == small

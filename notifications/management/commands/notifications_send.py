@@ -1,4 +1,4 @@
-"""Send the deliveries that are due: retries, and text messages held over the quiet hours."""
+"""Send the deliveries that are due: retries, text messages held over the quiet hours, and those a dead worker left."""
 
 from django.core.management.base import BaseCommand
 
