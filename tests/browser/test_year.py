@@ -87,7 +87,7 @@ def test_the_year_on_the_demo_data(open_page, settings, tmp_path):
 def _year(visit, clock):
     # The clerk revises the approved plan: a level-3 electricians' class is added.
     clerk = visit("desktop", "clerk")
-    clerk.get_by_role("link", name="年度计划").click()
+    menu_follow(clerk, "年度计划")
     clerk.get_by_role("link", name="2026 年度鉴定计划（第 1 版）").click()
     clerk.get_by_label("本次修订的内容和理由").fill("机电工程系增开电工三级（高级工）班。")
     clerk.get_by_role("button", name="开始修订").click()
@@ -138,7 +138,7 @@ def _year(visit, clock):
     expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
 
     # The clerk creates the batch from the new line, at the new fee.
-    clerk.get_by_role("link", name="年度计划").click()
+    menu_follow(clerk, "年度计划")
     clerk.get_by_role("link", name="2026 年度鉴定计划（第 2 版）").click()
     clerk.get_by_role("row", name=re.compile("电工.*三级")).get_by_role("link", name="创建批次").click()
     clerk.get_by_label("报名开始日期").fill(START.date().isoformat())
