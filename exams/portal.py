@@ -198,6 +198,10 @@ def _open_batches() -> dict:
     return {"batches": exams.batch_public_list()}
 
 
+def _publicity_now() -> dict:
+    return {"batches": exams.batches_publicised(today=timezone.localdate())}
+
+
 def register() -> None:
     portal.cards_add(
         Role.DIRECTOR, _plans_to_approve, _batches_to_approve_outside_plan, _reports_due, order=ORDER
@@ -251,7 +255,11 @@ def register() -> None:
         order=ORDER,
     )
     portal.public_menu_add(NavItem(_("Publicity"), "public:publicity", (), Area.PUBLICITY), order=ORDER)
-    portal.public_blocks_add(PublicBlock("exams/public_open_batches.html", _open_batches), order=ORDER)
+    portal.public_blocks_add(
+        PublicBlock("exams/public_open_batches.html", _open_batches),
+        PublicBlock("exams/public_publicity_now.html", _publicity_now),
+        order=ORDER,
+    )
     portal.public_urls_add(
         path("batches/<int:pk>/", batches.view_public_batch, name="view_batch"),
         path("publicity/", results.public_publicity, name="publicity"),

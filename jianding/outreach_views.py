@@ -1,5 +1,6 @@
 """The public pages (no sign-in) and the clerks' pages behind them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -22,9 +23,19 @@ PAGE_SIZE = 20
 
 @login_not_required
 def home(request):
-    """The public home: what the apps show the public (the open batches), then the latest notices."""
+    """The public home: what the apps show the public (the open batches, the publicity), the latest
+    notices, how to apply, and where to find the center."""
     blocks = [(block.template, block.context()) for block in portal.public_blocks()]
-    return render(request, "public/home.html", {"blocks": blocks, "notices": Notice.objects.published()[:5]})
+    center = {
+        "address": settings.CENTER_ADDRESS,
+        "phone": settings.CENTER_PHONE,
+        "desk_hours": settings.CENTER_DESK_HOURS,
+    }
+    return render(
+        request,
+        "public/home.html",
+        {"blocks": blocks, "notices": Notice.objects.published()[:5], "center": center},
+    )
 
 
 @login_not_required

@@ -43,12 +43,15 @@ class Card:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A menu entry: the roles that may open it (none for the public menu) and its area."""
+    """A menu entry: the roles that may open it (none for the public menu) and its area.
+
+    The signed-in menu groups the entries by area; an entry of no area stands alone before them.
+    """
 
     label: str
     url_name: str
     roles: tuple[Role, ...]
-    area: Area
+    area: Area | None
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,11 @@ FEE_BANK_PAYEE = os.environ.get("FEE_BANK_PAYEE", "")
 FEE_BANK_NAME = os.environ.get("FEE_BANK_NAME", "")
 FEE_BANK_ACCOUNT = os.environ.get("FEE_BANK_ACCOUNT", "")
 FEE_TRANSFER_REFERENCE = os.environ.get("FEE_TRANSFER_REFERENCE", "鉴定费 {number} {name}")
+# Where visitors of the public home find the center: its address, telephone and desk hours
+# (each left out while empty).
+CENTER_ADDRESS = os.environ.get("CENTER_ADDRESS", "")
+CENTER_PHONE = os.environ.get("CENTER_PHONE", "")
+CENTER_DESK_HOURS = os.environ.get("CENTER_DESK_HOURS", "")
 
 # Repeated failed sign-ins lock the pair (login name, address) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from jianding import portal, staff
+from jianding import outreach_views, portal, staff
 from jianding.abilities import finished_job_for, job_for, staff_for
 from jianding.client import client_ip
 from jianding.downloads import file_response, never_stored
@@ -87,8 +87,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@login_not_required
 def dashboard(request):
-    """What waits for the user under each of his roles, and an applicant's own details."""
+    """What waits for the user under each of his roles, and an applicant's own details;
+    a visitor who has not signed in gets the public home."""
+    if not request.user.is_authenticated:
+        return outreach_views.home(request)
     names = user_roles(request.user)
     roles = [role for role in Role if role.value in names]
     applicant = getattr(request.user, "applicant", None) if Role.APPLICANT in roles else None

@@ -47,6 +47,7 @@ from exams.selectors.scoring import (
 from exams.selectors.sessions import (
     ScheduleRow,
     applications_not_seated,
+    batch_public_sessions,
     room_list,
     schedule_rows,
     seat_list,
@@ -83,6 +84,7 @@ __all__ = [
     "batch_close_blockers",
     "batch_list",
     "batch_public_list",
+    "batch_public_sessions",
     "batches_at_step",
     "batches_due_to_open",
     "batches_publicised",

@@ -29,6 +29,11 @@ def room_list() -> QuerySet[Room]:
     return Room.objects.all()
 
 
+def batch_public_sessions(*, batch: Batch) -> QuerySet[ExamSession]:
+    """The sessions of a batch the public may know of: when and where each part is held."""
+    return batch.sessions.all()
+
+
 def session_list(*, actor) -> QuerySet[ExamSession]:
     return ExamSession.objects.visible_to(actor).select_related("batch__occupation")
 

@@ -111,6 +111,15 @@ def move_batch(request, pk, action):
 
 @login_not_required
 def view_public_batch(request, pk):
-    """The public page of a batch open for registration (no sign-in): its facts, and how to pay."""
+    """The public page of a batch open for registration (no sign-in): its facts, where and when
+    its exams are held once the sessions are set, and how to pay."""
     batch = get_object_or_404(selectors.batch_public_list(), pk=pk)
-    return render(request, "public/view_batch.html", {"batch": batch, "how_to_pay": how_to_pay()})
+    return render(
+        request,
+        "public/view_batch.html",
+        {
+            "batch": batch,
+            "sessions": selectors.batch_public_sessions(batch=batch),
+            "how_to_pay": how_to_pay(),
+        },
+    )

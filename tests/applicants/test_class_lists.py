@@ -247,7 +247,7 @@ def test_a_forgotten_password_is_reset_by_the_desk_and_chosen_anew_by_its_owner(
     assert not user.has_usable_password()
     assert user.history.latest().history_change_reason == "由鉴定所重置密码"
     # His open session ends with the old password; the new slip's code lets him choose the next one.
-    assert owner.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+    assert owner.get(reverse("applicants:my_applications"))["Location"].startswith(reverse("login"))
     listed = client_as(clerk).get(reverse("applicants:list_invitations"), {"q": applicant.id_number})
     assert applicant.name in listed.content.decode()
     code = services.applicant_invitation_code(user)

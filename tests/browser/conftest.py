@@ -14,13 +14,14 @@ does an id that two elements of the page share.
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from jianding.models import User
 from jianding.second_factor import second_factor_required
@@ -156,7 +157,7 @@ def sign_in(page, username: str, password: str) -> None:
     """Sign in through the pages; staff who need a second factor type one of their recovery codes."""
     user = User.objects.filter(username=username).first()
     code = second_factor_code(user) if user is not None and second_factor_required(user) else None
-    page.goto("/")
+    page.goto("/sign-in/")
     page.get_by_label("登录名或身份证号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
@@ -175,3 +176,18 @@ def sign_up(page, *, name: str, id_number: str, phone: str, password: str = "She
     page.locator("#id_password1").fill(password)
     page.get_by_label("再次输入密码").fill(password)
     page.get_by_role("button", name="注册").click()
+
+
+def menu_follow(page, name: str) -> None:
+    """Follow a link of the main menu: open the side menu on a narrow screen, then the link's area."""
+    page.wait_for_load_state("load")
+    toggler = page.get_by_role("button", name="打开菜单")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+    # A link of a closed area's menu is hidden: find it all the same, then open its area.
+    menu = page.get_by_role("navigation", name="主菜单")
+    link = menu.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
+    link.click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from applicants import services
 from applicants.models import Applicant
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_follow, sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import resident_id
 
@@ -29,7 +29,7 @@ def test_clerk_imports_a_class_and_a_student_activates_on_his_phone(open_page, t
     number = resident_id(21)
     clerk = open_page()
     sign_in(clerk, "clerk", TEST_PASSWORD)
-    clerk.get_by_role("link", name="开通通知").click()
+    menu_follow(clerk, "开通通知")
     clerk.get_by_role("link", name="导入班级名单").click()
     upload = {
         "name": "23jd1.xlsx",

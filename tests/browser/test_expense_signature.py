@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from jianding.models import User
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_follow, sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.finance import books
 from tests.factories.images import portrait
@@ -24,7 +24,7 @@ def test_a_clerk_submits_an_expense_the_director_signs_on_his_phone_and_finance_
 
     clerk = open_page()
     sign_in(clerk, "clerk", TEST_PASSWORD)
-    clerk.get_by_role("link", name="支出", exact=True).click()
+    menu_follow(clerk, "支出")
     clerk.get_by_role("link", name="新建支出申请").click()
     clerk.get_by_label("支出科目").select_option(label="5101 考务费")
     clerk.get_by_label("金额（元）").fill("320.50")

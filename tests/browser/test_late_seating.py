@@ -8,7 +8,7 @@ from applicants.models import Application, ApplicationStatus
 from exams import services
 from exams.models import BatchStatus, Room, SessionPart, Ticket
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_follow, sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.applicants import ApplicantFactory
 from tests.factories.exams import BatchFactory, OccupationFactory
@@ -62,7 +62,7 @@ def test_exam_staff_seat_a_candidate_approved_after_publishing_and_he_prints_his
 
     staff = open_page()
     sign_in(staff, "kaowu", TEST_PASSWORD)
-    staff.get_by_role("link", name="鉴定批次").click()
+    menu_follow(staff, "鉴定批次")
     staff.get_by_role("link", name=re.compile("电工")).first.click()
     staff.get_by_role("link", name="场次与准考证").click()
     expect(staff.get_by_test_id("not-seated")).to_contain_text("周迟到")
@@ -77,7 +77,7 @@ def test_exam_staff_seat_a_candidate_approved_after_publishing_and_he_prints_his
 
     applicant = open_page()
     sign_in(applicant, late.applicant.id_number, TEST_PASSWORD)
-    applicant.get_by_role("link", name="我的报名").click()
+    menu_follow(applicant, "我的报名")
     with applicant.expect_download() as download:
         applicant.get_by_role("link", name=f"打印准考证 {ticket.number}").click()
     text = pdf_text(download.value.path())

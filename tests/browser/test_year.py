@@ -17,7 +17,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, sign_up
+from tests.browser.conftest import menu_follow, sign_in, sign_up
 from tests.factories.exams import pdf_upload
 from tests.factories.images import portrait
 
@@ -87,7 +87,7 @@ def test_the_year_on_the_demo_data(open_page, settings, tmp_path):
 def _year(visit, clock):
     # The clerk revises the approved plan: a level-3 electricians' class is added.
     clerk = visit("desktop", "clerk")
-    clerk.get_by_role("link", name="年度计划").click()
+    menu_follow(clerk, "年度计划")
     clerk.get_by_role("link", name="2026 年度鉴定计划（第 1 版）").click()
     clerk.get_by_label("本次修订的内容和理由").fill("机电工程系增开电工三级（高级工）班。")
     clerk.get_by_role("button", name="开始修订").click()
@@ -110,7 +110,7 @@ def _year(visit, clock):
     expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
 
     # The province set a fee for level 3: the clerk records it and revises the fee plan.
-    _menu(clerk, "账簿")
+    menu_follow(clerk, "账簿")
     form = clerk.locator("details", has_text="添加收费项目")
     form.locator("summary").click()
     form.get_by_label("名称").fill(FEE_ITEM)
@@ -120,7 +120,7 @@ def _year(visit, clock):
     form.get_by_label("文件日期").fill("2026-10-15")
     form.get_by_role("button", name="添加").click()
     expect(clerk.get_by_role("row", name=re.compile(re.escape(FEE_ITEM)))).to_contain_text("200.00")
-    _menu(clerk, "收费计划及预算")
+    menu_follow(clerk, "收费计划及预算")
     clerk.get_by_role("link", name="2026 年收费计划及预算（第 1 版）").click()
     clerk.get_by_label("本次修订的内容和理由").fill("新增电工三级鉴定费，依苏价费〔2026〕7号。")
     clerk.get_by_role("button", name="开始修订").click()
@@ -138,7 +138,7 @@ def _year(visit, clock):
     expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
 
     # The clerk creates the batch from the new line, at the new fee.
-    clerk.get_by_role("link", name="年度计划").click()
+    menu_follow(clerk, "年度计划")
     clerk.get_by_role("link", name="2026 年度鉴定计划（第 2 版）").click()
     clerk.get_by_role("row", name=re.compile("电工.*三级")).get_by_role("link", name="创建批次").click()
     clerk.get_by_label("报名开始日期").fill(START.date().isoformat())
@@ -164,7 +164,7 @@ def _year(visit, clock):
     # A new applicant signs up on his phone and applies.
     phone = visit("phone")
     sign_up(phone, **NEW_APPLICANT, password=APPLICANT_PASSWORD)
-    _menu(phone, "我的报名")
+    menu_follow(phone, "我的报名")
     phone.locator(".list-group-item").filter(has_text="三级").get_by_role("link", name="报名").click()
     phone.get_by_role("link", name="先核对个人资料").click()
     phone.get_by_label("学历").select_option("vocational")
@@ -190,7 +190,7 @@ def _year(visit, clock):
     # A demo student applies on the last day of registration.
     late_phone = visit("phone", LATE_APPLICANT[0])
     clock.move_to(_at(REGISTRATION_CLOSES, 16))
-    _menu(late_phone, "我的报名")
+    menu_follow(late_phone, "我的报名")
     late_phone.locator(".list-group-item").filter(has_text="三级").get_by_role("link", name="报名").click()
     late_phone.get_by_label("在校生").check()
     late_phone.get_by_role("button", name="开始报名").click()
@@ -209,13 +209,13 @@ def _year(visit, clock):
         _review(staff, name, "批准")
         expect(staff.get_by_text(f"已记录审核结果：{name}，已批准。")).to_be_visible()
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
-    _menu(phone, "我的报名")
+    menu_follow(phone, "我的报名")
     expect(phone.get_by_test_id("application-status").first).to_have_text("已批准")
     phone.get_by_role("link", name=re.compile("电工 三级")).click()
     expect(phone.get_by_test_id("fee-status")).to_have_text("未缴费（¥200.00）")
 
     # The clerk declares both to the city center, which approves the new applicant at once.
-    _menu(clerk, "申报")
+    menu_follow(clerk, "申报")
     clerk.locator(".list-group-item").filter(has_text="三级").get_by_role("button", name="申报").click()
     expect(clerk.get_by_role("row", name=re.compile(LATE_APPLICANT[1]))).to_contain_text("已申报市鉴定中心")
     clerk.get_by_label("市鉴定中心批文号").fill("宁鉴〔2026〕88号")
@@ -229,7 +229,7 @@ def _year(visit, clock):
     # Both pay the fee at the desk.
     finance = visit("desktop", "finance")
     for receipt, name in enumerate((NEW_APPLICANT["name"], LATE_APPLICANT[1]), start=3):
-        _menu(finance, "收费")
+        menu_follow(finance, "收费")
         finance.get_by_label("搜索").fill(name)
         finance.get_by_role("button", name="筛选").click()
         finance.get_by_role("link", name=name, exact=True).click()
@@ -243,7 +243,7 @@ def _year(visit, clock):
         expect(finance.get_by_test_id("fee-state")).to_contain_text("已缴： ¥200.00")
 
     # Exam staff write the skill assessment's scoring standard and arrange both sessions.
-    _menu(staff, "评分标准")
+    menu_follow(staff, "评分标准")
     staff.get_by_role("link", name="新建标准或新版本").click()
     staff.get_by_label("职业（工种）").select_option(label="电工（6-31-01-03）")
     staff.get_by_label("等级").select_option("3")
@@ -301,7 +301,7 @@ def _year(visit, clock):
 
     # The applicant finds his ticket on his phone.
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
-    _menu(phone, "我的报名")
+    menu_follow(phone, "我的报名")
     ticket_link = phone.get_by_role("link", name=re.compile("打印准考证"))
     tickets = [ticket_link.inner_text().split()[-1]]
     phone.get_by_role("link", name=re.compile("电工 三级")).click()
@@ -310,7 +310,7 @@ def _year(visit, clock):
     # The next day the city center approves the demo student too: exam staff seat him late.
     clock.move_to(_at(REGISTRATION_CLOSES + datetime.timedelta(days=4)))
     clerk = visit("desktop", "clerk")
-    _menu(clerk, "申报")
+    menu_follow(clerk, "申报")
     clerk.get_by_role("link", name=re.compile("电工 三级")).first.click()
     clerk.get_by_label("市鉴定中心批文号").fill("宁鉴〔2026〕91号")
     clerk.get_by_label("批准日期").fill(_today().isoformat())
@@ -324,7 +324,7 @@ def _year(visit, clock):
     staff.get_by_role("button", name=f"为 {LATE_APPLICANT[1]} 补充编排并发放准考证").click()
     expect(staff.get_by_text(re.compile(f"已为 {LATE_APPLICANT[1]} 编排座位，发放准考证"))).to_be_visible()
     late_phone = visit("phone", LATE_APPLICANT[0])
-    _menu(late_phone, "我的报名")
+    menu_follow(late_phone, "我的报名")
     tickets.append(late_phone.get_by_role("link", name=re.compile("打印准考证")).inner_text().split()[-1])
 
     # The exam day: the deputy starts the exams, the proctors check the candidates in.
@@ -384,7 +384,7 @@ def _year(visit, clock):
         ("chief", ("52", "25")),
     ):
         tablet = visit("tablet", username)
-        _menu(tablet, "我的评分")
+        menu_follow(tablet, "我的评分")
         for index in range(2):
             tablet.locator("a.list-group-item").nth(index).click()
             tablet.wait_for_url(re.compile(r"/sheets/\d+/$"))
@@ -399,7 +399,7 @@ def _year(visit, clock):
             tablet.get_by_label("您的登录密码（作为签名）").fill(PASSWORD)
             tablet.get_by_role("button", name="签名").click()
             expect(tablet.get_by_text(re.compile("已签名锁定。"))).to_be_visible()
-            _menu(tablet, "我的评分")
+            menu_follow(tablet, "我的评分")
         for name in (NEW_APPLICANT["name"], LATE_APPLICANT[1]):
             expect(tablet.locator("main")).not_to_contain_text(name)
 
@@ -461,7 +461,7 @@ def _year(visit, clock):
     expect(clerk.get_by_test_id("publicity")).to_contain_text("合格 2 人")
     expect(clerk.get_by_test_id("publicity")).to_contain_text("2026-11-23")
     visitor = visit("phone")
-    _menu(visitor, "公示")
+    menu_follow(visitor, "公示")
     publicised = (
         visitor.locator("section, div")
         .filter(has=visitor.get_by_role("heading", name="电工 三级/高级工"))
@@ -487,9 +487,9 @@ def _year(visit, clock):
 
     # The applicants see both results on their phones.
     phone = visit("phone", NEW_APPLICANT["id_number"], APPLICANT_PASSWORD)
-    _menu(phone, "我的报名")
+    menu_follow(phone, "我的报名")
     late_phone = visit("phone", LATE_APPLICANT[0])
-    _menu(late_phone, "我的报名")
+    menu_follow(late_phone, "我的报名")
     for results in (
         phone.get_by_test_id("results"),
         late_phone.locator(".list-group-item").filter(has_text="三级").get_by_test_id("results"),
@@ -500,7 +500,7 @@ def _year(visit, clock):
 
 def _check_in(proctor, part, tickets):
     """The proctor checks the candidates in at the door of his room of the batch's ``part``."""
-    _menu(proctor, "我的监考")
+    menu_follow(proctor, "我的监考")
     duty = proctor.locator(".list-group-item", has_text="电工 三级").filter(has_text=part)
     duty.get_by_role("link", name="考生入场核验").click()
     expect(proctor.get_by_test_id("present")).to_have_text("应到 2 人，实到 0 人")
@@ -517,17 +517,8 @@ def _today() -> datetime.date:
 
 def _batch(page):
     """Open the new batch from the list of batches."""
-    _menu(page, "鉴定批次")
+    menu_follow(page, "鉴定批次")
     page.get_by_role("link", name=re.compile("电工 三级")).first.click()
-
-
-def _menu(page, name):
-    """Follow a link of the main menu, opening it first on a narrow screen."""
-    page.wait_for_load_state("load")
-    toggler = page.get_by_role("button", name="打开菜单")
-    if toggler.is_visible():
-        toggler.click()
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name=name, exact=True).click()
 
 
 def _review(staff, name, decision, reason=""):

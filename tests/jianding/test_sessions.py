@@ -25,7 +25,7 @@ def test_a_staff_session_ends_after_thirty_idle_minutes(client_as):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert "next=/exams/scoring/" in response["Location"]
-    assert http.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+    assert http.get(reverse("password_change"))["Location"].startswith(reverse("login"))
 
 
 def test_a_staff_session_ends_twelve_hours_after_sign_in_however_busy(client_as, settings):
@@ -53,4 +53,4 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(client
     )
     assert response["Location"] == reverse("password_change_done")
     assert laptop.get(reverse("dashboard")).status_code == 200
-    assert tablet.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+    assert tablet.get(reverse("password_change"))["Location"].startswith(reverse("login"))

@@ -58,14 +58,14 @@ def test_sign_out_takes_a_post_and_ends_the_session(client):
     sign_in(client, "deputy-li")
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout"))["Location"] == reverse("login")
-    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("login"))
+    assert client.get(reverse("password_change"))["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.django_db
 def test_inactive_account_cannot_sign_in(client):
     UserFactory(username="gone", role=Role.CLERK, is_active=False)
     assert sign_in(client, "gone").status_code == 200
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("password_change")).status_code == 302
 
 
 @pytest.mark.django_db
