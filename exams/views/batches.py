@@ -91,6 +91,10 @@ def view_batch(request, pk):
             "path": batch_path(batch=batch, today=timezone.localdate()),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
             "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
+            # the next step of a batch at the "tallies" step: each session waiting for this person's check
+            "tallies_to_check": selectors.tallies_to_check(actor=request.user).filter(batch=batch)
+            if has_role(request.user, Role.CLERK, Role.EXAM_STAFF)
+            else [],
             "history": batch.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )

@@ -426,8 +426,11 @@ def _year(visit, clock):
     expect(staff.get_by_role("status").first).to_contain_text("2")
 
     # The clerk checks the theory tally, typing the paper marks again blind: a slip stops him.
+    # Two sessions wait: the card opens the batch that holds them, which links each check.
     clerk = visit("desktop", "clerk")
     clerk.get_by_role("link", name=re.compile("待复核的统分")).click()
+    clerk.get_by_role("link", name=re.compile("电工 三级")).first.click()
+    clerk.get_by_test_id("tallies-to-check").get_by_role("link", name="复核理论考试第1场").click()
     expect(clerk.get_by_role("heading", level=1)).to_have_text("复核")
     for name, typed in ((NEW_APPLICANT["name"], "57"), (LATE_APPLICANT[1], str(THEORY_MARK))):
         clerk.get_by_label(f"{name} 的纸质成绩（再次录入）").fill(typed)
@@ -440,6 +443,7 @@ def _year(visit, clock):
     expect(clerk.get_by_role("status").first).to_contain_text("复核完成")
 
     # Then the skill tally, with the chief examiner's decisions.
+    # One session waits now: the card opens its check.
     clerk.goto("/")
     clerk.get_by_role("link", name=re.compile("待复核的统分")).click()
     expect(clerk.get_by_role("heading", level=1)).to_have_text("复核")
