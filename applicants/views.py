@@ -659,11 +659,11 @@ def request_reset_code(request):
         if not AxesProxyHandler.is_allowed(request, credentials):
             return locked_out(request, None, credentials)
         try:
-            services.applicant_password_reset_code_send(id_number=id_number, phone=phone)
+            code_id = services.applicant_password_reset_code_send(id_number=id_number, phone=phone)
         except RuleViolation as error:
             form_refuse(form, error)
         else:
-            request.session[RESET_SESSION_KEY] = {"id_number": id_number, "phone": phone}
+            request.session[RESET_SESSION_KEY] = {"id_number": id_number, "phone": phone, "code_id": code_id}
             return redirect("applicants:reset_password_with_code")
     return render(request, "applicants/request_reset_code.html", {"form": form})
 

@@ -11,6 +11,7 @@ in-portal message, which a code must never be.
 """
 
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from notifications.kinds import Kind
 from notifications.models import PhoneCode
 from notifications.services import notice_text
 from notifications.sms import SmsError, sms_backend
+
+logger = logging.getLogger(__name__)
 
 CODE_DIGITS = 6
 CODE_VALID = datetime.timedelta(minutes=5)
@@ -58,6 +61,9 @@ def _phone_code_issue(*, phone: str, purpose: PhoneCode.Purpose, user) -> tuple[
         # serialises two requests of one person; the count below then sees the other's row
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     now = timezone.now()
+    # The limits look back one day at most; older codes are kept for nothing (every number anyone
+    # typed into the public reset form among them).
+    PhoneCode.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).delete()
     for window, limit in _limits():
         sent = list(
             PhoneCode.objects.filter(phone=phone, created_at__gt=now - window)
@@ -84,12 +90,15 @@ def _phone_code_issue(*, phone: str, purpose: PhoneCode.Purpose, user) -> tuple[
     return row, code
 
 
-def phone_code_send(*, phone: str, purpose: PhoneCode.Purpose, user) -> PhoneCode:
+def phone_code_send(
+    *, phone: str, purpose: PhoneCode.Purpose, user, report_failure: bool = True
+) -> PhoneCode:
     """Text a new code to ``phone`` for ``user``; with no ``user``, only count it against the number.
 
     Counting a code that goes nowhere keeps the answers alike whether or not a number belongs to an
     account. The caller has asked for a captcha. Raises ``RuleViolation`` ``too_many_codes`` with the
-    time to try again, or ``sms_failed`` when the provider did not take the message.
+    time to try again, or ``sms_failed`` when the provider did not take the message — unless
+    ``report_failure`` is false, for an answer that must not differ between an account and none.
     """
     row, code = _phone_code_issue(phone=phone, purpose=purpose, user=user)
     if user is not None:
@@ -98,18 +107,24 @@ def phone_code_send(*, phone: str, purpose: PhoneCode.Purpose, user) -> PhoneCod
             # outside the transaction: the provider may take seconds
             sms_backend().send(phone=phone, kind=Kind.SECURITY, text=text, out_id=f"code-{row.pk}")
         except (SmsError, OSError):
-            raise RuleViolation(
-                _("The text message could not be sent just now; try again in a minute."),
-                field="phone",
-                code="sms_failed",
-            ) from None
+            if report_failure:
+                raise RuleViolation(
+                    _("The text message could not be sent just now; try again in a minute."),
+                    field="phone",
+                    code="sms_failed",
+                ) from None
+            logger.warning("a phone code (%s) was not taken by the SMS provider", purpose)
     return row
 
 
-def phone_code_check(*, phone: str, purpose: PhoneCode.Purpose, code: str, user) -> None:
+def phone_code_check(
+    *, phone: str, purpose: PhoneCode.Purpose, code: str, user, code_id: int | None = None
+) -> None:
     """Accept ``code`` once if it is the latest code sent to ``phone`` for ``user``; count a wrong one.
 
-    With no ``user`` no code is accepted, and the wrong tries are counted all the same.
+    With no ``user`` no code is accepted, and the wrong tries are counted all the same. ``code_id``
+    binds the check to the code one request asked for, so that people typing the same number with
+    different ID numbers never share a code's count of wrong tries.
     Raises ``RuleViolation`` on the field ``code``: ``wrong_code`` (with the tries left) or
     ``code_expired`` (none open: expired, used, burned or never sent).
     """
@@ -117,7 +132,7 @@ def phone_code_check(*, phone: str, purpose: PhoneCode.Purpose, code: str, user)
     with transaction.atomic():
         row = (
             PhoneCode.objects.select_for_update()
-            .filter(phone=phone, purpose=purpose, user=user)
+            .filter(phone=phone, purpose=purpose, user=user, **({"pk": code_id} if code_id else {}))
             .order_by("-created_at", "-pk")
             .first()
         )

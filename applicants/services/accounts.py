@@ -1,5 +1,4 @@
 import datetime
-import logging
 import secrets
 
 from django.conf import settings
@@ -23,8 +22,6 @@ from jianding.pinyin import name_sort_key
 from jianding.roles import Role, has_role
 from notifications.models import PhoneCode
 from notifications.verification import phone_code_check, phone_code_send
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -288,24 +285,22 @@ def _account_reset_by_phone(*, id_number: str, phone: str) -> User | None:
     ).first()
 
 
-def applicant_password_reset_code_send(*, id_number: str, phone: str) -> None:
+def applicant_password_reset_code_send(*, id_number: str, phone: str) -> int:
     """Text a code for a new password to ``phone`` if it is the verified phone of the applicant ``id_number``.
 
     Otherwise nothing is sent and the number is counted all the same: the answer never tells
     whether a number or an ID number has an account. Neither does a provider's outage: a code the
     provider did not take is answered like one sent (the person asks again after a minute), since
     only a real account's code is ever handed to the provider. The caller has asked for a captcha.
+    Returns the code's id, which the second step checks against.
     """
     user = _account_reset_by_phone(id_number=id_number, phone=phone)
-    try:
-        phone_code_send(phone=phone, purpose=PhoneCode.Purpose.RESET, user=user)
-    except RuleViolation as error:
-        if error.code != "sms_failed":
-            raise
-        logger.warning("password reset code to an applicant's phone not taken by the SMS provider")
+    return phone_code_send(phone=phone, purpose=PhoneCode.Purpose.RESET, user=user, report_failure=False).pk
 
 
-def applicant_password_reset_by_code(*, id_number: str, phone: str, code: str, password: str) -> User:
+def applicant_password_reset_by_code(
+    *, id_number: str, phone: str, code_id: int, code: str, password: str
+) -> User:
     """Set the applicant's new password with the code texted to his verified phone.
 
     The password is checked first, against the account or a stand-in for a number without one,
@@ -316,7 +311,7 @@ def applicant_password_reset_by_code(*, id_number: str, phone: str, code: str, p
         validate_password(password, user or User(username=id_number, phone=phone))
     except ValidationError as error:
         raise RuleViolation(" ".join(error.messages), field="password1", code="weak_password") from None
-    phone_code_check(phone=phone, purpose=PhoneCode.Purpose.RESET, code=code, user=user)
+    phone_code_check(phone=phone, purpose=PhoneCode.Purpose.RESET, code=code, user=user, code_id=code_id)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(password)

@@ -345,6 +345,25 @@ def test_an_sms_outage_does_not_tell_that_a_number_has_an_account(client, verifi
     assert len(sms_provider.requests) == 1  # only the real account's code reached the provider
 
 
+def test_strangers_typing_one_number_never_share_a_code_s_tries(client, verified, sms_provider, clock):
+    """Two made-up ID numbers typed with one phone keep their own counts of wrong tries, as a real
+    account's code does, or the tries left would tell that an ID number has no account."""
+    target, stranger = client, type(client)()
+    _ask_code(target, resident_id(404), "13812345678")  # no account: answered as if one had it
+    clock.shift(datetime.timedelta(minutes=2))
+    _ask_code(stranger, resident_id(402), "13812345678")
+    _reset(stranger, "000000")
+    answer = _reset(target, "000000").context["form"].errors.get_json_data()["code"][0]["message"]
+    assert "4" in answer  # his own first wrong try, not the stranger's too
+
+
+def test_codes_older_than_a_day_are_not_kept(client, verified, sms_provider, clock):
+    _ask_code(client, verified.username)
+    clock.shift(datetime.timedelta(days=1, minutes=1))
+    _ask_code(type(client)(), resident_id(403), "13712345678")
+    assert list(PhoneCode.objects.values_list("phone", flat=True)) == ["13712345678"]
+
+
 def test_wrong_reset_codes_lock_the_account_like_wrong_passwords(
     client, verified, sms_provider, clock, settings
 ):
