@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exams.models import REPORTED_STATUSES, Batch, BatchStatus, Objection, PartResult
+from exams.models import REPORTED_STATUSES, Batch, BatchStatus, Objection, Outcome, PartResult, SessionPart
 from exams.selectors import score_register
 from jianding.client import address_limit_reached
 from jianding.errors import RuleViolation
@@ -272,8 +272,9 @@ def _results_released_notify(batch: Batch) -> None:
     for result in results:
         line = format_lazy(
             "{}：{}{}",
-            result.session.get_part_display(),
-            result.get_outcome_display(),
+            # the choices' lazy labels, rendered in Chinese by the service whoever reports
+            SessionPart(result.session.part).label,
+            Outcome(result.outcome).label,
             f"（{result.points}）" if result.points is not None else "",
         )
         parts.setdefault(result.application.applicant.user, []).append(line)

@@ -5,9 +5,11 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from exams import services
 from exams.models import BatchStatus, ScoringStandard
@@ -136,7 +138,8 @@ def test_the_last_signed_sheet_tells_tally_staff_then_the_tally_tells_the_checke
     assert client_as(objector).get(message.link).status_code == 200
     assert not Message.objects.filter(recipient=clerk, kind=Kind.ANSWERED).exists()
 
-    # After the publicity the clerk reports the batch: each candidate learns his own results.
+    # After the publicity the clerk reports the batch (his browser asks for English): each candidate
+    # learns his own results, in Chinese.
     batch.refresh_from_db()
     report_day = batch.publicity_ends + datetime.timedelta(days=3)
     clock.move_to(datetime.datetime.combine(report_day, datetime.time(10), tzinfo=SHANGHAI))
@@ -144,7 +147,9 @@ def test_the_last_signed_sheet_tells_tally_staff_then_the_tally_tells_the_checke
         client_as(clerk).post(
             reverse("exams:report_batch", args=[batch.pk]),
             {"report_number": "鉴报〔2026〕12号", "reported_on": report_day.isoformat()},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active in this thread
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REPORTED
     released = Message.objects.filter(kind=Kind.RESULTS_RELEASED)
