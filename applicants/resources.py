@@ -11,7 +11,7 @@ from applicants.services.accounts import applicants_create_bulk
 from jianding.identity import ResidentId, resident_id_parse
 from jianding.imports import FormulaWithoutValue
 from jianding.models import User
-from jianding.phones import phone_normalise
+from jianding.phones import phone_assign, phone_normalise
 from jianding.privacy import Where, id_number_shown, phone_shown
 
 
@@ -274,7 +274,28 @@ class ClassListResource(resources.ModelResource):
                     default_user=self.actor,
                     default_change_reason=_("Imported from a class list"),
                 )
+                self._account_phones_follow()
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:
                 self.update_instances.clear()
+
+    def _account_phones_follow(self) -> None:
+        """Give the accounts of applicants whose phone the list changed the new number, unverified:
+        text messages go to the account's phone, never to the number he left."""
+        changed = {
+            applicant.user_id: applicant.phone
+            for applicant in self.update_instances
+            if applicant.user_id and applicant.phone != self.originals[applicant.id_number][1]
+        }
+        accounts = [
+            user for user in User.objects.filter(pk__in=changed) if phone_assign(user, changed[user.pk])
+        ]
+        if accounts:
+            bulk_update_with_history(
+                accounts,
+                User,
+                ["phone", "phone_verified_at"],
+                default_user=self.actor,
+                default_change_reason=_("Imported from a class list"),
+            )

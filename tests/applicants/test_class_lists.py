@@ -107,8 +107,16 @@ def test_missing_id_column_is_named(clerk):
 
 
 def test_known_numbers_update_class_and_phone_but_never_the_name(clerk):
-    known = ApplicantFactory(name="周杰", phone="13900000000", employer_or_class="旧班", education="college")
-    other = ApplicantFactory(name="吴磊", phone="13900000001", employer_or_class="22 数控 1 班")
+    known = ApplicantFactory(
+        name="周杰",
+        phone="13900000000",
+        user__phone="13900000000",
+        employer_or_class="旧班",
+        education="college",
+    )
+    other = ApplicantFactory(
+        name="吴磊", phone="13900000001", user__phone="13900000001", employer_or_class="22 数控 1 班"
+    )
     report = run(
         clerk,
         [
@@ -122,6 +130,11 @@ def test_known_numbers_update_class_and_phone_but_never_the_name(clerk):
     assert known.education == "college"  # the empty cell kept it
     assert known.history.latest().history_change_reason == "由班级名单导入"
     assert other.history.count() == 1
+    # Text messages follow: the account has the new number, to be verified; the other keeps his.
+    known.user.refresh_from_db()
+    assert (known.user.phone, known.user.phone_verified_at) == ("13800138000", None)
+    other.user.refresh_from_db()
+    assert other.user.phone_verified_at is not None
 
     report = run(clerk, [["周 杰伦", known.id_number, "13800138000", "23 数控 1 班", ""]])
     assert report.problems == [(2, "姓名: 此身份证号已登记为“周杰”，请核对姓名和身份证号。")]
