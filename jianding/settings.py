@@ -354,6 +354,8 @@ if os.environ.get("SMTP_HOST"):
                 "username": os.environ.get("SMTP_USER", ""),
                 "password": os.environ.get("SMTP_PASSWORD", ""),
                 "use_tls": env_bool("SMTP_TLS", True),
+                # seconds: a hung server must not hold the worker past the outbox's claim
+                "timeout": int(os.environ.get("SMTP_TIMEOUT", "30")),
             },
         }
     }

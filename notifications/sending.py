@@ -22,7 +22,8 @@ from notifications.sms import SmsError, SmsRefused, sms_backend
 # Minutes to wait before each retry; after the last the delivery is given up.
 RETRY_MINUTES = (1, 5, 15)
 # Minutes after which a delivery still being sent is taken for lost: far longer than a sending
-# takes (the SMS backend gives up after 10 seconds), so a slow worker is never overtaken.
+# takes (the SMS backend gives up after 10 seconds, SMTP after SMTP_TIMEOUT), so a slow worker is
+# not overtaken; one that is anyway does not lay its outcome over the later one (``_record``).
 CLAIM_MINUTES = 10
 
 
@@ -63,14 +64,25 @@ def _send(delivery: Delivery) -> str:
     )
 
 
-def _record(delivery: Delivery, *, outcome: str, why: str = "", **changes) -> None:
+def _record(delivery: Delivery, *, outcome: str, why: str = "", claimed_at=None, **changes) -> None:
+    """Keep the attempt and its outcome on the delivery.
+
+    With ``claimed_at`` (an attempt that went out to the channel) the delivery changes only if this
+    worker still holds it: one that took longer than ``CLAIM_MINUTES`` was taken back meanwhile, and
+    its later state is not laid over.
+    """
     for name, value in changes.items():
         setattr(delivery, name, value)
-    delivery.save(update_fields=list(changes))
+    if claimed_at is None:
+        delivery.save(update_fields=list(changes))
+    elif not Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at
+    ).update(**changes):
+        why = f"{why} (finished after the delivery was taken back)".strip()
     DeliveryAttempt.objects.create(delivery=delivery, outcome=outcome, why=why)
 
 
-def _record_failure(delivery: Delivery, *, why: str, now: datetime.datetime) -> None:
+def _record_failure(delivery: Delivery, *, why: str, now: datetime.datetime, claimed_at=None) -> None:
     """Count a failed attempt: try again after the next of ``RETRY_MINUTES``, or give up after the last."""
     attempts = delivery.attempts + 1
     retry = attempts <= len(RETRY_MINUTES)
@@ -78,6 +90,7 @@ def _record_failure(delivery: Delivery, *, why: str, now: datetime.datetime) -> 
         delivery,
         outcome=DeliveryAttempt.Outcome.FAILED,
         why=why,
+        claimed_at=claimed_at,
         status=DeliveryStatus.FAILED if retry else DeliveryStatus.GIVEN_UP,
         attempts=attempts,
         next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[attempts - 1]) if retry else None,
@@ -127,16 +140,18 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
             delivery,
             outcome=DeliveryAttempt.Outcome.FAILED,
             why=str(error),
+            claimed_at=now,
             status=DeliveryStatus.GIVEN_UP,
             attempts=attempts,
             next_attempt_at=None,
         )
     except (OSError, SmsError) as error:  # smtplib's and requests' errors are OSErrors
-        _record_failure(delivery, why=repr(error), now=now)
+        _record_failure(delivery, why=repr(error), now=now, claimed_at=now)
     else:
         _record(
             delivery,
             outcome=DeliveryAttempt.Outcome.SENT,
+            claimed_at=now,
             status=DeliveryStatus.SENT,
             attempts=attempts,
             sent_at=now,

@@ -10,7 +10,8 @@ from jianding.roles import Role
 from notifications import services
 from notifications.kinds import Channel, Kind
 from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus
-from notifications.sending import CLAIM_MINUTES, RETRY_MINUTES
+from notifications.sending import CLAIM_MINUTES, RETRY_MINUTES, deliveries_reclaim, delivery_attempt
+from notifications.sms import ConsoleBackend
 from tests.factories.accounts import UserFactory
 
 from .conftest import MORNING
@@ -76,3 +77,27 @@ def test_a_row_stuck_sending_from_before_claims_were_timed_is_taken_back(left_se
     call_command("notifications_send")
     left_sending.refresh_from_db()
     assert (left_sending.status, left_sending.attempts) == (DeliveryStatus.FAILED, 1)
+
+
+class _SlowBackend(ConsoleBackend):
+    """A provider that answers only after the claim ran out: another worker took the delivery back."""
+
+    def send(self, *, phone, kind, text, out_id):
+        deliveries_reclaim(now=MORNING + datetime.timedelta(minutes=CLAIM_MINUTES + 1))
+        return super().send(phone=phone, kind=kind, text=text, out_id=out_id)
+
+
+def test_a_send_that_outlived_its_claim_does_not_lay_its_outcome_over_the_reclaim(
+    db, clock, settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = f"{__name__}._SlowBackend"
+    person = UserFactory(role=Role.APPLICANT, phone="13812345678")
+    with django_capture_on_commit_callbacks(execute=False):
+        services.notify(kind=Kind.APPLICATION_RETURNED, recipients=[person], text="照片不清楚", link="/x/")
+    sms = Delivery.objects.get(channel=Channel.SMS)
+    delivery_attempt(delivery_id=sms.pk, now=MORNING)
+    sms.refresh_from_db()
+    # The reclaim's retry stands; the late answer is kept as an attempt, saying so.
+    assert (sms.status, sms.attempts) == (DeliveryStatus.FAILED, 1)
+    late = sms.attempt_rows.get(outcome=DeliveryAttempt.Outcome.SENT)
+    assert "taken back" in late.why
