@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import Delivery, DeliveryAttempt, Message, Preference, Receipt
+from notifications.models import Delivery, DeliveryAttempt, Message, PhoneCode, Preference, Receipt
 
 
 class DeliveryInline(admin.TabularInline):
@@ -43,3 +43,20 @@ class DeliveryAdmin(admin.ModelAdmin):
 admin.site.register(DeliveryAttempt)
 admin.site.register(Preference)
 admin.site.register(Receipt)
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(admin.ModelAdmin):
+    """Codes sent, to see why someone got none; the code itself is only a digest and is not shown."""
+
+    list_display = ["phone", "purpose", "created_at", "expires_at", "wrong_tries", "used_at"]
+    list_filter = ["purpose"]
+    search_fields = ["phone"]
+    exclude = ["digest"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

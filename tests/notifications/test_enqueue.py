@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jianding.models import User
@@ -14,7 +15,13 @@ from notifications.models import Delivery, Message
 def _queue(count: int, capture) -> int:
     """Queue ``count`` ticket notices to people with an e-mail and a phone; return the queries."""
     User.objects.bulk_create(
-        User(username=f"n{count}-{i}", name="考生", email=f"n{i}@example.cn", phone=f"139{i:08d}")
+        User(
+            username=f"n{count}-{i}",
+            name="考生",
+            email=f"n{i}@example.cn",
+            phone=f"139{i:08d}",
+            phone_verified_at=timezone.now(),
+        )
         for i in range(count)
     )
     people = list(User.objects.filter(username__startswith=f"n{count}-"))
