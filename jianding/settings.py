@@ -279,7 +279,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/cards.html"
 
 # Security headers. No inline script or style anywhere: assets are files.
 SECURE_CSP = {
