@@ -48,8 +48,6 @@ application_approved = Contributions("applicants.contributions.application_appro
 #: ``application_page(application=)`` → a dict merged into the application page's context
 #: (exams: ``results``; finance: ``fee_status``, ``how_to_pay``).
 application_page = Contributions("applicants.contributions.application_page")
-#: ``my_applications_page(actor=)`` → a dict merged into "my applications"' context (exams: ``batches``).
-my_applications_page = Contributions("applicants.contributions.my_applications_page")
 #: ``my_applications_prefetch()`` → a ``Prefetch`` on the applicant's applications
 #: (exams: ``released_results``).
 my_applications_prefetch = Contributions("applicants.contributions.my_applications_prefetch")

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants import contributions
 from applicants.models import (
     Applicant,
     Application,
@@ -170,6 +171,39 @@ def applied_occupation_levels(*, actor) -> set[tuple[int, int]]:
         .filter(applicant__user_id=actor.pk)
         .values_list("batch__occupation_id", "batch__level")
     )
+
+
+# What an applicant fills in his profile before he may apply.
+PROFILE_REQUIRED = ("education", "employer_or_class")
+
+
+def applicant_profile_missing(*, applicant: Applicant) -> list[str]:
+    """The names of the profile fields ``applicant`` must still fill in before he may apply."""
+    return [
+        str(Applicant._meta.get_field(name).verbose_name)
+        for name in PROFILE_REQUIRED
+        if not getattr(applicant, name)
+    ]
+
+
+@dataclass(frozen=True)
+class OpenBatch:
+    """A batch open for registration, and the applicant's live application to it if he has one."""
+
+    batch: object
+    application: Application | None
+
+
+def open_batches(*, actor) -> list[OpenBatch]:
+    """The batches open for registration today, each with ``actor``'s live application to it, if any."""
+    batches = list(contributions.batches_open())
+    applied = {
+        application.batch_id: application
+        for application in Application.objects.live().filter(
+            applicant__user_id=actor.pk, batch_id__in=[batch.pk for batch in batches]
+        )
+    }
+    return [OpenBatch(batch=batch, application=applied.get(batch.pk)) for batch in batches]
 
 
 def invitation_list() -> QuerySet[Applicant]:

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -47,6 +47,7 @@ from jianding.downloads import file_response, never_stored, upload_response
 from jianding.errors import RuleViolation
 from jianding.forms import ImportForm, form_refuse
 from jianding.imports import import_step
+from jianding.next_page import next_page, with_next
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
 from jianding.privacy import Where, birth_shown, id_number_shown, phone_shown
@@ -62,8 +63,10 @@ QUEUE_PAGE_SIZE = 50
 
 @login_not_required
 def sign_up(request):
+    """Create an applicant account, then verify the phone; ``next`` (the batch he chose) comes after."""
+    after = next_page(request)
     if request.user.is_authenticated:
-        return redirect("dashboard")
+        return redirect(after or "dashboard")
     address = client_ip(request)
     form = SignUpForm(request.POST or None, captcha=selectors.sign_up_captcha_needed(ip_address=address))
     if request.method == "POST":
@@ -83,10 +86,10 @@ def sign_up(request):
                     request, _("Your account is ready. Welcome, %(name)s.") % {"name": applicant.name}
                 )
                 # the center's text messages reach him once he has typed the code sent to his phone
-                return redirect("applicants:verify_phone")
+                return redirect(with_next(reverse("applicants:verify_phone"), after))
         except RuleViolation as error:
             form_refuse(form, error)
-    return render(request, "applicants/sign_up.html", {"form": form})
+    return render(request, "applicants/sign_up.html", {"form": form, "next": after})
 
 
 @role_required(Role.APPLICANT)
@@ -113,11 +116,7 @@ def edit_profile(request):
     if request.method == "POST" and form.is_valid():
         services.applicant_profile_update(actor=request.user, applicant=applicant, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
-        target = request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        return redirect(target if target and safe else "dashboard")
+        return redirect(next_page(request) or "dashboard")
     return render(
         request,
         "applicants/edit_profile.html",
@@ -142,7 +141,12 @@ def create_application(request, batch_pk):
         else:
             messages.success(request, _("Application started. Upload the documents, then submit it."))
             return redirect("applicants:view_application", pk=application.pk)
-    return render(request, "applicants/create_application.html", {"form": form, "batch": batch})
+    applicant = get_object_or_404(Applicant, user=request.user)
+    return render(
+        request,
+        "applicants/create_application.html",
+        {"form": form, "batch": batch, "missing": selectors.applicant_profile_missing(applicant=applicant)},
+    )
 
 
 @never_stored
@@ -312,7 +316,7 @@ def my_applications(request):
         {
             "filter": application_filter,
             "applications": applications,
-            **contributions.my_applications_page.merged(actor=request.user),
+            "open_batches": selectors.open_batches(actor=request.user),
         },
     )
 
@@ -579,9 +583,10 @@ def reset_password(request, pk):
 
 @login_not_required
 def activate(request):
-    """An imported student sets his first password with the code on his slip."""
+    """An imported student sets his first password with the code on his slip, then goes on to ``next``."""
+    after = next_page(request)
     if request.user.is_authenticated:
-        return redirect("dashboard")
+        return redirect(after or "dashboard")
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -600,14 +605,15 @@ def activate(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Complete your profile, then apply."))
-            return redirect("dashboard")
-    return render(request, "applicants/activate.html", {"form": form})
+            return redirect(after or "dashboard")
+    return render(request, "applicants/activate.html", {"form": form, "next": after})
 
 
 @role_required(Role.APPLICANT)
 def verify_phone(request):
-    """The applicant proves his phone is his: a captcha, then the code texted to it."""
+    """The applicant proves his phone is his: a captcha, then the code texted to it; then on to ``next``."""
     user = request.user
+    after = next_page(request)
     captcha_form, code_form = CaptchaForm(), PhoneCodeForm()
     if request.method == "POST" and "send" in request.POST:
         captcha_form = CaptchaForm(request.POST)
@@ -618,7 +624,7 @@ def verify_phone(request):
                 form_refuse(captcha_form, error)
             else:
                 messages.success(request, _("A code was texted to your phone; type it below."))
-                return redirect("applicants:verify_phone")
+                return redirect(with_next(reverse("applicants:verify_phone"), after))
     elif request.method == "POST":
         code_form = PhoneCodeForm(request.POST)
         if code_form.is_valid():
@@ -630,7 +636,7 @@ def verify_phone(request):
                 messages.success(
                     request, _("Your phone is verified: the center's text messages now reach it.")
                 )
-                return redirect("dashboard")
+                return redirect(after or "dashboard")
     return render(
         request,
         "applicants/verify_phone.html",
@@ -639,6 +645,7 @@ def verify_phone(request):
             "verified_at": user.phone_verified_at,
             "captcha_form": captcha_form,
             "code_form": code_form,
+            "next": after,
         },
     )
 

@@ -23,11 +23,6 @@ def application_results(*, application) -> dict:
     }
 
 
-def my_applications_batches(*, actor) -> dict:
-    """The ``batches`` of the "my applications" page: those open for registration today."""
-    return {"batches": selectors.batch_public_list()}
-
-
 def personal_data_results(*, applicant) -> tuple[str, dict]:
     """The applicant's own export: each application's released results."""
     results = PartResult.objects.released().filter(application__applicant=applicant).select_related("session")
@@ -56,7 +51,6 @@ def register() -> None:
     applicants.tickets_published.fill(selectors.tickets_published)
     applicants.retake_basis.fill(selectors.retake_basis)
     applicants.application_page.add(application_results)
-    applicants.my_applications_page.add(my_applications_batches)
     applicants.my_applications_prefetch.add(selectors.released_results)
     applicants.personal_data.add(personal_data_results)
     applicants.documents_held.add(documents_held)

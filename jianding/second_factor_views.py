@@ -5,7 +5,6 @@ from io import BytesIO
 import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -13,14 +12,11 @@ from django_otp import login as otp_login
 from jianding import second_factor
 from jianding.errors import RuleViolation
 from jianding.forms import SecondFactorForm, SecondFactorSetupForm, form_refuse
+from jianding.next_page import next_page
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed and target else "/"
+    return next_page(request) or "/"
 
 
 def _qr_svg(url: str) -> str:

@@ -28,7 +28,7 @@ from applicants.models import (
     Attempt,
 )
 from applicants.photos import photo_convert
-from applicants.selectors import ROSTER_STATUSES
+from applicants.selectors import ROSTER_STATUSES, applicant_profile_missing
 from jianding.decisions import reason_require
 from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
@@ -88,7 +88,7 @@ def application_create(
     today = today or timezone.localdate()
     if not batch.is_open_for_registration(today):
         raise RuleViolation(_("This batch is not open for registration."), code="batch_not_open")
-    if applicant is None or not applicant.education or not applicant.employer_or_class:
+    if applicant is None or applicant_profile_missing(applicant=applicant):
         raise RuleViolation(
             _("Complete your profile (education, class or employer) before applying."),
             code="profile_incomplete",

@@ -234,7 +234,11 @@ def center(role_users, settings, tmp_path):
     waiting["Score sheets to finish"] = ids(sheets[:2])
     # Applications: two submitted, the applicant's own returned one; of a batch with a fee, one
     # paid (with a refund to approve) beside one unpaid.
+    # His profile is complete and his phone verified, and he applied to every open batch: none of
+    # the steps a new applicant is shown waits (tests/applicants/test_applying.py).
     applicant = role_users[Role.APPLICANT.value].applicant
+    applicant.education, applicant.employer_or_class = "vocational", "23 机电 1 班"
+    applicant.save(update_fields=["education", "employer_or_class"])
     submitted = [_application(open_batch, ApplicationStatus.SUBMITTED) for _ in range(2)]
     returned = _application(open_batch, ApplicationStatus.RETURNED, applicant=applicant)
     own_submitted = _application(
