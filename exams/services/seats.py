@@ -40,7 +40,7 @@ from jianding import events
 from jianding.clock import local_text
 from jianding.errors import RuleViolation
 from jianding.jobs import job_enqueue
-from jianding.models import Job
+from jianding.models import Job, User
 from jianding.roles import ARRANGER_ROLES, PROCTORING_ROLES, Role, has_role
 from notifications.kinds import Kind
 from notifications.services import Notice, notice_text, notify, notify_each
@@ -91,6 +91,7 @@ def session_save(
         session = ExamSession.objects.select_for_update().get(pk=session.pk, batch=batch)
         require_arranging(session)
     session = session or ExamSession(batch=batch, seed=secrets.randbelow(2**31))
+    was = (session.date, session.starts_at, session.ends_at) if session.pk else None
     for name, value in fields.items():
         setattr(session, name, value)
     if session.ends_at <= session.starts_at:
@@ -119,7 +120,9 @@ def session_save(
             code="room_in_use",
         )
     for session_room in dropped:
+        guards = list(session_room.proctors.all())
         session_room.delete()
+        duty_notify(actor=actor, session_room=session_room, removed=guards)
     # Renumber in two steps so the unique (session, order) never clashes midway.
     for session_room in session.session_rooms.all():
         session_room.order += 1000
@@ -128,7 +131,24 @@ def session_save(
         session_room = kept.get(room_id) or SessionRoom(session=session, room_id=room_id)
         session_room.order = order
         session_room.save()
+    if was is not None and was != (session.date, session.starts_at, session.ends_at):
+        _session_moved_notify(actor=actor, session=session)
     return session
+
+
+def _session_moved_notify(*, actor, session: ExamSession) -> None:
+    """Tell the proctors and examiners with a duty in ``session`` its new day and hours."""
+    for on_duty, page in (
+        (User.objects.filter(guarded_rooms__session=session), "exams:my_duties"),
+        (User.objects.filter(examiner_profile__assignments__session=session), "exams:my_examiner"),
+    ):
+        notify(
+            kind=Kind.DUTY,
+            recipients=on_duty.exclude(pk=actor.pk).distinct(),
+            text=gettext_lazy("%(session)s is moved: now on %(date)s, %(starts)s–%(ends)s."),
+            params=duty_when(session),
+            link=reverse(page),
+        )
 
 
 def proctors_check(*, session: ExamSession, proctors, field: str) -> None:

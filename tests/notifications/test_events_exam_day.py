@@ -150,6 +150,38 @@ def test_an_examiner_is_told_when_assigned_and_when_taken_off(
     assert not Message.objects.filter(recipient=exam["staff"]).exists()
 
 
+def test_moving_a_session_tells_its_proctors_and_a_dropped_room_its_proctors(
+    exam, sms_provider, django_capture_on_commit_callbacks
+):
+    session, staff = exam["session"], exam["staff"]
+    other = Room.objects.create(name="302", building="教学楼", capacity=30)
+    services.session_save(
+        actor=staff, batch=exam["batch"], session=session, rooms=[exam["session_room"].room, other]
+    )
+    services.session_room_set_proctors(
+        actor=staff,
+        session_room=session.session_rooms.get(room=other),
+        proctors=[_person(Role.PROCTOR, "赵监考", "13700000013")],
+    )
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_save(
+            actor=staff,
+            batch=exam["batch"],
+            session=session,
+            rooms=[exam["session_room"].room],
+            starts_at=datetime.time(13, 30),
+            ends_at=datetime.time(15),
+        )
+    moved = Message.objects.filter(text__contains="时间已调整")
+    assert set(moved.values_list("recipient__name", flat=True)) == {"王监考", "李监考"}
+    assert "13:30–15:00" in moved.first().text
+    dropped = Message.objects.get(recipient__name="赵监考")
+    assert dropped.text.startswith("您已不再担任")
+    assert "302" in dropped.text
+    assert not Message.objects.filter(recipient=staff).exists()
+
+
 def test_a_leave_request_goes_to_exam_staff_and_the_decision_back_to_the_proctor(
     exam, client_as, sms_provider, django_capture_on_commit_callbacks
 ):
