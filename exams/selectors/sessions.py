@@ -23,6 +23,16 @@ from exams.models import (
     SessionStatus,
     Ticket,
 )
+from jianding.roles import Role
+from jianding.staff import staff_holding
+
+
+def session_leaders(*, session_id: int):
+    """The active accounts leading the evaluation group of a session: its assigned chief examiners
+    (the other side of ``ExamSessionQuerySet.led_by``)."""
+    return staff_holding(Role.EXAMINER).filter(
+        examiner_profile__is_chief_examiner=True, examiner_profile__assignments__session=session_id
+    )
 
 
 def room_list() -> QuerySet[Room]:

@@ -28,6 +28,7 @@ from exams.models import (
     RoomRecordSignature,
     SessionRoom,
 )
+from exams.selectors.sessions import session_leaders
 from exams.services.seats import duty_notify, proctors_check, proctors_required
 from jianding.clock import local_text
 from jianding.decisions import decide, decision_require_pending, reason_require
@@ -263,10 +264,7 @@ def absence_deciders(absence: ProctorAbsence):
     the session, the leaders of the session's evaluation group leaving the post."""
     if absence.kind == AbsenceKind.LEAVE:
         return staff_holding(Role.EXAM_STAFF)
-    return staff_holding(Role.EXAMINER).filter(
-        examiner_profile__is_chief_examiner=True,
-        examiner_profile__assignments__session=absence.session_room.session_id,
-    )
+    return session_leaders(session_id=absence.session_room.session_id)
 
 
 @transaction.atomic

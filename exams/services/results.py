@@ -29,6 +29,7 @@ from exams.models import (
     StandardItem,
     TheoryMark,
 )
+from exams.selectors.sessions import session_leaders
 from exams.services.recusals import recusal_group_problem
 from jianding.decisions import reason_require
 from jianding.errors import RuleViolation
@@ -181,9 +182,7 @@ def scoring_waiting_notify(*, actor, session: ExamSession) -> None:
     if undecided:
         notify(
             kind=Kind.SCORING_WAITING,
-            recipients=staff_holding(Role.EXAMINER)
-            .filter(examiner_profile__is_chief_examiner=True, examiner_profile__assignments__session=session)
-            .exclude(pk=actor.pk),
+            recipients=session_leaders(session_id=session.pk).exclude(pk=actor.pk),
             text=gettext_lazy(
                 "%(count)s items of %(session)s differ beyond the spread between examiners and wait for "
                 "your decision."
