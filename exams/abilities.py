@@ -126,6 +126,7 @@ def bank_for(user, pk) -> QuestionBank:
 @object_access(
     "exams:view_batch",
     "exams:edit_batch",
+    "exams:decide_batch",
     "exams:move_batch",
     "exams:arrange_batch",
     "exams:create_session",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("batches/new/", batches.create_batch, name="create_batch"),
     path("batches/<int:pk>/", batches.view_batch, name="view_batch"),
     path("batches/<int:pk>/edit/", batches.edit_batch, name="edit_batch"),
+    path("batches/<int:pk>/decide/", batches.decide_batch, name="decide_batch"),
     path("rooms/", sessions.list_rooms, name="list_rooms"),
     path("rooms/new/", sessions.create_room, name="create_room"),
     path("rooms/export/", sessions.export_rooms, name="export_rooms"),

@@ -752,6 +752,7 @@ MATRIX = [
         default=NOT_ALLOWED,
         kwargs={"pk": pk_of("batch"), "action": "close"},
     ),
+    row("exams:decide_batch", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
     # exams: review-question banks
     row("exams:list_banks", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE, "applicant")),
     row("exams:upload_bank", anonymous=LOGIN, default=FORBIDDEN, exam_staff=OK),
@@ -773,6 +774,8 @@ MATRIX = [
     # closing registration is the clerk's step; other viewers are refused by the service
     post_row("exams:move_batch", kwargs={"pk": pk_of("batch"), "action": "close"}, clerk=ELSEWHERE),
     post_row("exams:decide_bank", kwargs={"pk": pk_of("bank")}, deputy=ELSEWHERE),
+    # approving or returning a batch: the deputy's and the director's (the service then decides)
+    post_row("exams:decide_batch", kwargs={"pk": pk_of("batch")}, deputy=ELSEWHERE, director=ELSEWHERE),
     # exams: statistics
     row("exams:view_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
     row("exams:export_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
