@@ -211,6 +211,14 @@ def duty_room_for(user, pk) -> SessionRoom:
     return get_object_or_404(rooms, pk=pk)
 
 
+@object_access("exams:session_standard")
+def assessed_session_for(user, pk) -> ExamSession:
+    """A session ``user`` is assigned to as an examiner: he reads its scoring standard from his
+    assignment on, before scoring opens [考评员 §3]."""
+    sessions = ExamSession.objects.assessed_by(user).select_related("batch__occupation")
+    return get_object_or_404(sessions, pk=pk)
+
+
 @object_access("exams:check_in")
 def duty_session_for(user, pk) -> ExamSession:
     """A session whose candidates ``user`` checks in: arrangers any, a proctor one he guards a room of."""

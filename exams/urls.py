@@ -91,6 +91,7 @@ urlpatterns = [
     path("examiners/", examiners.list_examiners, name="list_examiners"),
     path("examiners/<int:pk>/", examiners.edit_examiner, name="edit_examiner"),
     path("examiners/me/", examiners.my_examiner, name="my_examiner"),
+    path("examiners/me/sessions/<int:pk>/standard/", examiners.session_standard, name="session_standard"),
     path("sessions/<int:pk>/examiners/", examiners.assign_examiner, name="assign_examiner"),
     path("examiner-assignments/<int:pk>/remove/", examiners.unassign_examiner, name="unassign_examiner"),
     path("session-rooms/<int:pk>/absence/", proctoring.request_absence, name="request_absence"),

@@ -618,6 +618,14 @@ MATRIX = [
         kwargs={"pk": lambda world: world["examiner"].examiner_profile.pk},
     ),
     row("exams:my_examiner", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
+    # the standard of a session he is assigned to, before scoring opens [考评员 §3]
+    row(
+        "exams:session_standard",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        examiner=OK,
+        kwargs={"pk": pk_of("session")},
+    ),
     row("exams:assign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
     post_row("exams:assign_examiner", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
     row("exams:unassign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("assignment")}),
@@ -1214,6 +1222,7 @@ OBJECT_ROWS = [
     (Role.APPLICANT, "applicants:upload_document", "application", "post"),
     (Role.APPLICANT, "applicants:confirm_photo", "application", "post"),
     (Role.EXAMINER, "exams:score_sheet", "sheet", "get"),
+    (Role.EXAMINER, "exams:session_standard", "session", "get"),
     (Role.EXAMINER, "exams:sign_sheet", "sheet", "post"),
     (Role.EXAMINER, "exams:save_item_score", _item_of_sheet, "post"),
     (Role.PROCTOR, "exams:print_badge", "session_room", "get"),
