@@ -46,6 +46,7 @@ from exams.models import (
     SessionRoom,
     Ticket,
 )
+from jianding.documents import DocumentKind
 from jianding.permissions import object_access
 from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, Role, has_role
 
@@ -217,6 +218,17 @@ def assessed_session_for(user, pk) -> ExamSession:
     assignment on, before scoring opens [考评员 §3]."""
     sessions = ExamSession.objects.assessed_by(user).select_related("batch__occupation")
     return get_object_or_404(sessions, pk=pk)
+
+
+@object_access("exams:seat_photo")
+def duty_photo_for(user, pk):
+    """The ID photo of a seat's candidate, to compare with his face at the door: arrangers any seat,
+    a proctor the seats of the rooms he guards; 404 when there is no photo."""
+    seat = get_object_or_404(Seat.objects.filter(session_room__in=duty_rooms(user)), pk=pk)
+    photo = seat.application.documents.filter(kind=DocumentKind.PHOTO).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 @object_access("exams:check_in")

@@ -41,6 +41,7 @@ urlpatterns = [
     path("sessions/<int:pk>/arrangement/print/", sessions.print_arrangement, name="print_arrangement"),
     path("sessions/<int:pk>/arrangement/export/", sessions.export_arrangement, name="export_arrangement"),
     path("sessions/<int:pk>/check-in/", proctoring.check_in, name="check_in"),
+    path("seats/<int:pk>/photo/", proctoring.seat_photo, name="seat_photo"),
     path("seats/<int:pk>/move/", sessions.move_seat, name="move_seat"),
     path("session-rooms/<int:pk>/proctors/", sessions.set_proctors, name="set_proctors"),
     path("session-rooms/<int:pk>/badge/", proctoring.print_badge, name="print_badge"),

@@ -440,6 +440,15 @@ MATRIX = [
         examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session")},
     ),
+    # The candidate's ID photo at the door: the proctor of his room and the arrangers.
+    row(
+        "exams:seat_photo",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only("proctor", *ARRANGERS),
+        examiner=NOT_FOUND,
+        kwargs={"pk": pk_of("seat")},
+    ),
     row("exams:move_seat", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("seat")}),
     post_row("exams:move_seat", kwargs={"pk": pk_of("seat")}, **only(*ARRANGERS, status=ELSEWHERE)),
     row("exams:set_proctors", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
@@ -1101,6 +1110,11 @@ def exam_day(*, world_application, batch, role_users):
         session=session, code=code, examiner=role_users["examiner"].examiner_profile, standard=standard
     )
     ItemScore.objects.create(sheet=sheet, item=item)
+    # the candidate's ID photo, shown to the proctor at the door
+    photo = ApplicationDocument(
+        application=world_application, kind="photo", content_type="image/jpeg", size=3, sha256="1" * 64
+    )
+    photo.file.save("photo.jpg", ContentFile(b"jpg"), save=True)
     return {
         "sheet": sheet,
         "assignment": assignment,
@@ -1229,6 +1243,7 @@ OBJECT_ROWS = [
     (Role.PROCTOR, "exams:room_record", "session_room", "get"),
     (Role.PROCTOR, "exams:print_room_record", "session_room", "get"),
     (Role.PROCTOR, "exams:check_in", "session", "get"),
+    (Role.PROCTOR, "exams:seat_photo", "seat", "get"),
     (Role.PROCTOR, "exams:add_incident", "session_room", "post"),
     (Role.PROCTOR, "exams:sign_room_record", "session_room", "post"),
     (Role.PROCTOR, "exams:record_handover", "session_room", "post"),
