@@ -69,8 +69,11 @@ def test_the_deputy_returns_a_plan_batch_with_the_reason_and_the_changed_batch_w
     with pytest.raises(RuleViolation):
         services.batch_move(actor=deputy, batch=batch, action="approve")
 
-    # The clerk reads the reason on the batch page, changes it, and the approvers are told again.
-    assert "考场未写明" in client_as(clerk).get(page).text
+    # The clerk reads the reason on the batch page, its path leads him to change it, and the
+    # approvers are told again.
+    clerk_page = client_as(clerk).get(page).text
+    assert "考场未写明" in clerk_page
+    assert "已退回：请按退回理由修改批次。" in clerk_page
     Message.objects.all().delete()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +88,9 @@ def test_the_deputy_returns_a_plan_batch_with_the_reason_and_the_changed_batch_w
     assert selectors.batches_at_step(actor=deputy, step="approve_from_plan").get() == batch
     # The history keeps the reason after the change.
     assert batch.history.filter(decision_reason="考场未写明").exists()
-    assert "考场未写明" in client_as(clerk).get(page).text
+    changed_page = client_as(clerk).get(page).text
+    assert "考场未写明" in changed_page
+    assert "已退回：请按退回理由修改批次。" not in changed_page
 
     client_as(deputy).post(reverse("exams:decide_batch", args=[batch.pk]), {"decision": "approve"})
     batch.refresh_from_db()
