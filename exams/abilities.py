@@ -46,6 +46,7 @@ from exams.models import (
     SessionRoom,
     Ticket,
 )
+from jianding.documents import DocumentKind
 from jianding.permissions import object_access
 from jianding.roles import ARRANGER_ROLES, CATALOGUE_ROLES, Role, has_role
 
@@ -126,6 +127,7 @@ def bank_for(user, pk) -> QuestionBank:
 @object_access(
     "exams:view_batch",
     "exams:edit_batch",
+    "exams:decide_batch",
     "exams:move_batch",
     "exams:arrange_batch",
     "exams:create_session",
@@ -208,6 +210,25 @@ def duty_room_for(user, pk) -> SessionRoom:
     """A room whose badge ``user`` prints: arrangers any, a proctor his own."""
     rooms = duty_rooms(user).select_related("session__batch__occupation", "room")
     return get_object_or_404(rooms, pk=pk)
+
+
+@object_access("exams:session_standard")
+def assessed_session_for(user, pk) -> ExamSession:
+    """A session ``user`` is assigned to as an examiner: he reads its scoring standard from his
+    assignment on, before scoring opens [考评员 §3]."""
+    sessions = ExamSession.objects.assessed_by(user).select_related("batch__occupation")
+    return get_object_or_404(sessions, pk=pk)
+
+
+@object_access("exams:seat_photo")
+def duty_photo_for(user, pk):
+    """The ID photo of a seat's candidate, to compare with his face at the door: arrangers any seat,
+    a proctor the seats of the rooms he guards; 404 when there is no photo."""
+    seat = get_object_or_404(Seat.objects.filter(session_room__in=duty_rooms(user)), pk=pk)
+    photo = seat.application.documents.filter(kind=DocumentKind.PHOTO).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 @object_access("exams:check_in")

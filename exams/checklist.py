@@ -116,6 +116,13 @@ def batch_path(*, batch: Batch, today: datetime.date) -> list[PathStep]:
     sessions = _sessions(batch)
 
     approve = []
+    if batch.is_returned:
+        approve.append(
+            Missing(
+                _("Returned: change the batch as the reason says."),
+                reverse("exams:edit_batch", args=[batch.pk]),
+            )
+        )
     if not batch.scheme.strip():
         approve.append(
             Missing(_("Write the implementation scheme."), reverse("exams:edit_batch", args=[batch.pk]))

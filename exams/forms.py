@@ -20,6 +20,7 @@ from exams.models import (
     SessionRoom,
     default_social_documents,
     default_student_documents,
+    usual_documents,
 )
 from finance.selectors import fee_items_in_approved_plans
 from jianding.documents import DocumentKind
@@ -56,6 +57,11 @@ class PlanLineForm(FormHelperMixin, forms.Form):
     )
     expected_applicants = forms.IntegerField(label=_("expected applicants"), min_value=1, max_value=5000)
     department = forms.CharField(label=_("department"), max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new line is most often for the month ahead (in Shanghai).
+        self.fields["month"].initial = timezone.localdate().month % 12 + 1
 
 
 class BatchForm(FormHelperMixin, forms.Form):
@@ -106,6 +112,12 @@ class BatchForm(FormHelperMixin, forms.Form):
             self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} 年 {line}"
         today = timezone.localdate()
         self.fields["registration_opens"].initial = today
+        # A batch of a known level (from its plan line) asks for what that level usually needs.
+        level = self.initial.get("level")
+        if level is not None and not {"student_documents", "social_documents"} & set(self.initial):
+            student, social = usual_documents(level)
+            self.fields["student_documents"].initial = student
+            self.fields["social_documents"].initial = social
 
 
 class BankUploadForm(FormHelperMixin, forms.Form):

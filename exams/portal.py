@@ -46,11 +46,15 @@ def _batches_at(step: str) -> str:
 
 
 def _plans_to_approve(user) -> Card:
-    return Card(
-        label=_("Annual plans to approve"),
-        count=exams.plans_waiting_for_director().count(),
-        url=reverse("exams:list_plans") + "?status=submitted",
+    """The plans waiting for the director; the one plan's page when one waits."""
+    plans = exams.plans_waiting_for_director()
+    count = plans.count()
+    url = (
+        reverse("exams:view_plan", args=[plans.get().pk])
+        if count == 1
+        else reverse("exams:list_plans") + "?status=submitted"
     )
+    return Card(label=_("Annual plans to approve"), count=count, url=url)
 
 
 _batches_to_approve_outside_plan = _batch_step_card(

@@ -14,6 +14,7 @@ from exams.models.batches import (
     BatchStatus,
     default_social_documents,
     default_student_documents,
+    usual_documents,
 )
 from exams.models.catalogue import (
     AppraisalPlan,
@@ -139,4 +140,5 @@ __all__ = [
     "Ticket",
     "default_social_documents",
     "default_student_documents",
+    "usual_documents",
 ]

@@ -25,6 +25,21 @@ DEFAULT_STUDENT_DOCUMENTS = [DocumentKind.STUDENT_CARD, DocumentKind.ID_CARD, Do
 DEFAULT_SOCIAL_DOCUMENTS = [DocumentKind.ID_CARD, DocumentKind.EDUCATION, DocumentKind.PHOTO]
 
 
+def usual_documents(level: int | None) -> tuple[list[str], list[str]]:
+    """The documents a batch of ``level`` usually asks of students and of social applicants.
+
+    A social applicant above the junior level shows his previous certificate and his years of work
+    (申报条件); a technician or senior technician hands in a thesis (二级/一级).
+    """
+    student, social = default_student_documents(), default_social_documents()
+    if level is not None and level <= Level.FOUR:
+        social += [DocumentKind.PREVIOUS_CERTIFICATE.value, DocumentKind.WORK_YEARS.value]
+    if level is not None and level <= Level.TWO:
+        student.append(DocumentKind.THESIS.value)
+        social.append(DocumentKind.THESIS.value)
+    return student, social
+
+
 def default_student_documents():
     return [kind.value for kind in DEFAULT_STUDENT_DOCUMENTS]
 
@@ -138,6 +153,11 @@ class Batch(Decided):
     history = HistoricalRecords()
 
     objects = BatchQuerySet.as_manager()
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned to the clerk with a reason: a draft that was decided waits for his change."""
+        return self.status == BatchStatus.DRAFT and self.decided_at is not None
 
     class Meta:
         verbose_name = _("appraisal batch")

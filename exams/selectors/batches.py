@@ -48,8 +48,11 @@ def batch_public_list() -> QuerySet[Batch]:
 
 
 def batches_waiting_for_approval(*, outside_plan: bool) -> QuerySet[Batch]:
-    """Draft batches: those outside the plan wait for the director, the others for the deputy."""
-    return Batch.objects.filter(status=BatchStatus.DRAFT, plan_line__isnull=outside_plan)
+    """Draft batches not returned to the clerk: those outside the plan wait for the director, the
+    others for the deputy."""
+    return Batch.objects.filter(
+        status=BatchStatus.DRAFT, decided_at__isnull=True, plan_line__isnull=outside_plan
+    )
 
 
 def batches_due_to_open(*, today) -> QuerySet[Batch]:

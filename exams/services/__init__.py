@@ -6,6 +6,7 @@ from exams.services.batches import (
     batch_create,
     batch_fee_problem,
     batch_move,
+    batch_return,
     batch_transitions_for,
     batch_update,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "batch_fee_problem",
     "batch_move",
     "batch_report",
+    "batch_return",
     "batch_transitions_for",
     "batch_update",
     "can_check_tally",

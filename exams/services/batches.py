@@ -18,7 +18,7 @@ from exams.selectors import batch_close_blockers
 from exams.services.occupations import occupation_require_licensed
 from finance.selectors import batch_plan_fee, fee_items_in_approved_plans
 from jianding import events
-from jianding.decisions import decision_record
+from jianding.decisions import decision_record, reason_require
 from jianding.documents import DocumentKind
 from jianding.errors import RuleViolation
 from jianding.permissions import require_role
@@ -75,7 +75,9 @@ def batch_transitions_for(*, actor, batch: Batch) -> list[tuple[str, Transition]
     return [
         (name, step)
         for name, step in TRANSITIONS.items()
-        if step.source == batch.status and has_role(actor, *batch_step_roles(name, batch))
+        if step.source == batch.status
+        and has_role(actor, *batch_step_roles(name, batch))
+        and not (name == "approve" and batch.is_returned)
     ]
 
 
@@ -181,6 +183,11 @@ def batch_create(*, actor, **fields) -> Batch:
     require_role(actor, Role.CLERK)
     _check_fields(**fields)
     batch = Batch.objects.create(created_by=actor, **{key: fields[key] for key in BATCH_FIELDS})
+    _approval_waiting_notify(actor=actor, batch=batch)
+    return batch
+
+
+def _approval_waiting_notify(*, actor, batch: Batch) -> None:
     # Whoever may approve it is told: the director alone for a batch outside the plan [所长 §3].
     notify(
         kind=Kind.APPROVAL_WAITING,
@@ -191,7 +198,6 @@ def batch_create(*, actor, **fields) -> Batch:
         params={"batch": batch},
         link=reverse("exams:view_batch", args=[batch.pk]),
     )
-    return batch
 
 
 @transaction.atomic
@@ -208,13 +214,49 @@ def batch_update(*, actor, batch: Batch, **fields) -> Batch:
     _check_fields(**fields)
     for key in BATCH_FIELDS:
         setattr(batch, key, fields[key])
+    returned = batch.is_returned
+    if returned:
+        # Changed after its return, it waits for approval again; the history keeps the reason.
+        batch.decided_by, batch.decided_at, batch.decision_reason = None, None, ""
+        batch._change_reason = _("Changed after its return; waits for approval again")
+    batch._history_user = actor
     batch.save()
+    if returned:
+        _approval_waiting_notify(actor=actor, batch=batch)
     return batch
 
 
 @transaction.atomic
-def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None = None) -> Batch:
-    """Take one step of the batch's life, as the role the rules name."""
+def batch_return(*, actor, batch: Batch, reason: str) -> Batch:
+    """Return a draft batch waiting for approval to the clerk with the reason; he changes it and it
+    waits for approval again. Whoever may approve it may return it [所长 §3]."""
+    batch = Batch.objects.select_for_update(of=("self",)).select_related("plan_line__plan").get(pk=batch.pk)
+    require_role(actor, *batch_step_roles("approve", batch))
+    reason_require(reason, message=_("Say why the batch goes back."))
+    if batch.status != BatchStatus.DRAFT or batch.is_returned:
+        raise RuleViolation(
+            _("Only a batch waiting for approval can be returned."),
+            code="batch_not_waiting",
+        )
+    batch.save(update_fields=decision_record(batch, actor=actor, reason=reason))
+    if batch.created_by_id != actor.pk:
+        notify(
+            kind=Kind.APPROVAL_DECIDED,
+            recipients=[batch.created_by],
+            text=gettext_lazy(
+                "The batch %(batch)s was returned: %(reason)s. Change it and it waits for approval again."
+            ),
+            params={"batch": batch, "reason": reason},
+            link=reverse("exams:view_batch", args=[batch.pk]),
+        )
+    return batch
+
+
+@transaction.atomic
+def batch_move(
+    *, actor, batch: Batch, action: str, today: datetime.date | None = None, reason: str = ""
+) -> Batch:
+    """Take one step of the batch's life, as the role the rules name; ``reason`` goes with an approval."""
     if action not in TRANSITIONS:
         raise RuleViolation(_("There is no such step."), code="unknown_step")
     step = TRANSITIONS[action]
@@ -227,6 +269,11 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
             code="step_out_of_order",
         )
     today = today or timezone.localdate()
+    if action == "approve" and batch.is_returned:
+        raise RuleViolation(
+            _("This batch was returned to the clerk; it can be approved once he has changed it."),
+            code="batch_returned",
+        )
     if action == "approve" and not batch.scheme.strip():
         raise RuleViolation(
             _("Write the implementation scheme before approving."), field="scheme", code="scheme_missing"
@@ -247,7 +294,7 @@ def batch_move(*, actor, batch: Batch, action: str, today: datetime.date | None 
     update_fields = ["status"]
     batch._change_reason = str(step.label)
     if action == "approve":
-        update_fields += decision_record(batch, actor=actor, note=str(step.label))
+        update_fields += decision_record(batch, actor=actor, reason=reason, note=str(step.label))
     batch.save(update_fields=update_fields)
     if action == "approve" and batch.created_by_id != actor.pk:
         notify(

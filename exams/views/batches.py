@@ -25,9 +25,10 @@ from exams.tables import BatchTable
 from exams.views import PAGE_SIZE
 from finance.selectors import how_to_pay
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse, id_asked
+from jianding.forms import DecisionForm, form_refuse, id_asked
 from jianding.permissions import role_required
 from jianding.roles import BATCH_VIEWER_ROLES, CATALOGUE_ROLES, Role, has_role
+from jianding.steps import decision_step
 
 
 @role_required(*BATCH_VIEWER_ROLES)
@@ -81,13 +82,17 @@ def edit_batch(request, pk):
 @role_required(*BATCH_VIEWER_ROLES)
 def view_batch(request, pk):
     batch = batch_for(request.user, pk)
+    steps = services.batch_transitions_for(actor=request.user, batch=batch)
     return render(
         request,
         "exams/view_batch.html",
         {
             "batch": batch,
             "fee_problem": services.batch_fee_problem(batch=batch),
-            "steps": services.batch_transitions_for(actor=request.user, batch=batch),
+            # approval is a decision, with a reason to return it; the other steps are buttons
+            "steps": [(name, step) for name, step in steps if name != "approve"],
+            "can_decide": any(name == "approve" for name, _step in steps),
+            "decision_form": DecisionForm(),
             "path": batch_path(batch=batch, today=timezone.localdate()),
             "can_edit": has_role(request.user, Role.CLERK) and batch.status == BatchStatus.DRAFT,
             "can_see_sessions": has_role(request.user, *CATALOGUE_ROLES),
@@ -110,6 +115,23 @@ def move_batch(request, pk, action):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The batch is now %(status)s.") % {"status": batch.get_status_display()})
+    return redirect("exams:view_batch", pk=batch.pk)
+
+
+@require_POST
+@role_required(Role.DEPUTY, Role.DIRECTOR)
+def decide_batch(request, pk):
+    """Approve the batch and its scheme, or return it to the clerk with the reason."""
+    batch = batch_for(request.user, pk)
+    decision_step(
+        request,
+        approve=lambda reason: services.batch_move(
+            actor=request.user, batch=batch, action="approve", reason=reason
+        ),
+        give_back=lambda reason: services.batch_return(actor=request.user, batch=batch, reason=reason),
+        approved=_("The batch is approved."),
+        returned=_("The batch went back to the clerk."),
+    )
     return redirect("exams:view_batch", pk=batch.pk)
 
 

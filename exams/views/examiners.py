@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exams import services
-from exams.abilities import assignment_for, examiner_for, session_for
+from exams.abilities import assessed_session_for, assignment_for, examiner_for, session_for
 from exams.forms import AssignExaminerForm, ExaminerProfileForm, RelationForm
 from exams.models import ExaminerProfile, ExaminerState, ExamSession
 from jianding.errors import RuleViolation
@@ -84,7 +84,9 @@ def my_examiner(request):
             )
             return redirect("exams:my_examiner")
     assignments = list(
-        profile.assignments.select_related("session__batch__occupation").order_by("session__date")
+        profile.assignments.select_related("session__batch__occupation")
+        .prefetch_related("session__session_rooms__room")
+        .order_by("session__date")
     )
     led = set(ExamSession.objects.led_by(request.user).values_list("pk", flat=True))
     waiting = services.decisions_waiting(actor=request.user)
@@ -96,6 +98,19 @@ def my_examiner(request):
         request,
         "exams/my_examiner.html",
         {"profile": profile, "form": form, "relations": profile.relations.all(), "assignments": assignments},
+    )
+
+
+@role_required(Role.EXAMINER)
+def session_standard(request, pk):
+    """The scoring standard of a session the examiner is assigned to, to read before the exam
+    [考评员 §3]; the standard only, nothing of the candidates."""
+    session = assessed_session_for(request.user, pk)
+    standard = services.standard_in_force(session)
+    return render(
+        request,
+        "exams/session_standard.html",
+        {"session": session, "standard": standard, "items": standard.items.all() if standard else []},
     )
 
 

@@ -6,6 +6,7 @@ Rules: 监考人员守则 §2 and §5–§8, 考评组 §2, 副所长 §5, 管�
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from exams import selectors, services
 from exams.abilities import (
     absence_for,
+    duty_photo_for,
     duty_room_for,
     duty_rooms,
     duty_session_for,
@@ -39,8 +41,9 @@ from exams.models import (
     SessionRoom,
 )
 from jianding.clock import local_text
+from jianding.downloads import upload_response
 from jianding.errors import RuleViolation
-from jianding.forms import form_refuse
+from jianding.forms import form_refuse, id_asked
 from jianding.models import User
 from jianding.pdf import pdf_render, pdf_response
 from jianding.permissions import role_required
@@ -103,8 +106,10 @@ def check_in(request, pk):
                     "seat": seat.number,
                 },
             )
-            return redirect("exams:check_in", pk=session.pk)
+            return redirect(reverse("exams:check_in", args=[session.pk]) + f"?seat={seat.pk}")
     seats = list(selectors.seat_list(session=session).filter(session_room__in=duty_rooms(request.user)))
+    # The candidate just checked in, his photo beside his ticket number to compare with his face.
+    entered = id_asked(request.GET.get("seat", ""))
     return render(
         request,
         "exams/check_in.html",
@@ -113,7 +118,19 @@ def check_in(request, pk):
             "form": form,
             "seats": seats,
             "present": sum(1 for seat in seats if seat.checked_in_at),
+            "entered": next((seat for seat in seats if seat.pk == entered), None),
         },
+    )
+
+
+@role_required(*PROCTORING_ROLES, *ARRANGER_ROLES)
+def seat_photo(request, pk):
+    """The ID photo of a seat's candidate, for the proctor of his room (and the arrangers)."""
+    photo = duty_photo_for(request.user, pk)
+    return upload_response(
+        photo.file,
+        content_type=photo.content_type,
+        filename=f"photo-{photo.application_id}.{photo.file.name.rsplit('.', 1)[-1]}",
     )
 
 

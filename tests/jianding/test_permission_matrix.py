@@ -440,6 +440,15 @@ MATRIX = [
         examiner=NOT_FOUND,
         kwargs={"pk": pk_of("session")},
     ),
+    # The candidate's ID photo at the door: the proctor of his room and the arrangers.
+    row(
+        "exams:seat_photo",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        **only("proctor", *ARRANGERS),
+        examiner=NOT_FOUND,
+        kwargs={"pk": pk_of("seat")},
+    ),
     row("exams:move_seat", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("seat")}),
     post_row("exams:move_seat", kwargs={"pk": pk_of("seat")}, **only(*ARRANGERS, status=ELSEWHERE)),
     row("exams:set_proctors", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session_room")}),
@@ -618,6 +627,14 @@ MATRIX = [
         kwargs={"pk": lambda world: world["examiner"].examiner_profile.pk},
     ),
     row("exams:my_examiner", anonymous=LOGIN, default=FORBIDDEN, examiner=OK),
+    # the standard of a session he is assigned to, before scoring opens [考评员 §3]
+    row(
+        "exams:session_standard",
+        anonymous=LOGIN,
+        default=FORBIDDEN,
+        examiner=OK,
+        kwargs={"pk": pk_of("session")},
+    ),
     row("exams:assign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("session")}),
     post_row("exams:assign_examiner", kwargs={"pk": pk_of("session")}, **only(*ARRANGERS, status=ELSEWHERE)),
     row("exams:unassign_examiner", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("assignment")}),
@@ -752,6 +769,7 @@ MATRIX = [
         default=NOT_ALLOWED,
         kwargs={"pk": pk_of("batch"), "action": "close"},
     ),
+    row("exams:decide_batch", anonymous=LOGIN, default=NOT_ALLOWED, kwargs={"pk": pk_of("batch")}),
     # exams: review-question banks
     row("exams:list_banks", anonymous=LOGIN, default=FORBIDDEN, **only(*CATALOGUE, "applicant")),
     row("exams:upload_bank", anonymous=LOGIN, default=FORBIDDEN, exam_staff=OK),
@@ -773,6 +791,8 @@ MATRIX = [
     # closing registration is the clerk's step; other viewers are refused by the service
     post_row("exams:move_batch", kwargs={"pk": pk_of("batch"), "action": "close"}, clerk=ELSEWHERE),
     post_row("exams:decide_bank", kwargs={"pk": pk_of("bank")}, deputy=ELSEWHERE),
+    # approving or returning a batch: the deputy's and the director's (the service then decides)
+    post_row("exams:decide_batch", kwargs={"pk": pk_of("batch")}, deputy=ELSEWHERE, director=ELSEWHERE),
     # exams: statistics
     row("exams:view_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
     row("exams:export_statistics", anonymous=LOGIN, default=FORBIDDEN, **only(*MANAGEMENT)),
@@ -1090,6 +1110,11 @@ def exam_day(*, world_application, batch, role_users):
         session=session, code=code, examiner=role_users["examiner"].examiner_profile, standard=standard
     )
     ItemScore.objects.create(sheet=sheet, item=item)
+    # the candidate's ID photo, shown to the proctor at the door
+    photo = ApplicationDocument(
+        application=world_application, kind="photo", content_type="image/jpeg", size=3, sha256="1" * 64
+    )
+    photo.file.save("photo.jpg", ContentFile(b"jpg"), save=True)
     return {
         "sheet": sheet,
         "assignment": assignment,
@@ -1211,12 +1236,14 @@ OBJECT_ROWS = [
     (Role.APPLICANT, "applicants:upload_document", "application", "post"),
     (Role.APPLICANT, "applicants:confirm_photo", "application", "post"),
     (Role.EXAMINER, "exams:score_sheet", "sheet", "get"),
+    (Role.EXAMINER, "exams:session_standard", "session", "get"),
     (Role.EXAMINER, "exams:sign_sheet", "sheet", "post"),
     (Role.EXAMINER, "exams:save_item_score", _item_of_sheet, "post"),
     (Role.PROCTOR, "exams:print_badge", "session_room", "get"),
     (Role.PROCTOR, "exams:room_record", "session_room", "get"),
     (Role.PROCTOR, "exams:print_room_record", "session_room", "get"),
     (Role.PROCTOR, "exams:check_in", "session", "get"),
+    (Role.PROCTOR, "exams:seat_photo", "seat", "get"),
     (Role.PROCTOR, "exams:add_incident", "session_room", "post"),
     (Role.PROCTOR, "exams:sign_room_record", "session_room", "post"),
     (Role.PROCTOR, "exams:record_handover", "session_room", "post"),
