@@ -12,10 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 def next_page(request) -> str:
     """The ``next`` of the form, else of the address, when it is a page of this site; else ``""``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
+    # A path of this site only: a bare word would be read by ``redirect`` as a URL name.
+    is_path = target.startswith("/") and not target.startswith("//")
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target and allowed else ""
+    return target if is_path and allowed else ""
 
 
 def with_next(address: str, target: str) -> str:

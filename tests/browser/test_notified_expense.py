@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from jianding.models import User
 from jianding.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import menu_follow, sign_in
 from tests.factories.accounts import TEST_PASSWORD, UserFactory, second_factor_code
 from tests.factories.finance import books
 from tests.factories.images import portrait
@@ -24,7 +24,7 @@ def test_the_director_is_told_of_an_expense_signs_it_from_the_message_and_the_cl
 
     clerk = open_page()
     sign_in(clerk, "clerk", TEST_PASSWORD)
-    clerk.get_by_role("link", name="支出", exact=True).click()
+    menu_follow(clerk, "支出")
     clerk.get_by_role("link", name="新建支出申请").click()
     clerk.get_by_label("支出科目").select_option(label="5101 考务费")
     clerk.get_by_label("金额（元）").fill("320.50")
@@ -36,8 +36,7 @@ def test_the_director_is_told_of_an_expense_signs_it_from_the_message_and_the_cl
 
     director = open_page("phone")
     sign_in(director, "director", TEST_PASSWORD)
-    # On his phone the bell is in the menu.
-    director.get_by_role("button", name="打开菜单").click()
+    # On his phone the bell is on the bar, beside the menu button.
     expect(director.get_by_test_id("unread-count")).to_have_text("1")
     director.get_by_test_id("bell").click()
     message = director.get_by_test_id("messages").get_by_role("link", name=re.compile("理论考试试卷印刷"))

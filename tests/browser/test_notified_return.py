@@ -62,7 +62,7 @@ def test_a_returned_applicant_sees_the_bell_reads_why_and_resubmits_on_his_phone
     clerk.goto(application_url)
     clerk.get_by_label("理由").fill("学生证复印件不清楚，请重新上传。")
     clerk.get_by_role("button", name="退回修改").click()
-    expect(clerk.get_by_test_id("application-status")).to_have_text("已退回修改")
+    expect(clerk.get_by_role("status").first).to_contain_text("已退回修改")
 
     # Later, on his phone: the bell shows one unread message without opening the menu.
     phone = open_page("phone")

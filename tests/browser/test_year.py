@@ -104,8 +104,8 @@ def _year(visit, clock):
 
     # The director approves it on his phone.
     director = visit("phone", "director")
-    director.get_by_role("link", name=re.compile("待审批的年度计划")).click()
-    director.get_by_role("link", name="2026 年度鉴定计划（第 2 版）").click()
+    director.get_by_role("link", name=re.compile("待审批的年度计划")).click()  # one waits: it opens
+    expect(director.get_by_role("heading", level=1)).to_contain_text("2026 年度鉴定计划（第 2 版）")
     director.get_by_role("button", name="批准").click()
     expect(director.get_by_test_id("plan-status")).to_have_text("已批准")
 
