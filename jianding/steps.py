@@ -57,7 +57,8 @@ def decision_step(
     approved: str,
     returned: str,
 ) -> None:
-    """The director's approve-or-return of a plan: run the service chosen with the reason posted."""
+    """An approver's approve-or-return (a plan, a fee plan, a batch): run the service chosen with the
+    reason posted."""
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     decision = request.POST.get("decision")
@@ -66,7 +67,7 @@ def decision_step(
     elif decision == "return":
         step_run(request, lambda: give_back(reason), returned)
     else:
-        messages.error(request, _("Choose to approve or to return the plan."))
+        messages.error(request, _("Choose to approve or to return it."))
 
 
 def revision_step(request, revise: Callable[[str], Any]):

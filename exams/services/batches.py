@@ -212,9 +212,15 @@ def batch_update(*, actor, batch: Batch, **fields) -> Batch:
             code="batch_not_draft",
         )
     _check_fields(**fields)
+    before = {key: getattr(batch, key) for key in BATCH_FIELDS}
     for key in BATCH_FIELDS:
         setattr(batch, key, fields[key])
     returned = batch.is_returned
+    if returned and before == {key: getattr(batch, key) for key in BATCH_FIELDS}:
+        raise RuleViolation(
+            _("Change the batch as the reason says before it goes back for approval."),
+            code="batch_unchanged",
+        )
     if returned:
         # Changed after its return, it waits for approval again; the history keeps the reason.
         batch.decided_by, batch.decided_at, batch.decision_reason = None, None, ""
@@ -239,16 +245,16 @@ def batch_return(*, actor, batch: Batch, reason: str) -> Batch:
             code="batch_not_waiting",
         )
     batch.save(update_fields=decision_record(batch, actor=actor, reason=reason))
-    if batch.created_by_id != actor.pk:
-        notify(
-            kind=Kind.APPROVAL_DECIDED,
-            recipients=[batch.created_by],
-            text=gettext_lazy(
-                "The batch %(batch)s was returned: %(reason)s. Change it and it waits for approval again."
-            ),
-            params={"batch": batch, "reason": reason},
-            link=reverse("exams:view_batch", args=[batch.pk]),
-        )
+    # Every clerk, since any clerk may change it: with its creator absent, it still moves on.
+    notify(
+        kind=Kind.APPROVAL_DECIDED,
+        recipients=staff_holding(Role.CLERK).exclude(pk=actor.pk),
+        text=gettext_lazy(
+            "The batch %(batch)s was returned: %(reason)s. Change it and it waits for approval again."
+        ),
+        params={"batch": batch, "reason": reason},
+        link=reverse("exams:view_batch", args=[batch.pk]),
+    )
     return batch
 
 

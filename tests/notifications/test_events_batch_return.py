@@ -62,7 +62,8 @@ def test_the_deputy_returns_a_plan_batch_with_the_reason_and_the_changed_batch_w
     assert "退回" in message.text
     assert message.link == page
     assert sms_to(sms_provider, clerk)[0]["TemplateCode"] == TEMPLATES[Kind.APPROVAL_DECIDED]
-    assert not Message.objects.exclude(recipient=clerk).exists()
+    # Every clerk is told, since any may change it; nobody else.
+    assert not Message.objects.exclude(recipient__groups__name=Role.CLERK.value).exists()
     # Returned, it no longer waits for the deputy, who cannot approve it as it stands.
     assert not selectors.batches_at_step(actor=deputy, step="approve_from_plan").exists()
     assert "考场未写明" in client_as(deputy).get(page).text
@@ -76,6 +77,14 @@ def test_the_deputy_returns_a_plan_batch_with_the_reason_and_the_changed_batch_w
     assert "已退回：请按退回理由修改批次。" in clerk_page
     Message.objects.all().delete()
     mail.outbox.clear()
+    # Saved as it was, it stays returned: the reason asks for a change.
+    unchanged = client_as(clerk).post(
+        reverse("exams:edit_batch", args=[batch.pk]), batch_form(line.occupation, plan_line=line.pk)
+    )
+    assert "请按退回理由修改批次后再报批" in unchanged.content.decode()
+    batch.refresh_from_db()
+    assert batch.is_returned
+    assert not Message.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         client_as(clerk).post(
             reverse("exams:edit_batch", args=[batch.pk]),
